@@ -136,11 +136,21 @@ demo: all
 	@scripts/demo.sh $(BUILD)/mailtriage
 
 # ------------------------------------------------------------------ fuzz
-FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -DMT_FUZZING
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC)
+# Library objects instrumented once (fuzzer-no-link), then each target links
+# them with the libFuzzer driver.
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := $(CSTD) -O1 -g $(FUZZ_SAN) -DMT_FUZZING
+FUZZ_OBJ := $(patsubst src/%.c,$(BUILD)/fuzzobj/%.o,$(LIB_SRC))
+$(BUILD)/fuzzobj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS) -lm -lpthread
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/libmt_fuzz.a: $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/fuzz/%: fuzz/%.c $(BUILD)/fuzz/libmt_fuzz.a
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libmt_fuzz.a \
+		$(PKG_LIBS) -lm -lpthread
 
 fuzz-build: test-deps $(FUZZ_BINS)
 fuzz: fuzz-build
