@@ -64,7 +64,11 @@ FUZZ_BINS := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 .PHONY: all deps test-deps test check demo fuzz fuzz-build bench install \
 	uninstall clean lib cli asan-cli tests
 
-all: deps lib cli
+# The package lists below are read when make starts, so on a fresh machine
+# the targets that install packages first build through a second make that
+# sees them.
+all: deps
+	@$(MAKE) --no-print-directory lib cli
 
 deps:
 	@scripts/install-deps.sh build
@@ -125,14 +129,15 @@ asan-cli: $(ASAN)/mailtriage
 tests: $(TEST_BINS) $(ASAN)/mailtriage
 
 test: test-deps
-	@$(MAKE) --no-print-directory tests all
+	@$(MAKE) --no-print-directory tests lib cli
 	@MT_SHARED="$(SHARED)" MT_CLI="$(CURDIR)/$(ASAN)/mailtriage" \
 		MT_RELEASE_CLI="$(CURDIR)/$(BUILD)/mailtriage" \
 		tests/run.sh $(TEST_BINS) $(wildcard tests/cli/test_*.sh)
 check: test
 
 # ------------------------------------------------------------------ demo
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory lib cli
 	@scripts/demo.sh $(BUILD)/mailtriage
 
 # ------------------------------------------------------------------ fuzz
@@ -157,8 +162,9 @@ fuzz: fuzz-build
 	@scripts/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 # ----------------------------------------------------------------- bench
-bench: all
+bench: deps
 	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory lib cli
 	@bench/run.sh $(BUILD)/mailtriage
 
 # --------------------------------------------------------------- install

@@ -7,9 +7,11 @@
 # or through sudo when it is there).  The package lists are the README's.
 set -eu
 
-BUILD_PKGS="gcc make pkg-config libunbound-dev libssl-dev libjansson-dev libpsl-dev"
-TEST_PKGS="$BUILD_PKGS libyaml-dev clang nsd ldnsutils python3-dkim opendkim-tools"
-BENCH_PKGS="$BUILD_PKGS nsd hyperfine python3-spf spfquery libmail-spf-perl libsisimai-perl python3-dkim opendkim-tools"
+# libevent-dev and nettle-dev: libunbound.pc names them, so pkg-config
+# (ours and a library user's) fails without them.
+BUILD_PKGS="gcc make pkg-config libunbound-dev libevent-dev nettle-dev libssl-dev libjansson-dev libpsl-dev"
+TEST_PKGS="$BUILD_PKGS libyaml-dev clang nsd ldnsutils python3-dkim opendkim-tools jq"
+BENCH_PKGS="$BUILD_PKGS nsd hyperfine libspf2-dev python3-spf spfquery libmail-spf-perl libsisimai-perl python3-dkim opendkim-tools"
 
 case "${1:-build}" in
 build) want=$BUILD_PKGS ;;
