@@ -90,7 +90,8 @@ typedef struct mt_dns_answer {
 	const char *qname;     /* as asked, no trailing dot */
 	const char *canonical; /* after following CNAMEs (== qname if none) */
 	const char *why;       /* for TEMPFAIL/BADNAME: "timeout", "SERVFAIL", ... */
-	bool from_zone;        /* answered from zone data, not the network */
+	bool from_zone;        /* answered locally (zone data, offline mode),
+	                        * not from the network */
 	size_t count;          /* records of qtype (0 unless MT_DNS_OK) */
 	const mt_dns_rr *rr;
 } mt_dns_answer;
@@ -108,6 +109,12 @@ void mt_dns_set_timeout_ms(mt_dns *dns, unsigned ms);
 void mt_dns_set_offline(mt_dns *dns, bool offline);
 /* Queries at NAME for types the zone data does not hold there time out. */
 mt_err mt_dns_add_failure(mt_dns *dns, const char *name);
+/* Trust DNSSEC answers below this key: one DS or DNSKEY record in master-
+ * file form ("example. IN DS 12345 13 2 ABCD...").  Without one, recursion
+ * validates from the root (when /usr/share/dns/root.key exists) and
+ * forwarding does not validate at all; an anchor makes a signed zone behind
+ * --resolver validate.  Before the first query; MT_EINVAL otherwise. */
+mt_err mt_dns_add_trust_anchor(mt_dns *dns, const char *rr_text);
 
 /* Zone data.  Load an RFC 1035 master file (with $ORIGIN, $TTL, relative
  * names, parentheses, quoted strings, RFC 3597 "\# len hex" generic rdata).
@@ -130,12 +137,15 @@ mt_err mt_dns_query(mt_dns *dns, const char *name, uint16_t type,
 void mt_dns_answer_release(const mt_dns_answer *ans);
 
 /* Asynchronous queries for batch work.  cb receives a reference it must
- * release.  Zone-data answers are delivered from mt_dns_process()/wait(),
- * never from inside mt_dns_query_async(). */
+ * release (NULL only when memory ran out).  Zone-data answers are
+ * delivered from mt_dns_process()/wait(), never from inside
+ * mt_dns_query_async(). */
 typedef void (*mt_dns_cb)(void *arg, const mt_dns_answer *ans);
 mt_err mt_dns_query_async(mt_dns *dns, const char *name, uint16_t type,
     mt_dns_cb cb, void *arg);
-/* Deliver what has arrived without blocking. */
+/* Deliver what has arrived without blocking: the finished queries in the
+ * order they were asked (one still at the network does not hold back those
+ * after it).  Callbacks may ask new queries. */
 mt_err mt_dns_process(mt_dns *dns);
 /* Block until every outstanding query has been delivered. */
 mt_err mt_dns_wait(mt_dns *dns);
@@ -143,11 +153,14 @@ mt_err mt_dns_wait(mt_dns *dns);
 size_t mt_dns_pending(const mt_dns *dns);
 /* A descriptor that becomes readable when answers arrive (event loops). */
 int mt_dns_fd(mt_dns *dns);
+/* Milliseconds until the next async query times out (call mt_dns_process
+ * then), or -1 when none is waiting for the network. */
+int mt_dns_next_timeout_ms(const mt_dns *dns);
 
 /* Counters since creation. */
 typedef struct mt_dns_stats {
 	uint64_t queries;     /* every mt_dns_query / _async call */
-	uint64_t zone_hits;   /* answered from zone data */
+	uint64_t zone_hits;   /* answered from zone data (or offline mode) */
 	uint64_t cache_hits;  /* answered from the cache */
 	uint64_t upstream;    /* sent to libunbound */
 } mt_dns_stats;

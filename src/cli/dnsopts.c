@@ -111,8 +111,10 @@ mt_cli_dns_open(const mt_cli_dns *o, const char *cmd, int *exit_code)
 	for (i = 0; i < o->nzones; i++) {
 		e = mt_dns_load_zone_file(dns, o->zones[i], err, sizeof(err));
 		if (e != MT_OK) {
+			/* err already reads "FILE: problem" or
+			 * "FILE:LINE: problem". */
 			*exit_code = mt_cli_error(e == MT_EIO ? MT_EXIT_NOINPUT :
-			    MT_EXIT_DATA, cmd, "--zone %s", err);
+			    MT_EXIT_DATA, cmd, "%s", err);
 			goto fail;
 		}
 	}
