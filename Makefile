@@ -94,10 +94,14 @@ $(BUILD)/libmailtriage.so: $(LIB_OBJ)
 $(BUILD)/mailtriage: $(CLI_OBJ) $(BUILD)/libmailtriage.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmailtriage.a $(PKG_LIBS) -lm -lpthread
 
+# The prefix is written into the file, so install writes it again for the
+# PREFIX it installs to: a file made by an earlier `make` may name another.
+MT_VERSION := $(shell sed -n 's/#define MT_VERSION_STRING "\(.*\)"/\1/p' include/mailtriage/mailtriage.h)
+make_pc = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(MT_VERSION)|g' \
+	-e 's|@REQUIRES@|$(PKGS)|g' mk/mailtriage.pc.in > $(1)
 $(BUILD)/mailtriage.pc: mk/mailtriage.pc.in Makefile
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/#define MT_VERSION_STRING "\(.*\)"/\1/p' include/mailtriage/mailtriage.h)|g' \
-		-e 's|@REQUIRES@|$(PKGS)|g' $< > $@
+	$(call make_pc,$@)
 
 # -------------------------------------------------------------- sanitized
 $(ASAN)/obj/%.o: src/%.c
@@ -176,7 +180,7 @@ install: all
 	install -m 755 $(BUILD)/libmailtriage.so $(DESTDIR)$(PREFIX)/lib/libmailtriage.so.0
 	ln -sf libmailtriage.so.0 $(DESTDIR)$(PREFIX)/lib/libmailtriage.so
 	install -m 644 include/mailtriage/*.h $(DESTDIR)$(PREFIX)/include/mailtriage/
-	install -m 644 $(BUILD)/mailtriage.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	$(call make_pc,$(DESTDIR)$(PREFIX)/lib/pkgconfig/mailtriage.pc)
 	install -m 644 doc/mailtriage.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 uninstall:
