@@ -1,0 +1,242 @@
+/*
+ * charset.c -- text in any charset to valid UTF-8, through iconv.
+ *
+ * Names are looked up in an alias table first: mail labels text with the
+ * name of a smaller charset than the one the sender's software really used
+ * (ISO-8859-1 for Windows-1252, GB2312 for GBK, Shift_JIS for CP932,
+ * ISO-2022-JP with JIS X 0213 and half-width kana), so we read the
+ * superset, as browsers and mail clients do.  Bytes iconv rejects become
+ * U+FFFD; the output is always valid UTF-8.  The caller's mt_buf owns the
+ * output.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+
+#include "msg/msg_int.h"
+
+/* A charset name as written in mail -> the name given to iconv.  NULL
+ * means "read as UTF-8 without iconv". */
+static const struct charset_alias {
+	const char *label;
+	const char *iconv_name;
+} aliases[] = {
+	{ "utf-8", NULL },
+	{ "utf8", NULL },
+	{ "us-ascii", "" },
+	{ "ascii", "" },
+	{ "ansi_x3.4-1968", "" },
+	{ "iso-8859-1", "WINDOWS-1252" },
+	{ "iso8859-1", "WINDOWS-1252" },
+	{ "iso_8859-1", "WINDOWS-1252" },
+	{ "latin1", "WINDOWS-1252" },
+	{ "latin-1", "WINDOWS-1252" },
+	{ "l1", "WINDOWS-1252" },
+	{ "cp819", "WINDOWS-1252" },
+	{ "iso-8859-9", "WINDOWS-1254" },
+	{ "iso-8859-11", "CP874" },
+	{ "tis-620", "CP874" },
+	{ "gb2312", "GB18030" },
+	{ "gbk", "GB18030" },
+	{ "x-gbk", "GB18030" },
+	{ "cp936", "GB18030" },
+	{ "euc-cn", "GB18030" },
+	{ "big5", "BIG5-HKSCS" },
+	{ "x-x-big5", "BIG5-HKSCS" },
+	{ "shift_jis", "CP932" },
+	{ "shift-jis", "CP932" },
+	{ "x-sjis", "CP932" },
+	{ "sjis", "CP932" },
+	{ "ms_kanji", "CP932" },
+	{ "windows-31j", "CP932" },
+	{ "iso-2022-jp", "ISO-2022-JP-3" },
+	{ "csiso2022jp", "ISO-2022-JP-3" },
+	{ "iso-2022-jp-1", "ISO-2022-JP-3" },
+	{ "euc-jp", "EUC-JP-MS" },
+	{ "x-euc-jp", "EUC-JP-MS" },
+	{ "ks_c_5601-1987", "CP949" },
+	{ "ks_c_5601", "CP949" },
+	{ "euc-kr", "CP949" },
+	{ "korean", "CP949" },
+	{ "unicode-1-1-utf-7", "UTF-7" },
+	{ "x-unknown", "" },
+	{ "unknown-8bit", "" },
+	{ "x-user-defined", "" },
+	{ "unknown", "" },
+};
+
+#define CHARSET_NAME_MAX 64
+
+static const char replacement[] = "\xEF\xBF\xBD";
+
+/* Lower-case and trim a label into name[]; false when it does not fit. */
+static bool
+normalise(const char *cs, size_t len, char *name)
+{
+	size_t i;
+
+	cs = mt_trim(cs, &len);
+	if (len >= 2 && cs[0] == '"' && cs[len - 1] == '"') {
+		cs++;
+		len -= 2;
+	}
+	if (len >= CHARSET_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		name[i] = mt_lower(cs[i]);
+	name[len] = '\0';
+	return true;
+}
+
+/* Unlabelled (or US-ASCII) 7-bit text with JIS escapes is ISO-2022-JP in practice. */
+static bool
+looks_iso2022jp(const char *in, size_t len)
+{
+	const char *e = in, *end = in + len;
+
+	while ((e = memchr(e, 0x1b, (size_t)(end - e))) != NULL) {
+		if (end - e >= 3 && e[1] == '$' && (e[2] == 'B' || e[2] == '@'))
+			return true;
+		e++;
+	}
+	return false;
+}
+
+/* Append iconv output, NUL bytes replaced (they would cut C strings). */
+static bool
+append_out(mt_buf *b, const char *p, size_t len)
+{
+	const char *z;
+
+	while ((z = memchr(p, '\0', len)) != NULL) {
+		if (!mt_buf_append(b, p, (size_t)(z - p)) ||
+		    !mt_buf_append(b, replacement, 3))
+			return false;
+		len -= (size_t)(z - p) + 1;
+		p = z + 1;
+	}
+	return mt_buf_append(b, p, len);
+}
+
+static bool
+iconv_append(mt_buf *b, iconv_t cd, const char *in, size_t len,
+    size_t limit)
+{
+	char chunk[4096], *op;
+	char *ip = (char *)(uintptr_t)in;
+	size_t il = len, ol, r;
+	bool stop = false;
+
+	while (!stop && b->len < limit) {
+		op = chunk;
+		ol = sizeof(chunk);
+		r = il > 0 ? iconv(cd, &ip, &il, &op, &ol) :
+		    iconv(cd, NULL, NULL, &op, &ol);
+		if (!append_out(b, chunk, sizeof(chunk) - ol))
+			return false;
+		if (r != (size_t)-1) {
+			if (il == 0 && ip == NULL)
+				break;
+			if (il == 0)
+				ip = NULL;      /* flush the shift state next */
+			continue;
+		}
+		if (errno == E2BIG)
+			continue;
+		/* EILSEQ: one bad byte; EINVAL: a sequence cut at the end. */
+		if (!mt_buf_append(b, replacement, 3))
+			return false;
+		if (errno == EILSEQ && il > 0) {
+			ip++;
+			il--;
+		} else {
+			stop = true;
+		}
+	}
+	return true;
+}
+
+static bool
+convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
+    size_t limit)
+{
+	iconv_t cd = iconv_open("UTF-8", iconv_name);
+	bool ok;
+
+	if (cd == (iconv_t)-1)
+		return utf8_append_sanitized(b, in, len);
+	ok = iconv_append(b, cd, in, len, limit);
+	iconv_close(cd);
+	return ok;
+}
+
+static const char *
+alias_of(const char *name, bool *found)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(aliases); i++) {
+		if (strcmp(aliases[i].label, name) == 0) {
+			*found = true;
+			return aliases[i].iconv_name;
+		}
+	}
+	*found = false;
+	return name;
+}
+
+bool
+charset_append(mt_buf *b, const char *cs, size_t cslen, const char *in,
+    size_t len, size_t limit)
+{
+	char name[CHARSET_NAME_MAX];
+	const char *target;
+	size_t start = b->len;
+	bool known, ok;
+
+	if (b->len >= limit)
+		return true;
+	if (!normalise(cs, cslen, name))
+		name[0] = '\0';
+	target = alias_of(name, &known);
+	if (name[0] == '\0' || (known && target != NULL && target[0] == '\0')) {
+		/* Unlabelled, US-ASCII or unknown-8bit: UTF-8 if it is,
+		 * else the likeliest legacy charset. */
+		if (looks_iso2022jp(in, len))
+			target = "ISO-2022-JP-3";
+		else if (mt_utf8_valid(in, len))
+			target = NULL;
+		else
+			target = "WINDOWS-1252";
+	}
+	if (target == NULL)     /* each input byte gives >= 1 output byte */
+		ok = utf8_append_sanitized(b, in,
+		    len < limit - b->len + 4 ? len : limit - b->len + 4);
+	else
+		ok = convert(b, target, in, len, limit);
+	if (ok && b->len > limit && b->len > start) {
+		b->len = utf8_cut(b->p, b->len, limit);
+		b->p[b->len] = '\0';
+	}
+	return ok && !b->failed;
+}
+
+mt_err
+mt_charset_to_utf8(mt_bytes charset, const char *in, size_t inlen,
+    size_t limit, char **out, size_t *outlen)
+{
+	mt_buf b;
+
+	*out = NULL;
+	if (outlen != NULL)
+		*outlen = 0;
+	mt_buf_init(&b);
+	if (!charset_append(&b, charset.p, charset.len, in, inlen, limit)) {
+		mt_buf_free(&b);
+		return MT_ENOMEM;
+	}
+	if (outlen != NULL)
+		*outlen = b.len;
+	*out = mt_buf_steal(&b);
+	return *out != NULL ? MT_OK : MT_ENOMEM;
+}

@@ -1,0 +1,231 @@
+/*
+ * encword.c -- mt_header_decode: unfold a header value and decode its
+ * RFC 2047 encoded words to UTF-8.
+ *
+ * Choices, where the RFC and real mail disagree:
+ *  - an encoded word is decoded wherever it starts, even glued to text
+ *    ("foo=?utf-8?q?bar?="), as mail clients do;
+ *  - white space between two encoded words is dropped, and consecutive
+ *    words in the same charset are joined before conversion, so a
+ *    character split across two words (common with base64 UTF-8 and
+ *    ISO-2022-JP) survives;
+ *  - a word that does not parse stays as written;
+ *  - a line break and the blanks after it become one space;
+ *  - raw 8-bit text is kept when it is UTF-8, else read as Windows-1252.
+ * Output always valid UTF-8.  Work space is a heap buffer freed on return.
+ */
+#include <string.h>
+
+#include "msg/msg_int.h"
+
+typedef struct enc_word {
+	const char *cs;         /* charset, without any *language */
+	size_t cslen;
+	char enc;               /* 'b' or 'q' */
+	const char *text;
+	size_t textlen;
+	size_t end;             /* offset just past "?=" */
+} enc_word;
+
+typedef struct decoder {
+	mt_buf out;
+	mt_buf pend;            /* decoded bytes of joined encoded words */
+	const char *pend_cs;
+	size_t pend_cslen;
+	size_t limit;
+} decoder;
+
+static bool
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Parse "=?charset?e?text?=" at v[i]; false when it is not one. */
+static bool
+parse_word(const char *v, size_t n, size_t i, enc_word *w)
+{
+	size_t j = i + 2, k;
+
+	if (i + 2 > n || v[i] != '=' || v[i + 1] != '?')
+		return false;
+	w->cs = v + j;
+	while (j < n && v[j] != '?' && !is_ws(v[j]) &&
+	    (unsigned char)v[j] > 32 && (unsigned char)v[j] < 127)
+		j++;
+	if (j >= n || v[j] != '?' || j == i + 2)
+		return false;
+	w->cslen = (size_t)(v + j - w->cs);
+	for (k = 0; k < w->cslen; k++) {
+		if (w->cs[k] == '*') {          /* RFC 2231 language */
+			w->cslen = k;
+			break;
+		}
+	}
+	if (j + 2 >= n || v[j + 2] != '?')
+		return false;
+	w->enc = mt_lower(v[j + 1]);
+	if (w->enc != 'b' && w->enc != 'q')
+		return false;
+	j += 3;
+	w->text = v + j;
+	while (j < n && v[j] != '?' && !is_ws(v[j]))
+		j++;
+	if (j + 1 >= n || v[j] != '?' || v[j + 1] != '=')
+		return false;
+	w->textlen = (size_t)(v + j - w->text);
+	w->end = j + 2;
+	return true;
+}
+
+/* The Q encoding: QP with '_' for space and no line breaks. */
+static size_t
+q_decode(const char *in, size_t len, char *out)
+{
+	size_t i, o = 0;
+	int hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (in[i] == '_') {
+			out[o++] = ' ';
+		} else if (in[i] == '=' && i + 2 < len &&
+		    (hi = hex_value(in[i + 1])) >= 0 &&
+		    (lo = hex_value(in[i + 2])) >= 0) {
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	return o;
+}
+
+static bool
+flush_pending(decoder *d)
+{
+	bool ok = true;
+
+	if (d->pend_cs != NULL && d->pend.len > 0)
+		ok = charset_append(&d->out, d->pend_cs, d->pend_cslen,
+		    d->pend.p, d->pend.len, d->limit);
+	d->pend_cs = NULL;
+	mt_buf_reset(&d->pend);
+	return ok;
+}
+
+static bool
+same_charset(const decoder *d, const enc_word *w)
+{
+	size_t i;
+
+	if (d->pend_cslen != w->cslen)
+		return false;
+	for (i = 0; i < w->cslen; i++) {
+		if (mt_lower(d->pend_cs[i]) != mt_lower(w->cs[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool
+add_word(decoder *d, const enc_word *w)
+{
+	size_t n;
+
+	if (d->pend_cs != NULL && !same_charset(d, w)) {
+		if (!flush_pending(d))
+			return false;
+	}
+	d->pend_cs = w->cs;
+	d->pend_cslen = w->cslen;
+	if (!mt_buf_reserve(&d->pend, w->textlen))
+		return false;
+	if (w->enc == 'b')
+		n = mt_base64_decode(w->text, w->textlen, d->pend.p + d->pend.len,
+		    w->textlen);
+	else
+		n = q_decode(w->text, w->textlen, d->pend.p + d->pend.len);
+	d->pend.len += n;
+	d->pend.p[d->pend.len] = '\0';
+	return true;
+}
+
+/* White space between words: a run with a line break is one space. */
+static bool
+add_space(decoder *d, const char *p, size_t len)
+{
+	if (memchr(p, '\n', len) != NULL || memchr(p, '\r', len) != NULL)
+		return mt_buf_putc(&d->out, ' ');
+	return mt_buf_append(&d->out, p, len);
+}
+
+static bool
+add_text(decoder *d, const char *p, size_t len)
+{
+	return charset_append(&d->out, "", 0, p, len, d->limit);
+}
+
+static bool
+decode_value(decoder *d, const char *v, size_t n)
+{
+	size_t i = 0, ws = 0, wslen = 0, j;
+	bool after_word = false;
+	enc_word w;
+
+	while (i < n && d->out.len < d->limit) {
+		if (parse_word(v, n, i, &w)) {
+			if (!after_word && wslen > 0 && d->out.len > 0 &&
+			    !add_space(d, v + ws, wslen))
+				return false;
+			if (!add_word(d, &w))
+				return false;
+			wslen = 0;
+			after_word = true;
+			i = w.end;
+		} else if (is_ws(v[i])) {
+			for (ws = i; i < n && is_ws(v[i]); i++)
+				;
+			wslen = i - ws;
+		} else {
+			for (j = i + 1; j < n && !is_ws(v[j]) &&
+			    !(v[j] == '=' && j + 1 < n && v[j + 1] == '?'); j++)
+				;
+			if (!flush_pending(d))
+				return false;
+			if (wslen > 0 && d->out.len > 0 &&
+			    !add_space(d, v + ws, wslen))
+				return false;
+			if (!add_text(d, v + i, j - i))
+				return false;
+			wslen = 0;
+			after_word = false;
+			i = j;
+		}
+	}
+	return flush_pending(d);
+}
+
+size_t
+mt_header_decode(mt_bytes value, char *out, size_t outlen)
+{
+	decoder d;
+	size_t n = 0;
+
+	if (outlen == 0)
+		return 0;
+	memset(&d, 0, sizeof(d));
+	mt_buf_init(&d.out);
+	mt_buf_init(&d.pend);
+	d.limit = outlen + 4;
+	if (value.p != NULL && decode_value(&d, value.p, value.len) &&
+	    d.out.p != NULL) {
+		n = utf8_cut(d.out.p, d.out.len, outlen - 1);
+		while (n > 0 && (d.out.p[n - 1] == ' ' || d.out.p[n - 1] == '\t'))
+			n--;
+		memcpy(out, d.out.p, n);
+	}
+	out[n] = '\0';
+	mt_buf_free(&d.out);
+	mt_buf_free(&d.pend);
+	return n;
+}

@@ -1,0 +1,256 @@
+/*
+ * header.c -- mt_msg: the fields of a header block and where the body is.
+ *
+ * An mt_msg owns only its array of mt_header views; the bytes stay in the
+ * caller's buffer.  mt_fields (groups of fields, as in a delivery-status
+ * body) is a list of mt_msg sharing one scan, so text is read once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg/msg_int.h"
+
+struct mt_msg {
+	mt_header *h;
+	size_t n, cap;
+	mt_bytes body;
+	bool truncated;
+};
+
+struct mt_fields {
+	mt_msg **g;
+	size_t n, cap;
+	bool truncated;
+};
+
+static bool
+msg_push(mt_msg *m, const mt_header *h)
+{
+	mt_header *nh;
+	size_t cap;
+
+	if (m->n == MT_MSG_MAX_HEADERS) {
+		m->truncated = true;    /* keep scanning for the body */
+		return true;
+	}
+	if (m->n == m->cap) {
+		cap = m->cap ? m->cap * 2 : 16;
+		if (cap > MT_MSG_MAX_HEADERS)
+			cap = MT_MSG_MAX_HEADERS;
+		nh = realloc(m->h, cap * sizeof(*nh));
+		if (nh == NULL)
+			return false;
+		m->h = nh;
+		m->cap = cap;
+	}
+	m->h[m->n++] = *h;
+	return true;
+}
+
+/* Collect the fields of one block from the scanner into a new mt_msg. */
+static mt_msg *
+msg_collect(hdr_scan *s, const char *buf)
+{
+	mt_msg *m = calloc(1, sizeof(*m));
+	mt_header h;
+
+	if (m == NULL)
+		return NULL;
+	while (hdr_scan_next(s, &h)) {
+		if (!msg_push(m, &h))
+			goto fail;
+	}
+	m->truncated = m->truncated || s->truncated;
+	m->body.p = buf != NULL ? buf + s->body : "";
+	m->body.len = s->buflen - s->body;
+	return m;
+fail:
+	mt_msg_free(m);
+	return NULL;
+}
+
+mt_msg *
+mt_msg_open(const char *buf, size_t len)
+{
+	hdr_scan s;
+
+	hdr_scan_init(&s, buf, len, MT_MSG_MAX_HEADER_BYTES);
+	return msg_collect(&s, buf);
+}
+
+void
+mt_msg_free(mt_msg *m)
+{
+	if (m == NULL)
+		return;
+	free(m->h);
+	free(m);
+}
+
+size_t
+mt_msg_header_count(const mt_msg *m)
+{
+	return m->n;
+}
+
+const mt_header *
+mt_msg_header_at(const mt_msg *m, size_t i)
+{
+	return i < m->n ? &m->h[i] : NULL;
+}
+
+const mt_header *
+mt_msg_find(const mt_msg *m, const char *name, size_t *from)
+{
+	size_t i;
+
+	for (i = from != NULL ? *from : 0; i < m->n; i++) {
+		if (mt_strn_ieq(m->h[i].name.p, m->h[i].name.len, name)) {
+			if (from != NULL)
+				*from = i + 1;
+			return &m->h[i];
+		}
+	}
+	if (from != NULL)
+		*from = m->n;
+	return NULL;
+}
+
+mt_bytes
+mt_msg_body(const mt_msg *m)
+{
+	return m->body;
+}
+
+bool
+mt_msg_truncated(const mt_msg *m)
+{
+	return m->truncated;
+}
+
+/* ---- header blocks without an mt_msg ---- */
+
+bool
+mt_headers_next(mt_bytes block, size_t *pos, mt_header *out)
+{
+	hdr_scan s;
+
+	if (*pos >= block.len)
+		return false;
+	/* Restart the scan at *pos: a new scanner over the rest, so that a
+	 * "From " line is only skipped at the very start of the block. */
+	hdr_scan_init(&s, block.p, block.len, MT_MSG_MAX_HEADER_BYTES);
+	if (*pos > 0) {
+		if (*pos > s.lines.len)
+			return false;
+		s.lines.off = *pos;
+	}
+	if (!hdr_scan_next(&s, out)) {
+		*pos = block.len;
+		return false;
+	}
+	*pos = (size_t)(out->raw.p - block.p) + out->raw.len;
+	return true;
+}
+
+bool
+mt_headers_find(mt_bytes block, const char *name, size_t *pos,
+    mt_header *out)
+{
+	while (mt_headers_next(block, pos, out)) {
+		if (mt_strn_ieq(out->name.p, out->name.len, name))
+			return true;
+	}
+	return false;
+}
+
+/* ---- groups of fields ---- */
+
+/* A delivery-status body larger than this is read only so far. */
+#define FIELDS_MAX_BYTES (4u * 1024u * 1024u)
+
+static bool
+fields_push(mt_fields *f, mt_msg *m)
+{
+	mt_msg **ng;
+	size_t cap;
+
+	if (f->n == f->cap) {
+		cap = f->cap ? f->cap * 2 : 4;
+		ng = realloc(f->g, cap * sizeof(*ng));
+		if (ng == NULL)
+			return false;
+		f->g = ng;
+		f->cap = cap;
+	}
+	f->g[f->n++] = m;
+	return true;
+}
+
+mt_fields *
+mt_fields_parse(const char *buf, size_t len)
+{
+	mt_fields *f = calloc(1, sizeof(*f));
+	hdr_scan s;
+	mt_msg *m;
+
+	if (f == NULL)
+		return NULL;
+	hdr_scan_init(&s, buf, len, FIELDS_MAX_BYTES);
+	f->truncated = len > FIELDS_MAX_BYTES;
+	while (hdr_scan_next_group(&s)) {
+		if (f->n == MT_FIELDS_MAX_GROUPS) {
+			f->truncated = true;
+			break;
+		}
+		m = msg_collect(&s, buf);
+		if (m == NULL)
+			goto fail;
+		m->body.p = buf + s.body;
+		m->body.len = 0;
+		if (m->n == 0) {
+			mt_msg_free(m);
+			continue;
+		}
+		if (!fields_push(f, m)) {
+			mt_msg_free(m);
+			goto fail;
+		}
+		f->truncated = f->truncated || m->truncated;
+	}
+	return f;
+fail:
+	mt_fields_free(f);
+	return NULL;
+}
+
+size_t
+mt_fields_count(const mt_fields *f)
+{
+	return f->n;
+}
+
+const mt_msg *
+mt_fields_group(const mt_fields *f, size_t i)
+{
+	return i < f->n ? f->g[i] : NULL;
+}
+
+bool
+mt_fields_truncated(const mt_fields *f)
+{
+	return f->truncated;
+}
+
+void
+mt_fields_free(mt_fields *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n; i++)
+		mt_msg_free(f->g[i]);
+	free(f->g);
+	free(f);
+}

@@ -1,0 +1,415 @@
+/*
+ * mime.c -- the lazy, zero-copy MIME walker (RFC 2045, 2046) and part
+ * decoding.
+ *
+ * A walk visits the message, then its parts depth-first.  Boundaries are
+ * found with memmem over the container's body; nothing is decoded unless a
+ * part is an embedded message (message/rfc822, message/global,
+ * text/rfc822-headers) that was itself base64 or quoted-printable encoded:
+ * that one is decoded into a heap buffer that lives for the callbacks of
+ * its subtree (MT_PART_TEMPORARY) and is freed after.  Every other view
+ * points into the caller's buffer.
+ *
+ * Limits: depth MT_MSG_MAX_DEPTH, MT_MSG_MAX_PARTS visits, boundaries of at
+ * most 200 bytes, header blocks of at most MT_MSG_MAX_HEADER_BYTES.  Past a
+ * limit the walk stops descending and reports truncation.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg/msg_int.h"
+
+#define BOUNDARY_MAX 200
+#define EMBED_DECODE_MAX (16u * 1024u * 1024u)
+
+typedef struct walker {
+	mt_part_cb cb;
+	void *arg;
+	unsigned count;
+	bool truncated;
+	int stop;
+} walker;
+
+static const mt_bytes empty = { "", 0 };
+
+/* The first field `name` of a header block, its value as a view. */
+static mt_bytes
+field_value(mt_bytes block, const char *name)
+{
+	mt_header h;
+	size_t pos = 0;
+
+	if (mt_headers_find(block, name, &pos, &h))
+		return h.value;
+	return empty;
+}
+
+/* The raw charset parameter of a Content-Type value as a view (quotes
+ * removed); empty when none.  A view, so nothing is copied: RFC 2231
+ * forms of charset do not occur in practice. */
+static mt_bytes
+charset_view(mt_bytes ct)
+{
+	const char *p = ct.p, *end = ct.p + ct.len, *q;
+	mt_bytes v = empty;
+
+	while (p < end &&
+	    (q = mt_strn_istr(p, (size_t)(end - p), "charset")) != NULL) {
+		p = q + 7;
+		if (q > ct.p && (mt_is_alnum(q[-1]) || q[-1] == '-'))
+			continue;
+		while (p < end && mt_is_space(*p))
+			p++;
+		if (p >= end || *p != '=')
+			continue;
+		p++;
+		while (p < end && mt_is_space(*p))
+			p++;
+		if (p < end && *p == '"') {
+			q = memchr(p + 1, '"', (size_t)(end - p - 1));
+			v.p = p + 1;
+			v.len = (size_t)((q != NULL ? q : end) - v.p);
+		} else {
+			v.p = p;
+			while (p < end && *p != ';' && !mt_is_space(*p))
+				p++;
+			v.len = (size_t)(p - v.p);
+		}
+		return v;
+	}
+	return v;
+}
+
+/* Split bytes[0..len) into a header block and a body. */
+static void
+split_entity(const char *p, size_t len, mt_bytes *headers, mt_bytes *body,
+    bool *truncated)
+{
+	hdr_scan s;
+	mt_header h;
+
+	hdr_scan_init(&s, p, len, MT_MSG_MAX_HEADER_BYTES);
+	while (hdr_scan_next(&s, &h))
+		;
+	headers->p = p;
+	headers->len = s.body;
+	body->p = p + s.body;
+	body->len = len - s.body;
+	*truncated = s.truncated;
+}
+
+static bool
+is_message_type(mt_bytes type)
+{
+	return mt_type_is(type, "message/rfc822") ||
+	    mt_type_is(type, "message/global") ||
+	    mt_type_is(type, "text/rfc822-headers") ||
+	    mt_type_is(type, "message/rfc822-headers");
+}
+
+static int visit(walker *w, mt_part *part);
+
+/* Does a delimiter line "--boundary" start at body[i]? i is a line start. */
+static bool
+delimiter_at(const char *b, size_t len, size_t i, const char *bd, size_t bl)
+{
+	return i + 2 + bl <= len && b[i] == '-' && b[i + 1] == '-' &&
+	    memcmp(b + i + 2, bd, bl) == 0;
+}
+
+/* After "--boundary" only "--", blanks (transport padding) and the line
+ * end may follow: "--b1" is not a delimiter of "--b10". */
+static bool
+delimiter_ends(const char *b, size_t len, size_t j)
+{
+	if (j + 1 < len && b[j] == '-' && b[j + 1] == '-')
+		j += 2;
+	while (j < len && (b[j] == ' ' || b[j] == '\t'))
+		j++;
+	return j >= len || b[j] == '\n' || b[j] == '\r';
+}
+
+/* The next delimiter line at or after `from`: its start, or len. */
+static size_t
+next_delimiter(const char *b, size_t len, size_t from, const char *bd,
+    size_t bl)
+{
+	const char *q;
+	size_t i = from;
+
+	while (i + 2 + bl <= len) {
+		q = memmem(b + i, len - i, bd, bl);
+		if (q == NULL)
+			return len;
+		i = (size_t)(q - b);
+		if (i >= 2 && b[i - 1] == '-' && b[i - 2] == '-' &&
+		    (i == 2 || b[i - 3] == '\n' || b[i - 3] == '\r') &&
+		    delimiter_ends(b, len, i + bl))
+			return i - 2;
+		i++;
+	}
+	return len;
+}
+
+/* Offset just past the line end at or after i. */
+static size_t
+skip_line(const char *b, size_t len, size_t i)
+{
+	while (i < len && b[i] != '\n' && b[i] != '\r')
+		i++;
+	if (i < len && b[i] == '\r') {
+		i++;
+		if (i < len && b[i] == '\n')
+			i++;
+	} else if (i < len) {
+		i++;
+	}
+	return i;
+}
+
+/* Length of body[0..end) without the line end before a delimiter. */
+static size_t
+before_eol(const char *b, size_t end)
+{
+	if (end > 0 && b[end - 1] == '\n')
+		end--;
+	if (end > 0 && b[end - 1] == '\r')
+		end--;
+	return end;
+}
+
+static int
+visit_entity(walker *w, const char *p, size_t len, unsigned depth,
+    int parent, unsigned flags)
+{
+	mt_part part;
+	bool trunc;
+
+	memset(&part, 0, sizeof(part));
+	split_entity(p, len, &part.headers, &part.body, &trunc);
+	part.depth = depth;
+	part.parent = parent;
+	part.flags = flags | (trunc ? MT_PART_TRUNCATED : 0);
+	return visit(w, &part);
+}
+
+/* The declared boundary never occurs: broken generators (and samples
+ * edited by hand) do that.  Take the first "--token" line that occurs again
+ * later as the boundary, as lenient readers do. */
+static size_t
+guess_boundary(const char *b, size_t len, char *out, size_t outlen)
+{
+	size_t i = 0, e, n;
+
+	while (i + 3 < len) {
+		if (b[i] == '-' && b[i + 1] == '-' && !mt_is_space(b[i + 2])) {
+			for (e = i + 2; e < len && b[e] != '\n' && b[e] != '\r' &&
+			    !mt_is_space(b[e]); e++)
+				;
+			n = e - i - 2;
+			if (n >= 8 && n < outlen && memmem(b + e, len - e,
+			    b + i, n + 2) != NULL) {
+				memcpy(out, b + i + 2, n);
+				out[n] = '\0';
+				/* a close delimiter's "--" is not ours */
+				if (n > 2 && out[n - 1] == '-' && out[n - 2] == '-')
+					n -= 2;
+				return n;
+			}
+		}
+		i = skip_line(b, len, i);
+	}
+	return 0;
+}
+
+static int
+walk_multipart(walker *w, const mt_part *part, int self)
+{
+	char bd[BOUNDARY_MAX + 1];
+	size_t bl = 0, i, start, end;
+	const char *b = part->body.p;
+	size_t len = part->body.len;
+	mt_bytes ct = field_value(part->headers, "Content-Type");
+	int r;
+
+	if (!mt_header_param(ct, "boundary", bd, sizeof(bd), &bl) || bl == 0)
+		return 0;
+	i = next_delimiter(b, len, 0, bd, bl);
+	if (i >= len && (bl = guess_boundary(b, len, bd, sizeof(bd))) > 0)
+		i = next_delimiter(b, len, 0, bd, bl);
+	if (i >= len && len > 0) {
+		/* no delimiter at all: the body is one plain text part */
+		mt_part text;
+
+		memset(&text, 0, sizeof(text));
+		text.headers = empty;
+		text.body = part->body;
+		text.depth = part->depth + 1;
+		text.parent = self;
+		text.flags = part->flags & MT_PART_TEMPORARY;
+		return visit(w, &text);
+	}
+	while (i < len) {
+		if (i + 4 + bl <= len && b[i + 2 + bl] == '-' &&
+		    b[i + 3 + bl] == '-')
+			return 0;       /* close delimiter */
+		start = skip_line(b, len, i + 2 + bl);
+		end = next_delimiter(b, len, start, bd, bl);
+		if (w->count >= MT_MSG_MAX_PARTS) {
+			w->truncated = true;
+			return 0;
+		}
+		r = visit_entity(w, b + start, before_eol(b, end) > start ?
+		    before_eol(b, end) - start : 0, part->depth + 1, self,
+		    part->flags & MT_PART_TEMPORARY);
+		if (r != 0)
+			return r;
+		i = end;
+		if (i < len && !delimiter_at(b, len, i, bd, bl))
+			break;
+	}
+	return 0;
+}
+
+/* An embedded message: decoded first when its part was encoded. */
+static int
+walk_embedded(walker *w, const mt_part *part, int self)
+{
+	char *tmp = NULL;
+	size_t n;
+	int r;
+	size_t el = part->encoding.len;
+	const char *e = mt_trim(part->encoding.p, &el);
+	bool b64 = mt_strn_ieq(e, el, "base64");
+
+	if (b64 || mt_strn_ieq(e, el, "quoted-printable")) {
+		n = part->body.len < EMBED_DECODE_MAX ? part->body.len :
+		    EMBED_DECODE_MAX;
+		if ((tmp = malloc(n + 1)) == NULL)
+			return 0;
+		n = b64 ? mt_base64_decode(part->body.p, n, tmp, n) :
+		    mt_qp_decode(part->body.p, n, tmp, n);
+		r = visit_entity(w, tmp, n, part->depth + 1, self,
+		    MT_PART_MESSAGE | MT_PART_TEMPORARY);
+		free(tmp);
+		return r;
+	}
+	return visit_entity(w, part->body.p, part->body.len, part->depth + 1,
+	    self, MT_PART_MESSAGE | (part->flags & MT_PART_TEMPORARY));
+}
+
+static int
+visit(walker *w, mt_part *part)
+{
+	mt_bytes ct = field_value(part->headers, "Content-Type");
+	int self, r;
+
+	if (w->count >= MT_MSG_MAX_PARTS) {
+		w->truncated = true;
+		return 0;
+	}
+	part->type = mt_content_type(ct);
+	if (part->type.len == 0)
+		part->type = (mt_bytes){ "text/plain", 10 };
+	part->charset = charset_view(ct);
+	part->encoding = field_value(part->headers,
+	    "Content-Transfer-Encoding");
+	if (part->encoding.len > 0) {
+		size_t l = part->encoding.len;
+		part->encoding.p = mt_trim(part->encoding.p, &l);
+		part->encoding.len = l;
+	}
+	if (part->type.len >= 10 && mt_strn_iprefix(part->type.p,
+	    part->type.len, "multipart/"))
+		part->flags |= MT_PART_MULTIPART;
+	part->index = w->count++;
+	self = (int)part->index;
+	if ((r = w->cb(w->arg, part)) == MT_MSG_WALK_SKIP)
+		return 0;
+	if (r != 0)
+		return r;
+	if (part->depth + 1 >= MT_MSG_MAX_DEPTH) {
+		if ((part->flags & MT_PART_MULTIPART) ||
+		    is_message_type(part->type))
+			w->truncated = true;
+		return 0;
+	}
+	if (part->flags & MT_PART_MULTIPART)
+		return walk_multipart(w, part, self);
+	if (is_message_type(part->type) && part->body.len > 0)
+		return walk_embedded(w, part, self);
+	return 0;
+}
+
+int
+mt_msg_walk_ex(const mt_msg *m, mt_part_cb cb, void *arg, bool *truncated)
+{
+	walker w;
+	mt_part root;
+	mt_bytes body = mt_msg_body(m);
+	int r;
+
+	memset(&w, 0, sizeof(w));
+	w.cb = cb;
+	w.arg = arg;
+	memset(&root, 0, sizeof(root));
+	root.parent = -1;
+	root.flags = MT_PART_MESSAGE | (mt_msg_truncated(m) ?
+	    MT_PART_TRUNCATED : 0);
+	if (mt_msg_header_count(m) > 0) {
+		const mt_header *first = mt_msg_header_at(m, 0);
+		root.headers.p = first->raw.p;
+		root.headers.len = (size_t)(body.p - first->raw.p);
+	} else {
+		root.headers = empty;
+	}
+	root.body = body;
+	r = visit(&w, &root);
+	if (truncated != NULL)
+		*truncated = w.truncated;
+	return r;
+}
+
+int
+mt_msg_walk(const mt_msg *m, mt_part_cb cb, void *arg)
+{
+	return mt_msg_walk_ex(m, cb, arg, NULL);
+}
+
+mt_err
+mt_part_decode(const mt_part *part, size_t limit, char **out,
+    size_t *outlen)
+{
+	size_t el = part->encoding.len, n, in;
+	const char *e = part->encoding.p != NULL ?
+	    mt_trim(part->encoding.p, &el) : "";
+	char *tmp;
+	mt_err err;
+
+	*out = NULL;
+	if (outlen != NULL)
+		*outlen = 0;
+	in = part->body.len;
+	if (mt_strn_ieq(e, el, "base64")) {
+		if (limit < SIZE_MAX / 4 && in > limit * 2 + 1024)
+			in = limit * 2 + 1024;
+		if ((tmp = malloc(in + 1)) == NULL)
+			return MT_ENOMEM;
+		n = mt_base64_decode(part->body.p, in, tmp, in);
+	} else if (mt_strn_ieq(e, el, "quoted-printable")) {
+		if (limit < SIZE_MAX / 4 && in > limit * 3 + 1024)
+			in = limit * 3 + 1024;
+		if ((tmp = malloc(in + 1)) == NULL)
+			return MT_ENOMEM;
+		n = mt_qp_decode(part->body.p, in, tmp, in);
+	} else {
+		if (limit < SIZE_MAX / 4 && in > limit + 1024)
+			in = limit + 1024;
+		err = mt_charset_to_utf8(part->charset, part->body.p, in, limit,
+		    out, outlen);
+		return err;
+	}
+	err = mt_charset_to_utf8(part->charset, tmp, n, limit, out, outlen);
+	free(tmp);
+	return err;
+}

@@ -1,0 +1,50 @@
+/*
+ * msg_int.h -- internals shared by the files of src/msg/.
+ *
+ * The header scanner is an iterator over a header block that allocates
+ * nothing; mt_msg_open, mt_headers_next, mt_fields_parse and the MIME
+ * walker all use it, so there is one parser of header syntax.  Memory: the
+ * scanner only points into the caller's buffer.
+ */
+#ifndef MT_MSG_INT_H
+#define MT_MSG_INT_H
+
+#include <mailtriage/msg.h>
+
+#include "util/util.h"
+
+typedef struct hdr_scan {
+	mt_lines lines;     /* over the header window only */
+	size_t buflen;      /* the whole buffer, for locating the body */
+	size_t body;        /* body offset once done */
+	bool done;
+	bool truncated;
+} hdr_scan;
+
+/* Scan at most `window` bytes of p[0..len) for fields. */
+void hdr_scan_init(hdr_scan *s, const char *p, size_t len, size_t window);
+/* The next field; false at the end of the block (then s->body is set). */
+bool hdr_scan_next(hdr_scan *s, mt_header *h);
+/* After a block ended, move to the next group of fields (blank lines and
+ * non-field lines skipped); false when there is none. */
+bool hdr_scan_next_group(hdr_scan *s);
+
+/* Skip comments and white space (RFC 5322 CFWS) from s[*i..n). */
+void cfws_skip(const char *s, size_t n, size_t *i);
+
+/* Append in[0..len) in `charset` to b as valid UTF-8, at most `limit`
+ * bytes in b in total.  Unknown charsets are read as UTF-8. */
+bool charset_append(mt_buf *b, const char *charset, size_t cslen,
+    const char *in, size_t len, size_t limit);
+/* Append p[0..len) to b with invalid UTF-8 replaced by U+FFFD. */
+bool utf8_append_sanitized(mt_buf *b, const char *p, size_t len);
+/* Length of the valid UTF-8 sequence at p (1..4), 0 when invalid. */
+size_t utf8_seq_len(const unsigned char *p, size_t n);
+/* The largest prefix of p[0..len) not longer than max that ends on a
+ * character boundary. */
+size_t utf8_cut(const char *p, size_t len, size_t max);
+
+/* Hex digit value or -1. */
+int hex_value(char c);
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * param.c -- structured header values: the media type of Content-Type and
+ * parameters (RFC 2045 section 5.1, RFC 2231).
+ *
+ * Parameters are found by a scan that skips comments and quoted strings,
+ * so a ';' or a name inside either never misleads it.  RFC 2231 sections
+ * (name*0, name*1*, ...) are gathered by number (at most PARAM_MAX_SECTIONS
+ * of them, in whatever order they appear), percent-decoded when marked
+ * with '*', and converted from the charset named in section 0.  Output goes
+ * to the caller's buffer; scratch space is a heap buffer freed on return.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg/msg_int.h"
+
+#define PARAM_MAX_SECTIONS 64
+
+void
+cfws_skip(const char *s, size_t n, size_t *i)
+{
+	unsigned depth;
+
+	while (*i < n) {
+		if (mt_is_space(s[*i])) {
+			(*i)++;
+			continue;
+		}
+		if (s[*i] != '(')
+			return;
+		depth = 0;
+		while (*i < n) {
+			if (s[*i] == '\\' && *i + 1 < n)
+				(*i)++;
+			else if (s[*i] == '(')
+				depth++;
+			else if (s[*i] == ')' && --depth == 0) {
+				(*i)++;
+				break;
+			}
+			(*i)++;
+		}
+	}
+}
+
+/* RFC 2045 token characters. */
+static bool
+is_token(char c)
+{
+	return (unsigned char)c > 32 && (unsigned char)c < 127 &&
+	    strchr("()<>@,;:\\\"/[]?=", c) == NULL;
+}
+
+mt_bytes
+mt_content_type(mt_bytes value)
+{
+	mt_bytes t = { "", 0 };
+	size_t i = 0, start;
+
+	if (value.p == NULL)
+		return t;
+	cfws_skip(value.p, value.len, &i);
+	start = i;
+	while (i < value.len && is_token(value.p[i]))
+		i++;
+	if (i == start || i >= value.len || value.p[i] != '/')
+		return t;
+	/* Blanks around the slash happen; keep the view contiguous only
+	 * when there are none (the usual case). */
+	i++;
+	if (i >= value.len || !is_token(value.p[i]))
+		return t;
+	while (i < value.len && is_token(value.p[i]))
+		i++;
+	t.p = value.p + start;
+	t.len = i - start;
+	return t;
+}
+
+bool
+mt_type_is(mt_bytes type, const char *want)
+{
+	return type.p != NULL && mt_strn_ieq(type.p, type.len, want);
+}
+
+/* One name=value pair as found in the value. */
+typedef struct raw_param {
+	mt_bytes name;          /* "title*1*" as written */
+	mt_bytes value;         /* without quotes; may hold quoted pairs */
+	bool quoted;
+} raw_param;
+
+/* The next parameter at or after *i; false when there is none. */
+static bool
+next_param(const char *s, size_t n, size_t *i, raw_param *p)
+{
+	size_t start;
+
+	for (;;) {
+		/* Find the next ';' outside quotes and comments. */
+		while (*i < n && s[*i] != ';') {
+			if (s[*i] == '"') {
+				for ((*i)++; *i < n && s[*i] != '"'; (*i)++)
+					if (s[*i] == '\\' && *i + 1 < n)
+						(*i)++;
+			} else if (s[*i] == '(') {
+				cfws_skip(s, n, i);
+				continue;
+			}
+			if (*i < n)
+				(*i)++;
+		}
+		if (*i >= n)
+			return false;
+		(*i)++;
+		cfws_skip(s, n, i);
+		start = *i;
+		while (*i < n && is_token(s[*i]))
+			(*i)++;
+		p->name.p = s + start;
+		p->name.len = *i - start;
+		cfws_skip(s, n, i);
+		if (p->name.len == 0 || *i >= n || s[*i] != '=')
+			continue;
+		(*i)++;
+		cfws_skip(s, n, i);
+		p->quoted = *i < n && s[*i] == '"';
+		if (p->quoted) {
+			start = ++(*i);
+			while (*i < n && s[*i] != '"') {
+				if (s[*i] == '\\' && *i + 1 < n)
+					(*i)++;
+				(*i)++;
+			}
+			p->value.p = s + start;
+			p->value.len = *i - start;
+			if (*i < n)
+				(*i)++;
+		} else {
+			/* Tokens, but tolerate what generators write:
+			 * anything up to ';' or white space. */
+			start = *i;
+			while (*i < n && s[*i] != ';' && !mt_is_space(s[*i]))
+				(*i)++;
+			p->value.p = s + start;
+			p->value.len = *i - start;
+		}
+		return true;
+	}
+}
+
+/* Append a parameter value: quoted pairs resolved, line breaks removed. */
+static bool
+append_plain(mt_buf *b, const raw_param *p)
+{
+	size_t i;
+	char c;
+
+	for (i = 0; i < p->value.len; i++) {
+		c = p->value.p[i];
+		if (c == '\r' || c == '\n')
+			continue;
+		if (p->quoted && c == '\\' && i + 1 < p->value.len)
+			c = p->value.p[++i];
+		if (!mt_buf_putc(b, c))
+			return false;
+	}
+	return true;
+}
+
+/* Append a %XX-encoded RFC 2231 value. */
+static bool
+append_percent(mt_buf *b, mt_bytes v)
+{
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < v.len; i++) {
+		if (v.p[i] == '%' && i + 2 < v.len &&
+		    (hi = hex_value(v.p[i + 1])) >= 0 &&
+		    (lo = hex_value(v.p[i + 2])) >= 0) {
+			if (!mt_buf_putc(b, (char)(hi << 4 | lo)))
+				return false;
+			i += 2;
+		} else if (!mt_buf_putc(b, v.p[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Section number of "name*N" / "name*N*" / "name*" / "name" for `want`:
+ * -1 when the name is another parameter; *star tells a trailing '*'. */
+static int
+section_of(mt_bytes name, const char *want, bool *star)
+{
+	size_t wl = strlen(want), i;
+	int num = 0;
+
+	*star = false;
+	if (name.len < wl || !mt_strn_iprefix(name.p, name.len, want))
+		return -1;
+	i = wl;
+	if (i == name.len)
+		return 0;
+	if (name.p[i] != '*')
+		return -1;
+	i++;
+	if (i == name.len) {
+		*star = true;
+		return 0;
+	}
+	if (!mt_is_digit(name.p[i]) || (name.p[i] == '0' && i + 1 < name.len &&
+	    mt_is_digit(name.p[i + 1])))
+		return -1;
+	while (i < name.len && mt_is_digit(name.p[i]) && num < PARAM_MAX_SECTIONS)
+		num = num * 10 + (name.p[i++] - '0');
+	if (i < name.len && name.p[i] == '*') {
+		*star = true;
+		i++;
+	}
+	return i == name.len && num < PARAM_MAX_SECTIONS ? num : -1;
+}
+
+typedef struct sections {
+	raw_param part[PARAM_MAX_SECTIONS];
+	bool star[PARAM_MAX_SECTIONS];
+	bool have[PARAM_MAX_SECTIONS];
+	bool plain_found;       /* "name=" without any '*' */
+	raw_param plain;
+} sections;
+
+static bool
+collect(mt_bytes value, const char *name, sections *sec)
+{
+	raw_param p;
+	size_t i = 0;
+	bool star, any = false;
+	int num;
+
+	while (next_param(value.p, value.len, &i, &p)) {
+		num = section_of(p.name, name, &star);
+		if (num < 0)
+			continue;
+		if (p.name.len == strlen(name)) {
+			if (!sec->plain_found) {
+				sec->plain = p;
+				sec->plain_found = true;
+			}
+		} else if (!sec->have[num]) {
+			sec->part[num] = p;
+			sec->star[num] = star;
+			sec->have[num] = true;
+		}
+		any = true;
+	}
+	return any;
+}
+
+/* Join RFC 2231 sections 0, 1, ... (stopping at the first gap) and convert
+ * from the charset named in an encoded section 0. */
+static bool
+join_sections(const sections *sec, mt_buf *out)
+{
+	mt_buf raw;
+	mt_bytes v, cs = { "", 0 };
+	const char *q1, *q2;
+	int k;
+	bool ok = true;
+
+	mt_buf_init(&raw);
+	for (k = 0; k < PARAM_MAX_SECTIONS && sec->have[k] && ok; k++) {
+		v = sec->part[k].value;
+		if (!sec->star[k]) {
+			ok = append_plain(&raw, &sec->part[k]);
+			continue;
+		}
+		if (k == 0 && (q1 = memchr(v.p, '\'', v.len)) != NULL &&
+		    (q2 = memchr(q1 + 1, '\'', (size_t)(v.p + v.len - q1 - 1)))
+		    != NULL) {
+			cs.p = v.p;
+			cs.len = (size_t)(q1 - v.p);
+			v.len -= (size_t)(q2 + 1 - v.p);
+			v.p = q2 + 1;
+		}
+		ok = append_percent(&raw, v);
+	}
+	if (ok)
+		ok = charset_append(out, cs.p, cs.len, raw.p != NULL ? raw.p : "",
+		    raw.len, SIZE_MAX / 4);
+	mt_buf_free(&raw);
+	return ok;
+}
+
+/* A plain value: quoted pairs resolved, raw 8-bit bytes read as UTF-8 or
+ * else Windows-1252 (the unlabelled rule). */
+static bool
+plain_value(const raw_param *p, mt_buf *out)
+{
+	mt_buf raw;
+	bool ok;
+
+	mt_buf_init(&raw);
+	ok = append_plain(&raw, p) && charset_append(out, "", 0,
+	    raw.p != NULL ? raw.p : "", raw.len, SIZE_MAX / 4);
+	mt_buf_free(&raw);
+	return ok;
+}
+
+bool
+mt_header_param(mt_bytes value, const char *name, char *out, size_t outlen,
+    size_t *n)
+{
+	sections *sec = NULL;
+	mt_buf b;
+	size_t len = 0;
+	bool found = false, ok;
+
+	mt_buf_init(&b);
+	if (n != NULL)
+		*n = 0;
+	if (outlen > 0)
+		out[0] = '\0';
+	if (value.p == NULL || (sec = calloc(1, sizeof(*sec))) == NULL)
+		return false;
+	if (!collect(value, name, sec))
+		goto done;
+	found = true;
+	if (sec->have[0])
+		ok = join_sections(sec, &b);
+	else
+		ok = plain_value(&sec->plain, &b);
+	if (ok && b.p != NULL && outlen > 0) {
+		len = utf8_cut(b.p, b.len, outlen - 1);
+		memcpy(out, b.p, len);
+		out[len] = '\0';
+	}
+	if (n != NULL)
+		*n = len;
+done:
+	mt_buf_free(&b);
+	free(sec);
+	return found;
+}

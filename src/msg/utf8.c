@@ -1,0 +1,148 @@
+/*
+ * utf8.c -- UTF-8 validation and sanitisation.
+ *
+ * Everything the library prints comes through here or through iconv, so
+ * the output is always valid UTF-8: invalid sequences and NUL become
+ * U+FFFD.  No allocation except in the mt_buf the caller passes.
+ */
+#include <string.h>
+
+#include "msg/msg_int.h"
+
+static const char replacement[] = "\xEF\xBF\xBD";
+
+size_t
+utf8_seq_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	if (c < 0xE0)
+		return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c < 0xF0) {
+		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && p[1] < 0xA0)
+			return 0;       /* overlong */
+		if (c == 0xED && p[1] >= 0xA0)
+			return 0;       /* surrogate */
+		return 3;
+	}
+	if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+	    (p[3] & 0xC0) != 0x80)
+		return 0;
+	if (c == 0xF0 && p[1] < 0x90)
+		return 0;               /* overlong */
+	if (c == 0xF4 && p[1] >= 0x90)
+		return 0;               /* past U+10FFFF */
+	return 4;
+}
+
+/* Length of the leading run of plain ASCII without NUL. */
+static size_t
+ascii_run(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (unsigned char)p[i] < 0x80 && p[i] != '\0')
+		i++;
+	return i;
+}
+
+bool
+mt_utf8_valid(const char *p, size_t len)
+{
+	size_t i = 0, k;
+
+	while (i < len) {
+		i += ascii_run(p + i, len - i);
+		if (i >= len)
+			break;
+		if (p[i] == '\0') {
+			i++;
+			continue;
+		}
+		k = utf8_seq_len((const unsigned char *)p + i, len - i);
+		if (k == 0)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+bool
+utf8_append_sanitized(mt_buf *b, const char *p, size_t len)
+{
+	size_t i = 0, run, k;
+
+	while (i < len) {
+		run = ascii_run(p + i, len - i);
+		if (run > 0 && !mt_buf_append(b, p + i, run))
+			return false;
+		i += run;
+		if (i >= len)
+			break;
+		k = p[i] == '\0' ? 0 :
+		    utf8_seq_len((const unsigned char *)p + i, len - i);
+		if (k == 0) {
+			if (!mt_buf_append(b, replacement, 3))
+				return false;
+			i++;
+		} else {
+			if (!mt_buf_append(b, p + i, k))
+				return false;
+			i += k;
+		}
+	}
+	return !b->failed;
+}
+
+size_t
+utf8_cut(const char *p, size_t len, size_t max)
+{
+	size_t n;
+
+	if (len <= max)
+		return len;
+	n = max;
+	/* Back up over continuation bytes to the start of a character. */
+	while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+size_t
+mt_utf8_sanitize(const char *p, size_t len, char *out, size_t outlen)
+{
+	mt_buf b;
+	size_t n;
+
+	if (outlen == 0)
+		return 0;
+	mt_buf_init(&b);
+	if (!utf8_append_sanitized(&b, p, len) || b.p == NULL) {
+		mt_buf_free(&b);
+		out[0] = '\0';
+		return 0;
+	}
+	n = utf8_cut(b.p, b.len, outlen - 1);
+	memcpy(out, b.p, n);
+	out[n] = '\0';
+	mt_buf_free(&b);
+	return n;
+}
+
+int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
