@@ -25,8 +25,14 @@ fi
 if has dmarc; then
 	run "Audit the DMARC record" "dmarc example.test $ZONE"
 fi
+if has dkim && [ -f examples/messages/signed.eml ]; then
+	run "Verify a DKIM-signed message" \
+		"dkim verify examples/messages/signed.eml $ZONE"
+	run "The same message after a mailing list appended its footer" \
+		"dkim verify examples/messages/list-footer.eml $ZONE"
+fi
 if has auth && [ -f examples/messages/signed.eml ]; then
 	run "Check a whole message: SPF, DKIM and DMARC together" \
-		"auth examples/messages/signed.eml --ip 192.0.2.25 $ZONE"
+		"auth examples/messages/signed.eml --ip 192.0.2.25 --mail-from news@example.test $ZONE"
 fi
 exit 0

@@ -1,0 +1,1 @@
+MOD_DEPS_arc := dkim authres msg dns util

@@ -1,0 +1,1 @@
+MOD_DEPS_auth := spf dkim dmarc arc authres msg dns util

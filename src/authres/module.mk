@@ -1,0 +1,1 @@
+MOD_DEPS_authres := msg util
