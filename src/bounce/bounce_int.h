@@ -1,0 +1,215 @@
+/*
+ * bounce_int.h -- what the files of the bounce module share: the facts a
+ * reader gathers per recipient, the message context, the classifier and
+ * the small text helpers.  Not public API.
+ *
+ * Ownership: a bn_doc owns its decoded text buffers (bn_doc_free); facts
+ * are plain fixed-size structs copied into the result's arena at the end.
+ */
+#ifndef MT_BOUNCE_INT_H
+#define MT_BOUNCE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <mailtriage/bounce.h>
+#include <mailtriage/msg.h>
+
+#include "util/util.h"
+
+#define BN_ADDR_MAX 320
+#define BN_HOST_MAX 256
+#define BN_TEXT_MAX (4u * 1024u * 1024u) /* decoded text kept per message */
+#define BN_LINE_MAX 8192                 /* longer lines are cut */
+
+/* What a reader found out about one recipient. */
+typedef struct bn_facts {
+	char recipient[BN_ADDR_MAX];
+	char status[16];
+	char diag[MT_BOUNCE_MAX_DIAG];
+	char remote_mta[BN_HOST_MAX];
+	char command[8];
+	char action[24];
+	char date[96];
+	char diag_type[16]; /* "SMTP", "X-Unix", "X-Postfix" or "" */
+	char hint[24];      /* reason the reader already knows, or "" */
+	const char *hint_rule;
+	int reply_code;
+} bn_facts;
+
+/* What is known about the message as a whole. */
+typedef struct bn_context {
+	char from[BN_ADDR_MAX];     /* the bounce's From: (decoded) */
+	char subject[512];
+	char reporting_mta[BN_HOST_MAX];
+	char format[32];            /* reader name */
+	char date[96];
+	char provider_hint[24];     /* provider from the reader, or "" */
+} bn_context;
+
+/* The classifier's verdict for one recipient. */
+typedef struct bn_verdict {
+	const char *reason;
+	const char *cause;
+	const char *provider;
+	const char *rule;
+	char rule_text[160];
+	char status[16];
+	bool status_inferred;
+	bool hard;
+	mt_bounce_action action;
+} bn_verdict;
+
+/* ---- status_registry.c ---- */
+bool mt_status_parse(const char *s, unsigned *cls, unsigned *subject,
+    unsigned *detail);
+const char *mt_status_reason(const char *status);
+bool mt_status_infer(const char *reason, bool transient, char *out,
+    size_t outlen);
+
+/* ---- smtp_reply.c ---- */
+/* First enhanced status code in text ("5.1.1"), skipping X.0.0 when a more
+ * specific one follows; false when there is none. */
+bool bn_find_status(const char *text, size_t len, char *out, size_t outlen);
+/* The status the remote text gives when it differs from the DSN's own
+ * `field` ("" when none): the first specific code not equal to it. */
+bool bn_diag_status(const char *diag, const char *field, char *out,
+    size_t outlen);
+/* Drop repeated "550-5.7.1" prefixes left inside an unfolded reply. */
+void bn_strip_repeats(char *diag);
+/* First SMTP reply code (2xx/4xx/5xx as a word) in text, or -1. */
+int bn_find_reply_code(const char *text, size_t len);
+/* The SMTP stage named in text ("in reply to RCPT TO command", ">>> DATA"),
+ * "" when none. */
+const char *bn_find_command(const char *text, size_t len);
+/* The same on text already squeezed (no allocation). */
+const char *bn_find_command_sq(const char *sq, size_t len);
+/* Join a (multi-line) SMTP reply into one line: "550-5.7.26 a" + "550-5.7.26 b"
+ * becomes "550 5.7.26 a b".  Returns the length written. */
+size_t bn_join_reply(const char *text, size_t len, char *out, size_t outlen);
+
+/* ---- text.c ---- */
+/* Copy src into dst (bounded), collapsing runs of white space to one
+ * space and trimming; returns the length. */
+size_t bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len);
+/* Append with one separating space (bounded). */
+void bn_append(char *dst, size_t dstlen, const char *src, size_t len);
+/* Lower-case ASCII copy (bounded). */
+size_t bn_lower(char *dst, size_t dstlen, const char *src, size_t len);
+/* Find an email address in s[0..len): returns true and copies it (angle
+ * brackets and "rfc822;" removed, domain lower-cased). */
+bool bn_find_address(const char *s, size_t len, char *out, size_t outlen,
+    const char **end);
+/* Is s (NUL-terminated) a plausible address local@domain.tld? */
+bool bn_is_address(const char *s);
+
+/* ---- patterns.c, patterns_provider.c ---- */
+/* One text rule: a lower-case pattern ('*' = anything between) and
+ * optionally the provider and status prefix it needs. */
+typedef struct bn_rule {
+	const char *id;
+	const char *provider; /* NULL: any sender of the text */
+	const char *status;   /* NULL or a status prefix the rule needs */
+	const char *reason;
+	const char *cause;
+	const char *pattern;
+} bn_rule;
+extern const bn_rule bn_provider_rules[];
+extern const size_t bn_provider_rule_count;
+typedef struct bn_match {
+	const char *reason;
+	const char *cause;
+	const char *rule;
+	const char *provider;  /* rule's provider, NULL for generic rules */
+	size_t at, len;        /* where in the lower-cased text */
+} bn_match;
+/* Match lower-cased text against the rule table.  provider may be "" or
+ * a provider name (provider rules for other providers are skipped). */
+bool bn_pattern_match(const char *lower, size_t len, const char *provider,
+    const char *status, bn_match *out);
+/* Every matching rule in table order (at most max). */
+size_t bn_pattern_all(const char *lower, size_t len, const char *provider,
+    const char *status, bn_match *out, size_t max);
+/* Number of rules (for tests). */
+size_t bn_pattern_count(void);
+/* The i-th rule in matching order (provider rules first); NULL past the end. */
+const bn_rule *bn_pattern_rule(size_t i);
+
+/* ---- provider.c ---- */
+/* Who rejected, from host names, the bounce's From and the text. */
+const char *bn_provider_detect(const char *remote_mta, const char *reporting_mta,
+    const char *from, const char *lower_diag);
+
+/* ---- classify.c ---- */
+void bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v);
+/* Cause for a reason when the text said nothing finer. */
+const char *bn_reason_cause(const char *reason);
+
+/* ---- the message as the readers see it (read.c) ---- */
+#define BN_MAX_FACTS MT_BOUNCE_MAX_RECORDS
+#define BN_ORIG_MAX (64u * 1024u)   /* bytes of original headers kept */
+
+typedef struct bn_doc {
+	const char *buf;            /* the whole input */
+	size_t len;
+	mt_msg *msg;                /* the bounce's own header block */
+	mt_buf dsn;                 /* decoded delivery-status bodies */
+	mt_buf arf;                 /* decoded feedback-report body */
+	mt_buf text;                /* human-readable text, decoded */
+	mt_buf html;                /* text of HTML parts, tags removed */
+	mt_buf orig;                /* the original message's header block */
+	size_t text_end;            /* where the inline original starts */
+	bool have_report;           /* multipart/report */
+	bool orig_is_mime;          /* orig came from a message part */
+	char report_type[32];
+	char subject[512];
+	char from[BN_ADDR_MAX];     /* From: address, lower-cased */
+	char from_raw[512];         /* From: decoded */
+	/* computed once per message (read.c), shared by every reader */
+	char *lsq;                  /* text[0..text_end) squeezed, lower case */
+	size_t lsqlen;
+	const char *mta;            /* bn_detect_mta on it, NULL: no signature */
+	const char *text_command;   /* the SMTP stage the text names, or "" */
+} bn_doc;
+
+/* A reader: fills facts from the document.  Returns how many were
+ * found (0: not this format). */
+typedef size_t (*bn_reader_fn)(const bn_doc *d, bn_context *ctx,
+    bn_facts *f, size_t max);
+
+/* ---- dsn.c ---- */
+size_t bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
+size_t bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
+/* Clean a Diagnostic-Code value: drop "smtp;", unfold, squeeze. */
+void bn_clean_diag(char *dst, size_t dstlen, const char *src, size_t len);
+
+/* ---- reader_ses.c: Amazon SES JSON notifications ---- */
+size_t bn_read_ses(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
+
+/* ---- textread.c: non-standard formats, table-driven ---- */
+size_t bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
+/* Diagnostic text for `rcpt` found in the human text, "" when none. */
+void bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f);
+/* Which MTA wrote the bounce (signature table), NULL: not a bounce.
+ * ltext is the lower-cased human text. */
+const char *bn_detect_mta(const bn_doc *d, const char *ltext, size_t len);
+/* Reasons the writing MTA's own words settle (hints for the classifier). */
+void bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n);
+/* The first failed address the text names / the returned message's To. */
+bool bn_text_recipient(const bn_doc *d, char *out, size_t outlen);
+bool bn_orig_recipient(const bn_doc *d, char *out, size_t outlen);
+/* Is this an auto-reply (vacation)?  Sets ctx->format. */
+bool bn_is_autoreply(const bn_doc *d);
+
+/* ---- original.c ---- */
+void bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o);
+
+/* ---- result.c ---- */
+mt_bounce *bn_result_new(const char *filename);
+mt_arena *bn_result_arena(mt_bounce *b);
+mt_bounce_original *bn_result_original(mt_bounce *b);
+bool bn_result_add(mt_bounce *b, const bn_facts *f, const bn_context *ctx,
+    const bn_verdict *v);
+void bn_result_not_bounce(mt_bounce *b, const char *why);
+
+#endif

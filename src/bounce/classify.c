@@ -1,0 +1,592 @@
+/*
+ * classify.c -- decide reason, cause, hardness and action for one
+ * recipient from everything the reader found: the status code, the
+ * remote text, the provider and the SMTP stage.
+ *
+ * The order of evidence (an explicit table, bn_reasons[]):
+ *   1. what the reader already knows for sure (vacation, feedback, a
+ *      delayed DSN);
+ *   2. provider rules (the provider's published meaning of its text/code);
+ *   3. the first matching text rule vs the reason the status code names:
+ *      whichever reason ranks higher in bn_reasons[] wins, so a clear
+ *      "mailbox full" beats a 5.1.1, and a 5.1.1 beats "rejected";
+ *   4. weak status reasons (securityerror for any 5.7.x, systemerror,
+ *      networkerror), then the stage (EHLO/HELO: blocked), the DSN action
+ *      (delayed: expired), and onhold/undefined.
+ * Nothing is allocated; the verdict points to static strings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+typedef struct reason_info {
+	const char *reason;
+	int rank;                 /* lower wins */
+	const char *cause;        /* when no rule said better */
+	bool hard_when_permanent; /* the address itself is bad */
+	mt_bounce_action action;
+} reason_info;
+
+
+static const reason_info bn_reasons[] = {
+	{ "vacation", 0, "other", false, MT_BOUNCE_ACT_NONE },
+	{ "feedback", 0, "other", false, MT_BOUNCE_ACT_NONE },
+	{ "delivered", 0, "other", false, MT_BOUNCE_ACT_NONE },
+	{ "mailboxfull", 10, "mailbox", false, MT_BOUNCE_ACT_RETRY },
+	{ "mesgtoobig", 11, "size", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "exceedlimit", 12, "size", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "suspend", 13, "mailbox", false, MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	{ "hasmoved", 14, "recipient", true, MT_BOUNCE_ACT_SUPPRESS },
+	{ "norelaying", 15, "relay", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "authfailure", 16, "dmarc", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "userunknown", 17, "recipient", true, MT_BOUNCE_ACT_SUPPRESS },
+	{ "filtered", 18, "policy", false, MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	{ "requireptr", 19, "ptr", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "notcompliantrfc", 20, "content", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "badreputation", 21, "reputation", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "rejected", 22, "policy", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "hostunknown", 23, "domain", true, MT_BOUNCE_ACT_SUPPRESS },
+	{ "spamdetected", 24, "content", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "speeding", 25, "rate", false, MT_BOUNCE_ACT_RETRY },
+	{ "toomanyconn", 26, "rate", false, MT_BOUNCE_ACT_RETRY },
+	{ "blocked", 27, "blocklist", false, MT_BOUNCE_ACT_FIX_SENDER },
+	/* second tier: a status reason (rank 40) beats these texts */
+	{ "policyviolation", 50, "policy", false, MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	{ "virusdetected", 51, "content", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "failedstarttls", 52, "tls", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "securityerror", 53, "policy", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "systemerror", 54, "other", false, MT_BOUNCE_ACT_RETRY },
+	{ "networkerror", 55, "other", false, MT_BOUNCE_ACT_RETRY },
+	{ "expired", 56, "other", false, MT_BOUNCE_ACT_RETRY },
+	{ "contenterror", 57, "content", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "systemfull", 58, "other", false, MT_BOUNCE_ACT_RETRY },
+	{ "notaccept", 59, "domain", true, MT_BOUNCE_ACT_SUPPRESS },
+	{ "mailererror", 60, "other", false, MT_BOUNCE_ACT_RETRY },
+	{ "syntaxerror", 61, "other", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "onhold", 98, "other", false, MT_BOUNCE_ACT_RETRY },
+	{ "undefined", 99, "other", false, MT_BOUNCE_ACT_RETRY },
+};
+
+static const reason_info *
+reason_find(const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(bn_reasons); i++) {
+		if (strcmp(bn_reasons[i].reason, reason) == 0)
+			return &bn_reasons[i];
+	}
+	return &bn_reasons[MT_ARRAY_LEN(bn_reasons) - 1];
+}
+
+const char *
+bn_reason_cause(const char *reason)
+{
+	return reason_find(reason)->cause;
+}
+
+/* Finer cause for authentication failures and blocks, from the words. */
+static const struct {
+	const char *reason;
+	const char *needle;
+	const char *cause;
+} cause_words[] = {
+	{ "authfailure", "dmarc", "dmarc" },
+	{ "authfailure", "spf", "spf" },
+	{ "authfailure", "sender policy framework", "spf" },
+	{ "authfailure", "dkim", "dkim" },
+	{ "blocked", "ptr", "ptr" },
+	{ "blocked", "reverse dns", "ptr" },
+	{ "blocked", "spamhaus", "blocklist" },
+	{ "blocked", "spamcop", "blocklist" },
+	{ "blocked", "blacklist", "blocklist" },
+	{ "blocked", "block list", "blocklist" },
+	{ "blocked", "blocklist", "blocklist" },
+	{ "blocked", "rbl", "blocklist" },
+	{ "blocked", "reputation", "reputation" },
+	{ "blocked", "spf", "spf" },
+	{ "securityerror", "dmarc", "dmarc" },
+	{ "securityerror", "spf", "spf" },
+	{ "securityerror", "dkim", "dkim" },
+	{ "securityerror", "tls", "tls" },
+	{ "policyviolation", "dmarc", "dmarc" },
+};
+
+static const char *
+refine_cause(const char *reason, const char *cause, const char *lower)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(cause_words); i++) {
+		if (strcmp(cause_words[i].reason, reason) == 0 &&
+		    strstr(lower, cause_words[i].needle) != NULL)
+			return cause_words[i].cause;
+	}
+	return cause;
+}
+
+static void
+set_rule_text(bn_verdict *v, const char *lower, const bn_match *m)
+{
+	size_t n = m->len, at = m->at;
+
+	if (n == 0) {
+		v->rule_text[0] = '\0';
+		return;
+	}
+	if (n >= sizeof(v->rule_text))
+		n = sizeof(v->rule_text) - 1;
+	memcpy(v->rule_text, lower + at, n);
+	v->rule_text[n] = '\0';
+}
+
+/* Reasons that a reader's or the status code's first guess may hold but
+ * the text is allowed to overturn (they are re-examined). */
+static const char *const retry_set[] = {
+	"undefined", "onhold", "systemerror", "securityerror", "networkerror",
+	"hostunknown", "userunknown",
+};
+
+static bool
+in_set(const char *const *set, size_t n, const char *r)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(set[i], r) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const reason_info *
+reason_find_strict(const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(bn_reasons); i++) {
+		if (strcmp(bn_reasons[i].reason, reason) == 0)
+			return &bn_reasons[i];
+	}
+	return NULL;
+}
+
+/* SMTP stages, as bits, for the gates below. */
+#define C_CONN 0x01u
+#define C_EHLO 0x02u
+#define C_MAIL 0x04u
+#define C_RCPT 0x08u
+#define C_DATA 0x10u
+#define C_GREET (C_CONN | C_EHLO)
+
+/* How each first-tier reason is tested, in the order they are tried (the
+ * order of evidence: a specific mailbox fact beats a generic block).
+ * by_status: the status code alone names it; no_text: stages at which the
+ * text alone does not decide it; gate: extra logic named below. */
+enum gate { G_NONE, G_USERUNKNOWN, G_FILTERED, G_REJECTED, G_HOSTUNKNOWN,
+	G_MESGTOOBIG };
+
+typedef struct tier1 {
+	const char *reason;
+	bool by_status;
+	unsigned no_text;
+	enum gate gate;
+} tier1;
+
+static const tier1 first_tier[] = {
+	{ "mailboxfull", true, 0, G_NONE },
+	{ "mesgtoobig", true, 0, G_MESGTOOBIG },
+	{ "exceedlimit", true, 0, G_NONE },
+	{ "suspend", false, 0, G_NONE },
+	{ "hasmoved", false, 0, G_NONE },
+	{ "norelaying", false, C_GREET, G_NONE },
+	{ "authfailure", true, 0, G_NONE },
+	{ "userunknown", true, 0, G_USERUNKNOWN },
+	{ "filtered", true, 0, G_FILTERED },
+	{ "requireptr", true, 0, G_NONE },
+	{ "notcompliantrfc", true, 0, G_NONE },
+	{ "badreputation", true, 0, G_NONE },
+	{ "rejected", true, 0, G_REJECTED },
+	{ "hostunknown", true, 0, G_HOSTUNKNOWN },
+	{ "spamdetected", true, C_GREET | C_MAIL | C_RCPT, G_NONE },
+	{ "speeding", true, 0, G_NONE },
+	{ "toomanyconn", true, 0, G_NONE },
+	{ "blocked", true, 0, G_NONE },
+};
+
+/* Second tier: tried on the text when the first tier found nothing and
+ * the status code names no firm reason. */
+static const char *const second_tier[] = {
+	"mailboxfull", "authfailure", "badreputation", "speeding",
+	"spamdetected", "virusdetected", "policyviolation", "norelaying",
+	"systemerror", "networkerror", "suspend", "contenterror",
+	"systemfull", "notaccept", "expired", "securityerror", "mailererror",
+};
+
+/* Text that stops a status-coded userunknown: the words say otherwise. */
+static const char *const not_userunknown[] = {
+	"norelaying", "blocked", "mailboxfull", "hasmoved", "rejected",
+	"notaccept",
+	/* providers send spam, policy and authentication blocks with 5.1.x
+	 * codes too: the words win, and such a refusal is never hard */
+	"spamdetected", "authfailure", "badreputation", "requireptr",
+	"policyviolation", "virusdetected",
+};
+
+#define MAX_MATCHES 64
+
+typedef struct evidence {
+	const bn_facts *f;
+	const char *lower;
+	const char *sreason;    /* what the status code names, "" none */
+	unsigned cmd;
+	bn_match m[MAX_MATCHES];
+	size_t nm;
+	const bn_match *provider_rule;
+} evidence;
+
+static unsigned
+command_bit(const char *c)
+{
+	static const struct { const char *name; unsigned bit; } cmds[] = {
+		{ "CONNECT", C_CONN }, { "CONN", C_CONN }, { "EHLO", C_EHLO },
+		{ "HELO", C_EHLO }, { "MAIL", C_MAIL }, { "RCPT", C_RCPT },
+		{ "DATA", C_DATA },
+	};
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(cmds); i++) {
+		if (strcmp(cmds[i].name, c) == 0)
+			return cmds[i].bit;
+	}
+	return 0;
+}
+
+/* The first generic rule naming `reason` that matched the text. */
+static const bn_match *
+text_says(const evidence *e, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < e->nm; i++) {
+		if (e->m[i].provider == NULL &&
+		    strcmp(e->m[i].reason, reason) == 0)
+			return &e->m[i];
+	}
+	return NULL;
+}
+
+static void
+take_rule(bn_verdict *v, const evidence *e, const bn_match *m)
+{
+	v->reason = m->reason;
+	v->cause = m->cause;
+	v->rule = m->rule;
+	set_rule_text(v, e->lower, m);
+}
+
+static void
+take_status(bn_verdict *v, const evidence *e, const char *reason)
+{
+	v->reason = reason;
+	v->rule = "status";
+	snprintf(v->rule_text, sizeof(v->rule_text), "%s", e->f->status);
+}
+
+/* One first-tier reason: does the evidence support it?  *m is set when
+ * text decided, else the status code did. */
+static bool
+tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
+{
+	const char *sr = e->sreason;
+	size_t i;
+
+	*m = NULL;
+	if (strcmp(e->f->hint, t->reason) == 0)
+		return true;
+	switch (t->gate) {
+	case G_USERUNKNOWN:
+		if (strcmp(sr, "suspend") == 0)
+			return false;
+		if (strcmp(sr, "userunknown") == 0) {
+			for (i = 0; i < MT_ARRAY_LEN(not_userunknown); i++)
+				if (text_says(e, not_userunknown[i]) != NULL)
+					return false;
+			*m = text_says(e, "userunknown");
+			return true;
+		}
+		if (e->cmd == C_RCPT)
+			return (*m = text_says(e, "userunknown")) != NULL;
+		return false;
+	case G_FILTERED:
+		if (strcmp(sr, "suspend") == 0)
+			return false;
+		if (strcmp(sr, "filtered") == 0) {
+			if ((*m = text_says(e, "userunknown")) != NULL ||
+			    (*m = text_says(e, "filtered")) != NULL)
+				return true;
+			return false;
+		}
+		if (e->cmd & (C_GREET | C_MAIL | C_RCPT))
+			return false;
+		return (*m = text_says(e, "filtered")) != NULL ||
+		    (*m = text_says(e, "userunknown")) != NULL;
+	case G_REJECTED:
+		if (strcmp(sr, "rejected") == 0)
+			return true;
+		if (e->cmd == C_MAIL || (e->cmd == C_DATA &&
+		    strcmp(sr, "userunknown") != 0) || sr[0] == '\0' ||
+		    strcmp(sr, "onhold") == 0 || strcmp(sr, "undefined") == 0 ||
+		    strcmp(sr, "securityerror") == 0 ||
+		    strcmp(sr, "systemerror") == 0)
+			return (*m = text_says(e, "rejected")) != NULL;
+		return false;
+	case G_HOSTUNKNOWN:
+		if (strcmp(sr, "hostunknown") == 0)
+			return text_says(e, "networkerror") == NULL;
+		return (*m = text_says(e, "hostunknown")) != NULL;
+	case G_MESGTOOBIG:
+		if (strcmp(sr, "mesgtoobig") == 0)
+			return true;
+		if (strcmp(sr, "exceedlimit") == 0 ||
+		    strcmp(e->f->status, "5.2.3") == 0)
+			return false;
+		return (*m = text_says(e, "mesgtoobig")) != NULL;
+	case G_NONE:
+		break;
+	}
+	if (t->by_status && strcmp(sr, t->reason) == 0)
+		return true;
+	if (e->cmd & t->no_text)
+		return false;
+	return (*m = text_says(e, t->reason)) != NULL;
+}
+
+/* What is left when no first-tier reason held. */
+static void
+second_chance(const evidence *e, bn_verdict *v)
+{
+	const bn_facts *f = e->f;
+	const char *sr = e->sreason;
+	const bn_match *m;
+	size_t i;
+
+	if (f->hint[0] != '\0') {
+		v->reason = reason_find(f->hint)->reason;
+		v->rule = f->hint_rule != NULL ? f->hint_rule : "reader";
+		return;
+	}
+	if (sr[0] != '\0' && strcmp(sr, "expired") != 0 &&
+	    !in_set(retry_set, MT_ARRAY_LEN(retry_set), sr) &&
+	    strcmp(f->diag_type, "x-unix") != 0) {
+		take_status(v, e, sr);
+		return;
+	}
+	/* a DSN that says "delayed" and carries no firm code: the queue
+	 * kept it and gave up -- expired, whatever the last words were */
+	if (strcmp(f->action, "delayed") == 0 && (sr[0] == '\0' ||
+	    strcmp(f->status + 1, ".0.0") == 0)) {
+		v->reason = "expired";
+		v->rule = "dsn.action-delayed";
+		return;
+	}
+	for (i = 0; i < MT_ARRAY_LEN(second_tier); i++) {
+		if ((m = text_says(e, second_tier[i])) != NULL) {
+			take_rule(v, e, m);
+			return;
+		}
+	}
+	if (sr[0] != '\0' && strcmp(sr, "expired") == 0) {
+		take_status(v, e, sr);
+		return;
+	}
+	if (e->cmd & C_GREET) {
+		/* refused at the greeting: the client, not the message */
+		v->reason = "blocked";
+		v->rule = "stage.connect";
+		return;
+	}
+	if (f->status[1] == '.' && f->status[2] == '6') {
+		v->reason = "contenterror";
+		v->rule = "status.class-6";
+		return;
+	}
+	if (f->status[1] == '.' && f->status[2] == '7') {
+		v->reason = "securityerror";
+		v->rule = "status.class-7";
+		return;
+	}
+	if (strcmp(f->diag_type, "x-unix") == 0) {
+		v->reason = "mailererror";
+		v->rule = "diag.x-unix";
+		return;
+	}
+	if (f->reply_code >= 500 && f->reply_code <= 507) {
+		v->reason = "syntaxerror";
+		v->rule = "reply.50x";
+		return;
+	}
+	if (f->reply_code >= 400 && f->reply_code <= 407 &&
+	    f->reply_code != 0) {
+		v->reason = "syntaxerror";
+		v->rule = "reply.40x";
+		return;
+	}
+	if (sr[0] != '\0') {
+		take_status(v, e, sr);
+		return;
+	}
+	if (strcmp(f->action, "delayed") == 0 ||
+	    strcmp(f->action, "expired") == 0) {
+		v->reason = "expired";
+		v->rule = "dsn.action-delayed";
+		return;
+	}
+	if (e->cmd & C_GREET) {
+		v->reason = "blocked";
+		v->rule = "stage.connect";
+		return;
+	}
+	if ((m = text_says(e, "vacation")) != NULL) {
+		take_rule(v, e, m);
+		return;
+	}
+	if (f->diag[0] != '\0') {
+		v->reason = "onhold";
+		v->rule = "fallback.onhold";
+		return;
+	}
+	v->reason = "undefined";
+	v->rule = "fallback.undefined";
+}
+
+static void
+decide_reason(const bn_facts *f, const char *lower, size_t llen,
+    const char *provider, bn_verdict *v)
+{
+	evidence *e;
+	const bn_match *m;
+	size_t i;
+
+	/* a reader's firm knowledge (vacation, feedback, ...) is final */
+	if (f->hint[0] != '\0' && reason_find_strict(f->hint) != NULL &&
+	    !in_set(retry_set, MT_ARRAY_LEN(retry_set), f->hint)) {
+		v->reason = reason_find(f->hint)->reason;
+		v->rule = f->hint_rule != NULL ? f->hint_rule : "reader";
+		return;
+	}
+	if (f->status[0] == '2') {
+		v->reason = "delivered";
+		v->rule = "status";
+		snprintf(v->rule_text, sizeof(v->rule_text), "%s", f->status);
+		return;
+	}
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
+		v->reason = "undefined";
+		v->rule = "fallback.nomem";
+		return;
+	}
+	e->f = f;
+	e->lower = lower;
+	e->sreason = mt_status_reason(f->status);
+	e->cmd = command_bit(f->command);
+	e->nm = bn_pattern_all(lower, llen, provider, f->status, e->m,
+	    MAX_MATCHES);
+	/* the provider's published meaning of its own words comes first */
+	for (i = 0; i < e->nm; i++) {
+		if (e->m[i].provider != NULL) {
+			take_rule(v, e, &e->m[i]);
+			free(e);
+			return;
+		}
+	}
+	{
+		for (i = 0; i < MT_ARRAY_LEN(first_tier); i++) {
+			if (!tier1_true(e, &first_tier[i], &m))
+				continue;
+			if (m != NULL) {
+				take_rule(v, e, m);
+				/* filtered may be decided by userunknown words */
+				v->reason = first_tier[i].reason;
+				if (strcmp(m->reason, v->reason) != 0)
+					v->cause = NULL;
+			} else if (strcmp(f->hint, first_tier[i].reason) == 0) {
+				v->reason = first_tier[i].reason;
+				v->rule = f->hint_rule != NULL ? f->hint_rule :
+				    "reader";
+			} else
+				take_status(v, e, first_tier[i].reason);
+			free(e);
+			return;
+		}
+	}
+	second_chance(e, v);
+	free(e);
+}
+
+/* Was the failure temporary?  The class of the status or reply code
+ * says; without one, the words do ("temporary", "persistent" against
+ * "permanent"); without those, it is taken as permanent. */
+static bool
+is_transient(const bn_facts *f, const char *lower)
+{
+	char st[16];
+
+	if (f->status[0] == '4' || f->status[0] == '5')
+		return f->status[0] == '4';
+	if (f->reply_code >= 400 && f->reply_code < 600)
+		return f->reply_code < 500;
+	if (bn_find_status(lower, strlen(lower), st, sizeof(st)))
+		return st[0] == '4';
+	/* words that say the failures were temporary ones, retried until
+	 * the queue gave up (Exim's "retry timeout exceeded") */
+	if (strstr(lower, "temporar") != NULL ||
+	    strstr(lower, "persistent") != NULL ||
+	    strstr(lower, "retry timeout exceeded") != NULL ||
+	    strstr(lower, "have been failing for a long time") != NULL ||
+	    strstr(lower, "host not reachable") != NULL)
+		return true;
+	return false;
+}
+
+void
+bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
+{
+	char lower[MT_BOUNCE_MAX_DIAG];
+	size_t llen = bn_lower(lower, sizeof(lower), f->diag, strlen(f->diag));
+	const reason_info *ri;
+	bool transient;
+
+	memset(v, 0, sizeof(*v));
+	v->provider = bn_provider_detect(f->remote_mta, ctx->reporting_mta,
+	    ctx->from, lower);
+	if (v->provider[0] == '\0' && ctx->provider_hint[0] != '\0')
+		v->provider = ctx->provider_hint;
+	v->cause = NULL;
+	decide_reason(f, lower, llen, v->provider, v);
+	ri = reason_find(v->reason);
+	if (v->cause == NULL)
+		v->cause = ri->cause;
+	v->cause = refine_cause(v->reason, v->cause, lower);
+
+	transient = is_transient(f, lower);
+	if (f->status[0] != '\0') {
+		snprintf(v->status, sizeof(v->status), "%s", f->status);
+	} else if (strcmp(v->reason, "vacation") != 0 &&
+	    strcmp(v->reason, "feedback") != 0 &&
+	    strcmp(v->reason, "delivered") != 0 &&
+	    mt_status_infer(v->reason, transient, v->status, sizeof(v->status))) {
+		v->status_inferred = true;
+	}
+	/* hard: the address itself is bad, whatever the class of the code
+	 * (a 450 4.1.1 unknown user is still an unknown user); a domain that
+	 * takes no mail is hard unless the refusal was temporary */
+	v->hard = ri->hard_when_permanent &&
+	    (strcmp(v->reason, "notaccept") != 0 || !transient);
+	v->action = ri->action;
+	if (transient && v->action != MT_BOUNCE_ACT_NONE &&
+	    v->action != MT_BOUNCE_ACT_FIX_SENDER)
+		v->action = MT_BOUNCE_ACT_RETRY;
+}

@@ -1,0 +1,325 @@
+/*
+ * dsn.c -- the RFC 3464 reader (message/delivery-status, also RFC 6533's
+ * message/global-delivery-status) and the RFC 5965 ARF reader
+ * (message/feedback-report).
+ *
+ * The per-message group gives Reporting-MTA and Arrival-Date; each
+ * per-recipient group gives one record: Final-Recipient (else
+ * Original-Recipient), Action, Status, Remote-MTA, Diagnostic-Code,
+ * Last-Attempt-Date.  When a group has no Diagnostic-Code, the human text
+ * is searched for what it said about that recipient.  Facts go into the
+ * caller's array; nothing is allocated but the field groups.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+/* Decoded value of field `name` in group g ("" when absent). */
+static size_t
+field(const mt_msg *g, const char *name, char *out, size_t outlen)
+{
+	const mt_header *h = mt_msg_find(g, name, NULL);
+
+	out[0] = '\0';
+	if (h == NULL)
+		return 0;
+	return mt_header_decode(h->value, out, outlen);
+}
+
+/* Drop a "type;" prefix ("rfc822;", "dns;", "smtp;", "X-Postfix;"). */
+static const char *
+after_type(const char *s)
+{
+	const char *semi = strchr(s, ';');
+	const char *p;
+
+	if (semi == NULL || semi - s > 24)
+		return s;
+	for (p = s; p < semi; p++) {
+		if (!mt_is_alnum(*p) && *p != '-' && *p != '_' && *p != ' ')
+			return s;
+	}
+	p = semi + 1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+void
+bn_clean_diag(char *dst, size_t dstlen, const char *src, size_t len)
+{
+	char tmp[MT_BOUNCE_MAX_DIAG];
+	size_t n = bn_squeeze(tmp, sizeof(tmp), src, len);
+	const char *p = after_type(tmp);
+
+	bn_squeeze(dst, dstlen, p, n - (size_t)(p - tmp));
+}
+
+static void
+copy_host(char *dst, size_t dstlen, const char *v)
+{
+	const char *p = after_type(v);
+	size_t n = strlen(p);
+
+	p = mt_trim(p, &n);
+	/* "mx.example.jp (192.0.2.1)" or "[192.0.2.1]": keep the name */
+	while (n > 0 && (p[n - 1] == '.' || p[n - 1] == ']' ||
+	    p[n - 1] == ')') && memchr(p, ' ', n) == NULL &&
+	    p[n - 1] == '.')
+		n--;
+	if (n > 0 && p[0] == '[' && p[n - 1] == ']') {
+		p++;
+		n -= 2;
+	}
+	{
+		const char *sp = memchr(p, ' ', n);
+		if (sp != NULL)
+			n = (size_t)(sp - p);
+	}
+	if (n >= dstlen)
+		n = dstlen - 1;
+	bn_lower(dst, dstlen, p, n);
+}
+
+/* PowerMTA writes its own verdict per recipient. */
+static const struct {
+	const char *category;
+	const char *reason;
+} powermta[] = {
+	{ "bad-domain", "hostunknown" }, { "bad-mailbox", "userunknown" },
+	{ "inactive-mailbox", "suspend" }, { "message-expired", "expired" },
+	{ "no-answer-from-host", "networkerror" },
+	{ "policy-related", "policyviolation" }, { "quota-issues", "mailboxfull" },
+	{ "routing-errors", "systemerror" }, { "spam-related", "spamdetected" },
+	{ "virus-related", "virusdetected" }, { "content-related", "contenterror" },
+	{ "relaying-issues", "norelaying" },
+};
+
+static void
+powermta_hint(const char *v, bn_facts *f)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(powermta); i++) {
+		if (mt_strn_istr(v, strlen(v), powermta[i].category) != NULL) {
+			snprintf(f->hint, sizeof(f->hint), "%s",
+			    powermta[i].reason);
+			f->hint_rule = "powermta.bounce-category";
+			return;
+		}
+	}
+}
+
+static bool
+recipient_of(const mt_msg *g, char *out, size_t outlen)
+{
+	static const char *const names[] = {
+		"Final-Recipient", "Original-Recipient", "X-Actual-Recipient",
+	};
+	char v[BN_ADDR_MAX * 2];
+	size_t i, n;
+
+	for (i = 0; i < MT_ARRAY_LEN(names); i++) {
+		n = field(g, names[i], v, sizeof(v));
+		if (n == 0)
+			continue;
+		if (bn_find_address(v, n, out, outlen, NULL))
+			return true;
+	}
+	return false;
+}
+
+/* Delivery-status fields pasted into the text ("Technical report:" and
+ * the like): from the first Reporting-MTA or Final-Recipient line on. */
+static bool
+inline_fields(const bn_doc *d, const char **p, size_t *len)
+{
+	static const char *const starts[] = {
+		"\nReporting-MTA:", "\nFinal-Recipient:", "\nOriginal-Recipient:",
+	};
+	const char *best = NULL, *q;
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(starts); i++) {
+		q = mt_strn_istr(d->text.p, d->text_end, starts[i]);
+		if (q != NULL && (best == NULL || q < best))
+			best = q;
+	}
+	if (best == NULL || mt_strn_istr(best, d->text_end -
+	    (size_t)(best - d->text.p), "\nFinal-Recipient:") == NULL)
+		return false;
+	*p = best + 1;
+	*len = d->text_end - (size_t)(best + 1 - d->text.p);
+	return true;
+}
+
+/* Records whose Final-Recipient was no address: take the one address the
+ * human text names, else the returned message's To. */
+static void
+fill_recipients(const bn_doc *d, bn_facts *f, size_t n)
+{
+	char addr[BN_ADDR_MAX];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (f[i].recipient[0] != '\0')
+			continue;
+		if (bn_text_recipient(d, addr, sizeof(addr)) ||
+		    bn_orig_recipient(d, addr, sizeof(addr)))
+			snprintf(f[i].recipient, sizeof(f[i].recipient), "%s", addr);
+		if (f[i].diag[0] == '\0' && f[i].recipient[0] != '\0')
+			bn_text_diag_for(d, f[i].recipient, &f[i]);
+	}
+}
+
+size_t
+bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
+{
+	mt_fields *fs;
+	const mt_msg *g;
+	char v[MT_BOUNCE_MAX_DIAG], st[32];
+	size_t i, n = 0, k;
+
+	const char *src = d->dsn.p;
+	size_t srclen = d->dsn.len;
+
+	if (srclen == 0 && !inline_fields(d, &src, &srclen))
+		return 0;
+	if ((fs = mt_fields_parse(src, srclen)) == NULL)
+		return 0;
+	for (i = 0; i < mt_fields_count(fs) && n < max; i++) {
+		g = mt_fields_group(fs, i);
+		memset(&f[n], 0, sizeof(f[n]));
+		if (field(g, "Reporting-MTA", v, sizeof(v)) > 0 &&
+		    ctx->reporting_mta[0] == '\0')
+			copy_host(ctx->reporting_mta, sizeof(ctx->reporting_mta), v);
+		if (field(g, "Arrival-Date", v, sizeof(v)) > 0 &&
+		    ctx->date[0] == '\0')
+			snprintf(ctx->date, sizeof(ctx->date), "%s", v);
+		if (!recipient_of(g, f[n].recipient, sizeof(f[n].recipient))) {
+			/* "Final-Recipient: rfc822; @host" or a path: keep the
+			 * record when it reports an outcome; the address is
+			 * looked for in the text below */
+			if ((mt_msg_find(g, "Final-Recipient", NULL) == NULL &&
+			    mt_msg_find(g, "Original-Recipient", NULL) == NULL) ||
+			    mt_msg_find(g, "Status", NULL) == NULL)
+				continue;
+			f[n].recipient[0] = '\0';
+		}
+		if (field(g, "Action", v, sizeof(v)) > 0) {
+			k = bn_lower(f[n].action, sizeof(f[n].action), v, strlen(v));
+			/* "failed (bad address)" -> "failed" */
+			while (k > 0 && !mt_is_alpha(f[n].action[k - 1]))
+				f[n].action[--k] = '\0';
+			for (k = 0; f[n].action[k] != '\0'; k++)
+				if (!mt_is_alpha(f[n].action[k])) {
+					f[n].action[k] = '\0';
+					break;
+				}
+		}
+		if (field(g, "Status", v, sizeof(v)) > 0) {
+			size_t l = strlen(v);
+			const char *p = mt_trim(v, &l);
+
+			for (k = 0; k < l && k + 1 < sizeof(st) &&
+			    (mt_is_digit(p[k]) || p[k] == '.'); k++)
+				st[k] = p[k];
+			st[k] = '\0';
+			{
+				unsigned c, s, dd;
+				/* a parsed status has at most 11 bytes */
+				if (mt_status_parse(st, &c, &s, &dd))
+					snprintf(f[n].status, sizeof(f[n].status),
+					    "%.15s", st);
+			}
+		}
+		/* delivery to a program ("|/usr/bin/procmail") failed: the
+		 * local mailer, not the address */
+		if (field(g, "X-Actual-Recipient", v, sizeof(v)) > 0 &&
+		    after_type(v)[0] == '|') {
+			snprintf(f[n].hint, sizeof(f[n].hint), "mailererror");
+			f[n].hint_rule = "dsn.actual-recipient-program";
+		}
+		if (field(g, "X-PowerMTA-BounceCategory", v, sizeof(v)) > 0)
+			powermta_hint(v, &f[n]);
+		if (field(g, "Remote-MTA", v, sizeof(v)) > 0)
+			copy_host(f[n].remote_mta, sizeof(f[n].remote_mta), v);
+		if (field(g, "Last-Attempt-Date", v, sizeof(v)) > 0)
+			snprintf(f[n].date, sizeof(f[n].date), "%s", v);
+		{
+			const mt_header *h = mt_msg_find(g, "Diagnostic-Code",
+			    NULL);
+			if (h != NULL) {
+				mt_header_decode(h->value, v, sizeof(v));
+				{
+					const char *a = after_type(v);
+					size_t tl = (size_t)(a - v);
+					while (tl > 0 && (v[tl - 1] == ';' ||
+					    v[tl - 1] == ' '))
+						tl--;
+					if (tl > 0 && tl < sizeof(f[n].diag_type))
+						bn_lower(f[n].diag_type,
+						    sizeof(f[n].diag_type), v, tl);
+				}
+				bn_clean_diag(f[n].diag, sizeof(f[n].diag), v,
+				    strlen(v));
+			}
+		}
+		if (f[n].diag[0] == '\0' || strlen(f[n].diag) < 8)
+			bn_text_diag_for(d, f[n].recipient, &f[n]);
+		n++;
+	}
+	mt_fields_free(fs);
+	fill_recipients(d, f, n);
+	if (n > 0)
+		snprintf(ctx->format, sizeof(ctx->format), "rfc3464");
+	return n;
+}
+
+size_t
+bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
+{
+	mt_fields *fs;
+	const mt_msg *g;
+	char v[1024];
+
+	if (d->arf.len == 0 || max == 0)
+		return 0;
+	if ((fs = mt_fields_parse(d->arf.p, d->arf.len)) == NULL)
+		return 0;
+	if (mt_fields_count(fs) == 0) {
+		mt_fields_free(fs);
+		return 0;
+	}
+	g = mt_fields_group(fs, 0);
+	if (field(g, "Original-Rcpt-To", v, sizeof(v)) > 0 ||
+	    field(g, "Removal-Recipient", v, sizeof(v)) > 0)
+		bn_find_address(v, strlen(v), f[0].recipient,
+		    sizeof(f[0].recipient), NULL);
+	if (f[0].recipient[0] == '\0' && d->orig.len > 0) {
+		mt_header h;
+		size_t pos = 0;
+		mt_bytes blk = { d->orig.p, d->orig.len };
+
+		if (mt_headers_find(blk, "To", &pos, &h))
+			bn_find_address(h.value.p, h.value.len, f[0].recipient,
+			    sizeof(f[0].recipient), NULL);
+	}
+	if (field(g, "Source-IP", v, sizeof(v)) > 0)
+		copy_host(f[0].remote_mta, sizeof(f[0].remote_mta), v);
+	if (field(g, "Arrival-Date", v, sizeof(v)) > 0 ||
+	    field(g, "Received-Date", v, sizeof(v)) > 0)
+		snprintf(f[0].date, sizeof(f[0].date), "%s", v);
+	if (field(g, "Reporting-MTA", v, sizeof(v)) > 0)
+		copy_host(ctx->reporting_mta, sizeof(ctx->reporting_mta), v);
+	field(g, "Feedback-Type", v, sizeof(v));
+	snprintf(f[0].action, sizeof(f[0].action), "%s", v[0] ? v : "abuse");
+	bn_squeeze(f[0].diag, sizeof(f[0].diag), d->text.p,
+	    d->text_end < 1000 ? d->text_end : 1000);
+	snprintf(f[0].hint, sizeof(f[0].hint), "feedback");
+	f[0].hint_rule = "arf.feedback-report";
+	mt_fields_free(fs);
+	snprintf(ctx->format, sizeof(ctx->format), "arf");
+	return 1;
+}

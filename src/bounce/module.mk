@@ -1,0 +1,1 @@
+MOD_DEPS_bounce := msg util

@@ -1,0 +1,172 @@
+/*
+ * original.c -- what the returned message says about itself: From,
+ * Return-Path, To, Message-ID, Subject, Date, every DKIM-Signature's d= and
+ * s=, and the sending IP (the first public address in its Received chain,
+ * read from the oldest hop up: the client that handed it to our side).
+ *
+ * Reads the header block read.c kept (d->orig); strings are copied into
+ * the result's arena.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+static const char *
+keep(mt_arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *p;
+
+	if (mt_utf8_valid(s, n))
+		p = mt_arena_strdup(a, s);
+	else if ((p = mt_arena_alloc(a, n * 3 + 1)) != NULL)
+		mt_utf8_sanitize(s, n, p, n * 3 + 1);
+	return p != NULL ? p : "";
+}
+
+static const char *
+decoded(mt_arena *a, mt_bytes v)
+{
+	char tmp[1024];
+
+	mt_header_decode(v, tmp, sizeof(tmp));
+	return keep(a, tmp);
+}
+
+static const char *
+address(mt_arena *a, mt_bytes v)
+{
+	char tmp[BN_ADDR_MAX];
+
+	if (!bn_find_address(v.p, v.len, tmp, sizeof(tmp), NULL))
+		return "";
+	return keep(a, tmp);
+}
+
+/* The value of tag `tag` (d, s) in a DKIM-Signature value. */
+static bool
+dkim_tag(mt_bytes v, char tag, char *out, size_t outlen)
+{
+	size_t i = 0, n;
+
+	while (i < v.len) {
+		while (i < v.len && (mt_is_space(v.p[i]) || v.p[i] == ';'))
+			i++;
+		if (i + 1 < v.len && mt_lower(v.p[i]) == tag) {
+			size_t j = i + 1;
+
+			while (j < v.len && mt_is_space(v.p[j]))
+				j++;
+			if (j < v.len && v.p[j] == '=') {
+				j++;
+				while (j < v.len && mt_is_space(v.p[j]))
+					j++;
+				for (n = 0; j < v.len && v.p[j] != ';' &&
+				    !mt_is_space(v.p[j]) && n + 1 < outlen; j++)
+					out[n++] = mt_lower(v.p[j]);
+				out[n] = '\0';
+				return n > 0;
+			}
+		}
+		while (i < v.len && v.p[i] != ';')
+			i++;
+	}
+	return false;
+}
+
+/* Is the dotted quad at s[0..n) a public address? */
+static bool
+public_ipv4(const char *s, size_t n)
+{
+	unsigned o[4] = { 0 }, k = 0, digits = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (mt_is_digit(s[i])) {
+			o[k] = o[k] * 10 + (unsigned)(s[i] - '0');
+			if (++digits > 3 || o[k] > 255)
+				return false;
+		} else if (s[i] == '.' && digits > 0 && k < 3) {
+			k++;
+			digits = 0;
+		} else {
+			return false;
+		}
+	}
+	if (k != 3 || digits == 0)
+		return false;
+	if (o[0] == 10 || o[0] == 127 || o[0] == 0 || o[0] >= 224 ||
+	    (o[0] == 172 && o[1] >= 16 && o[1] < 32) ||
+	    (o[0] == 192 && o[1] == 168) || (o[0] == 169 && o[1] == 254) ||
+	    (o[0] == 100 && o[1] >= 64 && o[1] < 128))
+		return false;
+	return true;
+}
+
+/* The first bracketed or parenthesised IPv4 in a Received value. */
+static bool
+received_ip(mt_bytes v, char *out, size_t outlen)
+{
+	size_t i, j;
+
+	for (i = 0; i < v.len; i++) {
+		if (v.p[i] != '[' && v.p[i] != '(')
+			continue;
+		for (j = i + 1; j < v.len && (mt_is_digit(v.p[j]) ||
+		    v.p[j] == '.'); j++)
+			;
+		if (j < v.len && (v.p[j] == ']' || v.p[j] == ')') &&
+		    public_ipv4(v.p + i + 1, j - i - 1) && j - i < outlen) {
+			memcpy(out, v.p + i + 1, j - i - 1);
+			out[j - i - 1] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+void
+bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
+{
+	mt_bytes blk = { d->orig.p, d->orig.len };
+	mt_header h;
+	size_t pos = 0;
+	char dom[256], sel[128], ip[64];
+	const char *last_ip = NULL;
+
+	if (blk.p == NULL || blk.len == 0)
+		return;
+	while (mt_headers_next(blk, &pos, &h)) {
+		if (mt_strn_ieq(h.name.p, h.name.len, "From") && !o->from[0])
+			o->from = address(a, h.value);
+		else if (mt_strn_ieq(h.name.p, h.name.len, "Return-Path") &&
+		    !o->return_path[0])
+			o->return_path = address(a, h.value);
+		else if (mt_strn_ieq(h.name.p, h.name.len, "To") && !o->to[0])
+			o->to = address(a, h.value);
+		else if (mt_strn_ieq(h.name.p, h.name.len, "Message-ID") &&
+		    !o->message_id[0])
+			o->message_id = decoded(a, h.value);
+		else if (mt_strn_ieq(h.name.p, h.name.len, "Subject") &&
+		    !o->subject[0])
+			o->subject = decoded(a, h.value);
+		else if (mt_strn_ieq(h.name.p, h.name.len, "Date") && !o->date[0])
+			o->date = decoded(a, h.value);
+		else if (mt_strn_ieq(h.name.p, h.name.len, "DKIM-Signature") &&
+		    o->ndkim < MT_BOUNCE_MAX_DKIM && dkim_tag(h.value, 'd',
+		    dom, sizeof(dom))) {
+			if (!dkim_tag(h.value, 's', sel, sizeof(sel)))
+				sel[0] = '\0';
+			o->dkim_domains[o->ndkim] = keep(a, dom);
+			o->dkim_selectors[o->ndkim] = keep(a, sel);
+			o->ndkim++;
+		} else if (mt_strn_ieq(h.name.p, h.name.len, "Received") &&
+		    received_ip(h.value, ip, sizeof(ip))) {
+			/* later fields are older hops: keep the last seen */
+			last_ip = keep(a, ip);
+		}
+	}
+	if (last_ip != NULL)
+		o->sending_ip = last_ip;
+}

@@ -1,0 +1,163 @@
+/*
+ * provider.c -- who refused the message: provider signatures matched on
+ * the remote and reporting host names, the bounce's From address and the
+ * diagnostic text.  A static table in priority order; nothing allocated.
+ */
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+enum sig_where { SIG_HOST, SIG_FROM, SIG_TEXT };
+
+typedef struct provider_sig {
+	const char *provider;
+	enum sig_where where;
+	const char *needle; /* lower-case; host: suffix match on a label edge */
+} provider_sig;
+
+static const provider_sig sigs[] = {
+	{ "google", SIG_HOST, "google.com" },
+	{ "google", SIG_HOST, "googlemail.com" },
+	{ "google", SIG_HOST, "gmail.com" },
+	{ "google", SIG_HOST, "gmail-smtp-in.l.google.com" },
+	{ "microsoft", SIG_HOST, "outlook.com" },
+	{ "microsoft", SIG_HOST, "protection.outlook.com" },
+	{ "microsoft", SIG_HOST, "hotmail.com" },
+	{ "microsoft", SIG_HOST, "live.com" },
+	{ "microsoft", SIG_HOST, "msn.com" },
+	{ "microsoft", SIG_HOST, "office365.com" },
+	{ "microsoft", SIG_HOST, "prod.exchangelabs.com" },
+	{ "microsoft", SIG_HOST, "outbound.protection.outlook.com" },
+	{ "yahoo", SIG_HOST, "yahoo.com" },
+	{ "yahoo", SIG_HOST, "yahoo.co.jp" },
+	{ "yahoo", SIG_HOST, "yahoodns.net" },
+	{ "yahoo", SIG_HOST, "aol.com" },
+	{ "yahoo", SIG_HOST, "yahoo.net" },
+	{ "apple", SIG_HOST, "icloud.com" },
+	{ "apple", SIG_HOST, "me.com" },
+	{ "apple", SIG_HOST, "mac.com" },
+	{ "apple", SIG_HOST, "apple.com" },
+	{ "proofpoint", SIG_HOST, "pphosted.com" },
+	{ "proofpoint", SIG_HOST, "ppe-hosted.com" },
+	{ "mimecast", SIG_HOST, "mimecast.com" },
+	{ "mimecast", SIG_HOST, "mimecast-offshore.com" },
+	{ "barracuda", SIG_HOST, "barracudanetworks.com" },
+	{ "barracuda", SIG_HOST, "ess.barracudanetworks.com" },
+	{ "amazonses", SIG_HOST, "amazonses.com" },
+	{ "amazonses", SIG_HOST, "amazonaws.com" },
+	{ "sendgrid", SIG_HOST, "sendgrid.net" },
+	{ "zoho", SIG_HOST, "zoho.com" },
+	{ "zoho", SIG_HOST, "zohomail.com" },
+	{ "gmx", SIG_HOST, "gmx.net" },
+	{ "gmx", SIG_HOST, "gmx.de" },
+	{ "gmx", SIG_HOST, "web.de" },
+	{ "gmx", SIG_HOST, "kundenserver.de" },
+	{ "orange", SIG_HOST, "orange.fr" },
+	{ "orange", SIG_HOST, "wanadoo.fr" },
+	{ "orange", SIG_HOST, "francetelecom.fr" },
+	{ "orange", SIG_HOST, "ft.net" },
+	{ "godaddy", SIG_HOST, "secureserver.net" },
+	{ "tencent", SIG_HOST, "qq.com" },
+	{ "cox", SIG_HOST, "cox.net" },
+	{ "spectrum", SIG_HOST, "charter.net" },
+	{ "spectrum", SIG_HOST, "rr.com" },
+	{ "facebook", SIG_HOST, "facebook.com" },
+	{ "messagelabs", SIG_HOST, "messagelabs.com" },
+	{ "docomo", SIG_HOST, "docomo.ne.jp" },
+	{ "kddi", SIG_HOST, "ezweb.ne.jp" },
+	{ "kddi", SIG_HOST, "au.com" },
+	{ "iua", SIG_HOST, "i.ua" },
+	{ "mailru", SIG_HOST, "mail.ru" },
+	{ "yandex", SIG_HOST, "yandex.ru" },
+	{ "yandex", SIG_HOST, "yandex.net" },
+	{ "cloudflare", SIG_HOST, "cloudflare.net" },
+	{ "google", SIG_FROM, "mailer-daemon@googlemail.com" },
+	{ "google", SIG_FROM, "@google.com" },
+	{ "microsoft", SIG_FROM, "@outlook.com" },
+	{ "microsoft", SIG_FROM, "@hotmail.com" },
+	{ "yahoo", SIG_FROM, "@yahoo" },
+	{ "yahoo", SIG_FROM, "@aol.com" },
+	{ "amazonses", SIG_FROM, "@amazonses.com" },
+	{ "google", SIG_TEXT, "support.google.com/mail" },
+	{ "google", SIG_TEXT, "gsmtp" },
+	{ "microsoft", SIG_TEXT, "protection.outlook.com" },
+	{ "microsoft", SIG_TEXT, "prod.outlook.com" },
+	{ "microsoft", SIG_TEXT, "resolver.adr." },
+	{ "microsoft", SIG_TEXT, "resolver.rst." },
+	{ "microsoft", SIG_TEXT, "go.microsoft.com/fwlink" },
+	{ "microsoft", SIG_TEXT, "aka.ms/" },
+	{ "yahoo", SIG_TEXT, "postmaster.yahooinc.com" },
+	{ "yahoo", SIG_TEXT, "senders.yahooinc.com" },
+	{ "yahoo", SIG_TEXT, "postmaster.yahoo.com" },
+	{ "apple", SIG_TEXT, "support.apple.com" },
+	{ "apple", SIG_TEXT, "icloud.com" },
+	{ "proofpoint", SIG_TEXT, "proofpoint.com" },
+	{ "proofpoint", SIG_TEXT, "pphosted.com" },
+	{ "mimecast", SIG_TEXT, "mimecast.com" },
+	{ "mimecast", SIG_TEXT, "mimecast" },
+	{ "barracuda", SIG_TEXT, "barracudanetworks.com" },
+	{ "orange", SIG_TEXT, "ofr_" },
+	{ "orange", SIG_TEXT, "lpn0" },
+	{ "orange", SIG_TEXT, "lpn1" },
+	{ "orange", SIG_TEXT, "lpn2" },
+	{ "orange", SIG_TEXT, "lpn3" },
+	{ "godaddy", SIG_TEXT, "secureserver.net" },
+	{ "godaddy", SIG_TEXT, " ib4" },
+	{ "godaddy", SIG_TEXT, " ib5" },
+	{ "godaddy", SIG_TEXT, " ib6" },
+	{ "godaddy", SIG_TEXT, " ib7" },
+	{ "tencent", SIG_TEXT, "service.mail.qq.com" },
+	{ "tencent", SIG_TEXT, "mail.qq.com" },
+	{ "cox", SIG_TEXT, "cox.com" },
+	{ "spectrum", SIG_TEXT, "aup#" },
+	{ "facebook", SIG_TEXT, "facebook.com" },
+	{ "zoho", SIG_TEXT, "zoho.com" },
+	{ "amazonses", SIG_TEXT, "amazonses.com" },
+};
+
+/* Does host end with needle at a label boundary? */
+static bool
+host_matches(const char *host, const char *needle)
+{
+	size_t hl = strlen(host), nl = strlen(needle);
+	char low[BN_HOST_MAX];
+
+	if (nl > hl || hl >= sizeof(low))
+		return false;
+	bn_lower(low, sizeof(low), host, hl);
+	while (hl > 0 && low[hl - 1] == '.')
+		low[--hl] = '\0';
+	if (nl > hl || memcmp(low + hl - nl, needle, nl) != 0)
+		return false;
+	return hl == nl || low[hl - nl - 1] == '.';
+}
+
+const char *
+bn_provider_detect(const char *remote_mta, const char *reporting_mta,
+    const char *from, const char *lower_diag)
+{
+	size_t i;
+	char lfrom[BN_ADDR_MAX];
+
+	bn_lower(lfrom, sizeof(lfrom), from, strlen(from));
+	/* the refusing host first, then text, then who wrote the bounce */
+	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
+		if (sigs[i].where == SIG_HOST && remote_mta[0] != '\0' &&
+		    host_matches(remote_mta, sigs[i].needle))
+			return sigs[i].provider;
+	}
+	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
+		if (sigs[i].where == SIG_TEXT &&
+		    strstr(lower_diag, sigs[i].needle) != NULL)
+			return sigs[i].provider;
+	}
+	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
+		if (sigs[i].where == SIG_HOST && reporting_mta[0] != '\0' &&
+		    host_matches(reporting_mta, sigs[i].needle))
+			return sigs[i].provider;
+		if (sigs[i].where == SIG_FROM &&
+		    strstr(lfrom, sigs[i].needle) != NULL)
+			return sigs[i].provider;
+	}
+	return "";
+}

@@ -1,0 +1,523 @@
+/*
+ * read.c -- mt_bounce_read and mt_bounce_classify_reply: gather what a
+ * bounce says (one MIME walk), hand it to the readers in order, classify
+ * each recipient and build the result.
+ *
+ * The walk decodes only the parts a reader needs: delivery-status and
+ * feedback-report bodies, the human-readable text parts outside the
+ * returned message (bounded), and the returned message's header block.
+ * The returned message's body (the 15 MB attachment) is never decoded.
+ *
+ * Ownership: a bn_doc lives on the stack of mt_bounce_read and owns its
+ * mt_bufs (freed before return); the result owns copies of everything.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+#define PART_TEXT_MAX (256u * 1024u)   /* decoded text per part */
+#define DOC_TEXT_MAX (512u * 1024u)    /* decoded text per message */
+#define DSN_MAX (1024u * 1024u)
+
+typedef struct gather {
+	bn_doc *d;
+	bool orig_sub[MT_MSG_MAX_PARTS];
+	bool have_orig;
+} gather;
+
+static bool
+type_is(const mt_part *p, const char *t)
+{
+	return mt_type_is(p->type, t);
+}
+
+/* Is the part an attachment by name (not the bounce's text)? */
+static bool
+is_attachment(const mt_part *p)
+{
+	mt_header h;
+	size_t pos = 0;
+
+	if (!mt_headers_find(p->headers, "Content-Disposition", &pos, &h))
+		return false;
+	{
+		size_t l = h.value.len;
+		const char *v = mt_trim(h.value.p, &l);
+		return mt_strn_iprefix(v, l, "attachment");
+	}
+}
+
+static void
+append_decoded(mt_buf *b, const mt_part *p, size_t limit)
+{
+	char *out = NULL;
+	size_t n = 0;
+
+	if (b->len >= limit)
+		return;
+	if (mt_part_decode(p, PART_TEXT_MAX, &out, &n) != MT_OK || out == NULL)
+		return;
+	if (n > limit - b->len)
+		n = limit - b->len;
+	if (b->len > 0)
+		mt_buf_putc(b, '\n');
+	mt_buf_append(b, out, n);
+	free(out);
+}
+
+/* Text of an HTML part: tags dropped, block ends made line ends, the few
+ * entities NDRs use decoded.  Style and script contents dropped. */
+static void
+html_to_text(mt_buf *b, const char *s, size_t n)
+{
+	static const struct { const char *ent; const char *txt; } ents[] = {
+		{ "&nbsp;", " " }, { "&lt;", "<" }, { "&gt;", ">" },
+		{ "&amp;", "&" }, { "&quot;", "\"" }, { "&#39;", "'" },
+		{ "&#160;", " " },
+	};
+	size_t i = 0, k, e;
+
+	while (i < n) {
+		if (s[i] == '<') {
+			e = i + 1;
+			while (e < n && s[e] != '>')
+				e++;
+			if (mt_strn_iprefix(s + i, n - i, "<style") ||
+			    mt_strn_iprefix(s + i, n - i, "<script")) {
+				const char *close = mt_strn_istr(s + i, n - i,
+				    s[i + 2] == 't' || s[i + 2] == 'T' ?
+				    "</style" : "</script");
+				e = close != NULL ? (size_t)(close - s) : n;
+				while (e < n && s[e] != '>')
+					e++;
+			}
+			if (mt_strn_iprefix(s + i, n - i, "<br") ||
+			    mt_strn_iprefix(s + i, n - i, "<p") ||
+			    mt_strn_iprefix(s + i, n - i, "</p") ||
+			    mt_strn_iprefix(s + i, n - i, "<div") ||
+			    mt_strn_iprefix(s + i, n - i, "</div") ||
+			    mt_strn_iprefix(s + i, n - i, "<tr") ||
+			    mt_strn_iprefix(s + i, n - i, "</tr") ||
+			    mt_strn_iprefix(s + i, n - i, "</td") ||
+			    mt_strn_iprefix(s + i, n - i, "</h"))
+				mt_buf_putc(b, '\n');
+			else
+				mt_buf_putc(b, ' ');
+			i = e < n ? e + 1 : n;
+			continue;
+		}
+		if (s[i] == '&') {
+			for (k = 0; k < MT_ARRAY_LEN(ents); k++) {
+				if (mt_strn_iprefix(s + i, n - i, ents[k].ent))
+					break;
+			}
+			if (k < MT_ARRAY_LEN(ents)) {
+				mt_buf_puts(b, ents[k].txt);
+				i += strlen(ents[k].ent);
+				continue;
+			}
+		}
+		mt_buf_putc(b, s[i] == '\r' ? '\n' : s[i]);
+		i++;
+	}
+}
+
+static void
+take_original(gather *g, const mt_part *p)
+{
+	bn_doc *d = g->d;
+	size_t n = p->headers.len;
+
+	if (g->have_orig)
+		return;
+	g->have_orig = true;
+	d->orig_is_mime = true;
+	mt_buf_reset(&d->orig);
+	if (n > BN_ORIG_MAX)
+		n = BN_ORIG_MAX;
+	mt_buf_append(&d->orig, p->headers.p, n);
+}
+
+static int
+gather_part(void *arg, const mt_part *p)
+{
+	gather *g = arg;
+	bn_doc *d = g->d;
+	bool inside = p->parent >= 0 && g->orig_sub[p->parent];
+
+	if (inside) {
+		g->orig_sub[p->index] = true;
+		return 0;
+	}
+	if ((p->flags & MT_PART_MESSAGE) && p->index > 0) {
+		g->orig_sub[p->index] = true;
+		take_original(g, p);
+		/* its header block is all we need: never scan its body */
+		return MT_MSG_WALK_SKIP;
+	}
+	if (p->index == 0 && type_is(p, "multipart/report")) {
+		mt_header h;
+		size_t pos = 0;
+
+		d->have_report = true;
+		if (mt_headers_find(p->headers, "Content-Type", &pos, &h))
+			mt_header_param(h.value, "report-type", d->report_type,
+			    sizeof(d->report_type), NULL);
+	}
+	if (type_is(p, "message/delivery-status") ||
+	    type_is(p, "message/global-delivery-status")) {
+		append_decoded(&d->dsn, p, DSN_MAX);
+		return 0;
+	}
+	if (type_is(p, "message/feedback-report")) {
+		append_decoded(&d->arf, p, DSN_MAX);
+		return 0;
+	}
+	if (p->flags & MT_PART_MULTIPART)
+		return 0;
+	if (type_is(p, "text/plain") || (p->index == 0 &&
+	    mt_strn_iprefix(p->type.p, p->type.len, "text/") &&
+	    !type_is(p, "text/html"))) {
+		if (!is_attachment(p) || d->text.len == 0)
+			append_decoded(&d->text, p, DOC_TEXT_MAX);
+		return 0;
+	}
+	if (type_is(p, "text/html") && !is_attachment(p)) {
+		char *out = NULL;
+		size_t n = 0;
+
+		if (d->html.len < DOC_TEXT_MAX &&
+		    mt_part_decode(p, PART_TEXT_MAX, &out, &n) == MT_OK) {
+			html_to_text(&d->html, out, n);
+			mt_buf_putc(&d->html, '\n');
+		}
+		free(out);
+	}
+	return 0;
+}
+
+/* Lines that start the returned message inside a text body (lower case,
+ * compared at the start of the trimmed line). */
+static const char *const inline_markers[] = {
+	"------ this is a copy of the message",
+	"------ this is a copy of your message",
+	"--- below this line is a copy of the message",
+	"----- original message -----",
+	"----- unsent message follows -----",
+	"------- unsent message follows -------",
+	"----- message header follows -----",
+	"--- original message follows",
+	"--- the header of the original message is following",
+	"------ original message ------",
+	"------original message------",
+	"original message headers",
+	"original message headers:",
+	"message headers follow",
+	"the original message headers",
+	"----- original message header -----",
+	"----- the following is a copy of the message",
+	"-------- original message --------",
+	"content-type: message/rfc822",
+	"----- transcript of session follows -----#",
+	"message details:",
+	"---------- forwarded message",
+	"the header of the original message",
+	"-----original message-----",
+	"--- original message",
+	"original message follows",
+	"----- original message follows",
+	"original message:",
+	"below is a copy of the original message",
+	"------ the original message",
+	"--- the original message",
+	"---- original message",
+};
+
+static bool
+is_marker(const char *p, size_t len)
+{
+	char low[96];
+	size_t i, n, m;
+
+	p = mt_trim(p, &len);
+	n = bn_lower(low, sizeof(low), p, len);
+	for (i = 0; i < MT_ARRAY_LEN(inline_markers); i++) {
+		m = strlen(inline_markers[i]);
+		if (inline_markers[i][m - 1] == '#')
+			continue;
+		if (n >= m && memcmp(low, inline_markers[i], m) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Find the inline returned message in the text: set text_end, and take its
+ * header block when no MIME part carried one. */
+static void
+find_inline_original(bn_doc *d)
+{
+	mt_lines it;
+	mt_bytes line;
+	size_t start;
+
+	d->text_end = d->text.len;
+	if (d->text.p == NULL)
+		return;
+	mt_lines_init(&it, d->text.p, d->text.len);
+	while (mt_lines_next(&it, &line)) {
+		if (line.len < 12 || !is_marker(line.p, line.len))
+			continue;
+		d->text_end = (size_t)(line.p - d->text.p);
+		start = it.off;
+		/* skip blank lines before the headers */
+		while (start < d->text.len && (d->text.p[start] == '\n' ||
+		    d->text.p[start] == '\r' || d->text.p[start] == ' '))
+			start++;
+		if (!d->orig_is_mime && start < d->text.len) {
+			mt_msg *m = mt_msg_open(d->text.p + start,
+			    d->text.len - start);
+
+			if (m != NULL && mt_msg_header_count(m) > 0) {
+				mt_bytes body = mt_msg_body(m);
+				size_t n = (size_t)(body.p - (d->text.p + start));
+
+				if (n > BN_ORIG_MAX)
+					n = BN_ORIG_MAX;
+				mt_buf_reset(&d->orig);
+				mt_buf_append(&d->orig, d->text.p + start, n);
+			}
+			mt_msg_free(m);
+		}
+		return;
+	}
+}
+
+static void
+doc_free(bn_doc *d)
+{
+	mt_msg_free(d->msg);
+	mt_buf_free(&d->dsn);
+	mt_buf_free(&d->arf);
+	mt_buf_free(&d->text);
+	mt_buf_free(&d->html);
+	mt_buf_free(&d->orig);
+	free(d->lsq);
+}
+
+static void
+header_text(const mt_msg *m, const char *name, char *out, size_t outlen)
+{
+	const mt_header *h = mt_msg_find(m, name, NULL);
+
+	out[0] = '\0';
+	if (h != NULL)
+		mt_header_decode(h->value, out, outlen);
+}
+
+static bool
+doc_open(bn_doc *d, const char *buf, size_t len)
+{
+	gather *g;
+	mt_addr a;
+	const mt_header *h;
+
+	memset(d, 0, sizeof(*d));
+	d->buf = buf;
+	d->len = len;
+	mt_buf_init(&d->dsn);
+	mt_buf_init(&d->arf);
+	mt_buf_init(&d->text);
+	mt_buf_init(&d->html);
+	mt_buf_init(&d->orig);
+	if ((d->msg = mt_msg_open(buf, len)) == NULL)
+		return false;
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return false;
+	g->d = d;
+	mt_msg_walk(d->msg, gather_part, g);
+	free(g);
+	/* NDRs whose facts are only in HTML: read the HTML as the text */
+	if (d->text.len == 0 || (d->html.len > 0 &&
+	    mt_strn_istr(d->text.p, d->text.len, "@") == NULL))
+		mt_buf_append(&d->text, d->html.p != NULL ? d->html.p : "",
+		    d->html.len);
+	if (d->text.p == NULL)
+		mt_buf_puts(&d->text, "");
+	find_inline_original(d);
+	if ((d->lsq = malloc(d->text_end + 1)) == NULL)
+		return false;
+	d->lsqlen = bn_squeeze(d->lsq, d->text_end + 1, d->text.p, d->text_end);
+	bn_lower(d->lsq, d->lsqlen + 1, d->lsq, d->lsqlen);
+	header_text(d->msg, "Subject", d->subject, sizeof(d->subject));
+	header_text(d->msg, "From", d->from_raw, sizeof(d->from_raw));
+	h = mt_msg_find(d->msg, "From", NULL);
+	if (h != NULL && mt_addr_parse(h->value, &a, 1) == 1)
+		bn_lower(d->from, sizeof(d->from), a.addr.p,
+		    a.addr.len < sizeof(d->from) ? a.addr.len : sizeof(d->from) - 1);
+	d->mta = bn_detect_mta(d, d->lsq, d->lsqlen);
+	d->text_command = bn_find_command_sq(d->lsq, d->lsqlen);
+	return !d->text.failed && !d->dsn.failed;
+}
+
+static void
+context_init(const bn_doc *d, bn_context *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	snprintf(ctx->from, sizeof(ctx->from), "%s", d->from_raw);
+	snprintf(ctx->subject, sizeof(ctx->subject), "%s", d->subject);
+	header_text(d->msg, "Date", ctx->date, sizeof(ctx->date));
+}
+
+/* Readers in the order they are tried. */
+static const struct {
+	const char *name;
+	bn_reader_fn fn;
+} readers[] = {
+	{ "arf", bn_read_arf },
+	{ "rfc3464", bn_read_dsn },
+	{ "amazonses", bn_read_ses },
+	{ "text", bn_read_text },
+};
+
+static void
+finish_facts(const bn_doc *d, bn_facts *f)
+{
+	char st[16];
+
+	bn_strip_repeats(f->diag);
+	/* the remote server's own code beats the reporting MTA's summary
+	 * (Status: 5.0.0, or a 4.4.7 "expired" over the real 4.4.2) */
+	if (bn_diag_status(f->diag, f->status, st, sizeof(st)))
+		snprintf(f->status, sizeof(f->status), "%s", st);
+	if (f->reply_code <= 0)
+		f->reply_code = bn_find_reply_code(f->diag, strlen(f->diag));
+	if (f->command[0] == '\0')
+		snprintf(f->command, sizeof(f->command), "%s",
+		    bn_find_command(f->diag, strlen(f->diag)));
+	/* else the transcript in the human text may name the stage */
+	if (f->command[0] == '\0' && d != NULL)
+		snprintf(f->command, sizeof(f->command), "%s", d->text_command);
+}
+
+mt_err
+mt_bounce_read(const char *buf, size_t len, const char *filename,
+    mt_bounce **out)
+{
+	bn_doc d;
+	bn_context ctx;
+	bn_facts *f = NULL;
+	bn_verdict v;
+	mt_bounce *b = NULL;
+	size_t i, n = 0, r;
+	mt_err err = MT_ENOMEM;
+
+	*out = NULL;
+	if (buf == NULL && len > 0)
+		return MT_EINVAL;
+	if (len > MT_BOUNCE_MAX_INPUT)
+		return MT_ELIMIT;
+	if (buf == NULL)
+		buf = "";
+	if ((b = bn_result_new(filename)) == NULL)
+		return MT_ENOMEM;
+	if (!doc_open(&d, buf, len))
+		goto fail;
+	if ((f = malloc(BN_MAX_FACTS * sizeof(*f))) == NULL)
+		goto fail;
+	context_init(&d, &ctx);
+	bn_original_parse(&d, bn_result_arena(b), bn_result_original(b));
+	if (bn_is_autoreply(&d)) {
+		snprintf(ctx.format, sizeof(ctx.format), "rfc3834");
+		memset(&f[0], 0, sizeof(f[0]));
+		snprintf(f[0].hint, sizeof(f[0].hint), "vacation");
+		f[0].hint_rule = "autoreply.headers";
+		{
+			const mt_header *h = mt_msg_find(d.msg, "From", NULL);
+			mt_addr a;
+			if (h != NULL && mt_addr_parse(h->value, &a, 1) == 1 &&
+			    a.addr.len < sizeof(f[0].recipient))
+				bn_lower(f[0].recipient, sizeof(f[0].recipient),
+				    a.addr.p, a.addr.len);
+		}
+		bn_squeeze(f[0].diag, sizeof(f[0].diag), d.text.p,
+		    d.text_end < 600 ? d.text_end : 600);
+		n = 1;
+	} else {
+		for (r = 0; r < MT_ARRAY_LEN(readers) && n == 0; r++) {
+			/* a reader that found nothing touched at most f[0] */
+			memset(f, 0, sizeof(*f));
+			n = readers[r].fn(&d, &ctx, f, BN_MAX_FACTS);
+			if (n > 0 && ctx.format[0] == '\0')
+				snprintf(ctx.format, sizeof(ctx.format), "%s",
+				    readers[r].name);
+		}
+	}
+	for (i = 0; i < n; i++)
+		finish_facts(&d, &f[i]);
+	bn_reader_hints(&d, f, n);
+	if (n == 0) {
+		bn_result_not_bounce(b, "not a bounce: no delivery status, "
+		    "failure notice or auto-reply found in this message");
+	}
+	for (i = 0; i < n; i++) {
+		bn_classify(&f[i], &ctx, &v);
+		if (!bn_result_add(b, &f[i], &ctx, &v))
+			goto fail;
+	}
+	free(f);
+	doc_free(&d);
+	*out = b;
+	return MT_OK;
+fail:
+	free(f);
+	doc_free(&d);
+	mt_bounce_free(b);
+	return err;
+}
+
+mt_err
+mt_bounce_classify_reply(const char *reply, size_t len, const char *filename,
+    mt_bounce **out)
+{
+	bn_facts f;
+	bn_context ctx;
+	bn_verdict v;
+	mt_bounce *b;
+	size_t i = 0;
+
+	*out = NULL;
+	if (reply == NULL)
+		return MT_EINVAL;
+	while (i < len && mt_is_space(reply[i]))
+		i++;
+	if (len - i < 3 || (reply[i] != '4' && reply[i] != '5' &&
+	    reply[i] != '2') || !mt_is_digit(reply[i + 1]) ||
+	    !mt_is_digit(reply[i + 2]) ||
+	    (len - i > 3 && !mt_is_space(reply[i + 3]) && reply[i + 3] != '-'))
+		return MT_EPARSE;
+	memset(&f, 0, sizeof(f));
+	memset(&ctx, 0, sizeof(ctx));
+	snprintf(ctx.format, sizeof(ctx.format), "smtp");
+	{
+		char *joined = malloc(MT_BOUNCE_MAX_DIAG);
+		if (joined == NULL)
+			return MT_ENOMEM;
+		bn_join_reply(reply + i, len - i, joined, MT_BOUNCE_MAX_DIAG);
+		bn_squeeze(f.diag, sizeof(f.diag), joined, strlen(joined));
+		free(joined);
+	}
+	f.reply_code = (reply[i] - '0') * 100 + (reply[i + 1] - '0') * 10 +
+	    (reply[i + 2] - '0');
+	finish_facts(NULL, &f);
+	if ((b = bn_result_new(filename)) == NULL)
+		return MT_ENOMEM;
+	bn_classify(&f, &ctx, &v);
+	if (!bn_result_add(b, &f, &ctx, &v)) {
+		mt_bounce_free(b);
+		return MT_ENOMEM;
+	}
+	*out = b;
+	return MT_OK;
+}

@@ -1,0 +1,198 @@
+/*
+ * reader_hints.c -- what the writing MTA's own words settle, and
+ * auto-replies.
+ *
+ * Many MTAs state the outcome in their own text ("could not deliver for
+ * the last 432000 seconds", an Exchange 2003 NDR code, a McAfee "user not
+ * exist"); those phrases, gated by the MTA the signature table found, give
+ * the classifier a reason hint per record.  A leading '~' marks a weak
+ * rule: only for records where the remote server gave no code of its own;
+ * '^' only for records without a status code.
+ * Auto-replies (RFC 3834) are recognised from their header fields and
+ * subjects, never when the message reads like a delivery failure.
+ * Read-only tables; nothing allocated.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+enum hint_where { IN_TEXT, IN_HEADER };
+
+/* ---- auto-replies (RFC 3834) ---- */
+
+static const char *const autoreply_subjects[] = {
+	"auto:", "automatic reply", "auto reply", "autoreply", "auto-reply",
+	"autorespon", "out of office", "out of the office", "away until",
+	"abwesenheit", "réponse automatique", "vacation", "on vacation",
+	"respuesta automática", "risposta automatica",
+};
+
+bool
+bn_is_autoreply(const bn_doc *d)
+{
+	const mt_header *h;
+	char v[128], lsubj[512];
+	size_t i;
+
+	if (d->dsn.len > 0 || d->arf.len > 0)
+		return false;
+	if (mt_strn_istr(d->from, strlen(d->from), "mailer-daemon") != NULL ||
+	    mt_strn_istr(d->from, strlen(d->from), "postmaster") != NULL)
+		return false;
+	if (d->mta != NULL && strcmp(d->mta, "text") != 0)
+		return false;
+	if (strstr(d->lsq, "delivery has failed") != NULL ||
+	    strstr(d->lsq, "could not be delivered") != NULL)
+		return false;
+	if ((h = mt_msg_find(d->msg, "Auto-Submitted", NULL)) != NULL) {
+		mt_header_decode(h->value, v, sizeof(v));
+		if (mt_strn_istr(v, strlen(v), "auto-replied") != NULL)
+			return true;
+	}
+	if (mt_msg_find(d->msg, "X-Autoreply", NULL) != NULL ||
+	    mt_msg_find(d->msg, "X-Autorespond", NULL) != NULL)
+		return true;
+	if ((h = mt_msg_find(d->msg, "Precedence", NULL)) != NULL) {
+		mt_header_decode(h->value, v, sizeof(v));
+		if (mt_strn_istr(v, strlen(v), "auto_reply") != NULL)
+			return true;
+	}
+	bn_lower(lsubj, sizeof(lsubj), d->subject, strlen(d->subject));
+	for (i = 0; i < MT_ARRAY_LEN(autoreply_subjects); i++) {
+		if (strncmp(lsubj, autoreply_subjects[i],
+		    strlen(autoreply_subjects[i])) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* ---- what the writing MTA itself says about the outcome ---- */
+
+/* Phrases an MTA writes in its own words (not the remote server's) that
+ * settle the reason; IN_HEADER rules test a field's value. */
+typedef struct hint_rule {
+	const char *id;
+	const char *mta;        /* only for bounces this MTA wrote; NULL any;
+	                         * a leading '~' : only when the record has no
+	                         * code of the remote server */
+	enum hint_where where;
+	const char *field;      /* IN_HEADER: the field name */
+	const char *needle;     /* lower case */
+	const char *reason;
+} hint_rule;
+
+static const hint_rule hint_rules[] = {
+	{ "googlegroups.no-permission", NULL, IN_HEADER, "X-Failed-Recipients",
+	    "@googlegroups.com", "rejected" },
+	{ "dragonfly.gave-up", NULL, IN_TEXT, NULL,
+	    "could not deliver for the last", "expired" },
+	{ "gmail.will-retry", "~", IN_TEXT, NULL,
+	    "message will be retried for", "expired" },
+	{ "gmail.no-connect", NULL, IN_TEXT, NULL,
+	    "the recipient server did not accept our requests to connect",
+	    "expired" },
+	{ "opensmtpd.envelope-expired", NULL, IN_TEXT, NULL,
+	    "envelope expired", "expired" },
+	{ "mta.warning-only", "^", IN_TEXT, NULL,
+	    "this is a warning message only", "expired" },
+	{ "zoho.host-not-reachable", NULL, IN_TEXT, NULL, "host not reachable",
+	    "expired" },
+	/* McAfee appliances: their own words for a bad mailbox */
+	{ "mcafee.unknown-user", "mcafee", IN_TEXT, NULL, "unknown user",
+	    "userunknown" },
+	{ "mcafee.no-such-user", "mcafee", IN_TEXT, NULL, "no such user",
+	    "userunknown" },
+	{ "mcafee.not-exist", "mcafee", IN_TEXT, NULL, "user not exist",
+	    "userunknown" },
+	/* qmail-send's own words */
+	{ "qmail.no-mx-or-ip", "qmail", IN_TEXT, NULL,
+	    "couldn't find a mail exchanger or ip address", "notaccept" },
+	{ "qmail.no-host", "qmail", IN_TEXT, NULL,
+	    "couldn't find any host named", "hostunknown" },
+	/* Ipswitch IMail */
+	{ "imail.unknown-user", "imailserver", IN_TEXT, NULL, "unknown user:",
+	    "userunknown" },
+	{ "imail.invalid-userid", "imailserver", IN_TEXT, NULL,
+	    "invalid final delivery userid", "userunknown" },
+	{ "imail.mailbox-full", "imailserver", IN_TEXT, NULL,
+	    "user mailbox exceeds allowed size", "mailboxfull" },
+	{ "imail.expired", "imailserver", IN_TEXT, NULL,
+	    "delivery failed", "expired" },
+	/* Exchange 2003 (IMS) NDR codes */
+	{ "exchange2003.000c05a6", "exchange2003", IN_TEXT, NULL,
+	    "000c05a6", "userunknown" },
+	{ "exchange2003.000c0595", "exchange2003", IN_TEXT, NULL,
+	    "000c0595", "userunknown" },
+	{ "exchange2003.unknown-recipient", "exchange2003", IN_TEXT, NULL,
+	    "unknown recipient", "userunknown" },
+	{ "exchange2003.not-recognized", "exchange2003", IN_TEXT, NULL,
+	    "the recipient name is not recognized", "userunknown" },
+	{ "exchange.unknown-recipient", "exchange", IN_TEXT, NULL,
+	    "unknown recipient", "userunknown" },
+	{ "exchange.not-recognized", "exchange", IN_TEXT, NULL,
+	    "the recipient name is not recognized", "userunknown" },
+	/* Lotus Domino */
+	{ "domino.not-listed", "domino", IN_TEXT, NULL,
+	    "not listed in domino directory", "userunknown" },
+	{ "domino.not-listed-nab", "domino", IN_TEXT, NULL,
+	    "not listed in public name & address book", "userunknown" },
+	{ "domino.not-found-ja", "domino", IN_TEXT, NULL,
+	    "domino ディレクトリには見つかりません", "userunknown" },
+	/* Sendmail's local delivery agent in the transcript */
+	{ "sendmail.mail-local-unknown", NULL, IN_TEXT, NULL,
+	    "mail.local: unknown user", "userunknown" },
+	/* Exim: an address it could not even parse */
+	{ "exim.malformed-address", NULL, IN_TEXT, NULL,
+	    "recipient addresses that were incorrectly constructed",
+	    "syntaxerror" },
+	/* au (KDDI) ezweb gateway: its sentence for a recipient-side block */
+	{ "ezweb.rejected-by-remote", "~", IN_TEXT, NULL,
+	    "each of the following recipients was rejected by a remote mail server",
+	    "filtered" },
+	/* Verizon MMS gateway */
+	{ "verizon.no-valid-recipients", "verizon", IN_TEXT, NULL,
+	    "no valid recipients for this mm", "userunknown" },
+};
+
+void
+bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
+{
+	size_t i, k;
+
+	for (k = 0; k < n; k++) {
+		if (f[k].hint[0] != '\0' || strcmp(f[k].diag_type, "x-unix") == 0)
+			continue;
+		for (i = 0; i < MT_ARRAY_LEN(hint_rules); i++) {
+			const hint_rule *h = &hint_rules[i];
+			bool hit = false;
+
+			if (h->mta != NULL && h->mta[0] == '~') {
+				/* weak: only when the remote server said nothing */
+				if (f[k].status[0] != '\0' || bn_find_reply_code(
+				    f[k].diag, strlen(f[k].diag)) > 0)
+					continue;
+			} else if (h->mta != NULL && h->mta[0] == '^') {
+				/* only when no status code was given */
+				if (f[k].status[0] != '\0')
+					continue;
+			} else if (h->mta != NULL && (d->mta == NULL ||
+			    strcmp(h->mta, d->mta) != 0))
+				continue;
+			if (h->where == IN_TEXT)
+				hit = strstr(d->lsq, h->needle) != NULL;
+			else if (h->where == IN_HEADER) {
+				const mt_header *fh = mt_msg_find(d->msg, h->field,
+				    NULL);
+				hit = fh != NULL && mt_strn_istr(fh->value.p,
+				    fh->value.len, h->needle) != NULL;
+			}
+			if (!hit)
+				continue;
+			snprintf(f[k].hint, sizeof(f[k].hint), "%s", h->reason);
+			f[k].hint_rule = h->id;
+			break;
+		}
+	}
+}
+

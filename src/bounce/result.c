@@ -1,0 +1,249 @@
+/*
+ * result.c -- the mt_bounce result: records, the original message's facts,
+ * the "not a bounce" verdict, accessors and JSON.
+ *
+ * Ownership: one arena per result holds every string of every record and of
+ * the original; mt_bounce_free releases it all at once.  Records point into
+ * the arena and into static tables (reason, cause, rule ids).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mailtriage/msg.h>
+
+#include "bounce/bounce_int.h"
+
+struct mt_bounce {
+	mt_arena *a;
+	const char *file;
+	size_t n;
+	bool is_bounce;
+	const char *verdict;
+	mt_bounce_original orig;
+	/* last: only the records in use are ever written (no 40 KB memset
+	 * per message) */
+	mt_bounce_record rec[MT_BOUNCE_MAX_RECORDS];
+};
+
+/* Every string handed out is valid UTF-8: readers cut text at byte
+ * limits and bare replies arrive undecoded, so sanitise here, once. */
+static const char *
+dup(mt_arena *a, const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (s == NULL)
+		s = "";
+	n = strlen(s);
+	if (mt_utf8_valid(s, n))
+		p = mt_arena_strdup(a, s);
+	else if ((p = mt_arena_alloc(a, n * 3 + 1)) != NULL)
+		mt_utf8_sanitize(s, n, p, n * 3 + 1);
+	return p != NULL ? p : "";
+}
+
+mt_bounce *
+bn_result_new(const char *filename)
+{
+	mt_bounce *b = malloc(sizeof(*b));
+	size_t i;
+
+	if (b == NULL)
+		return NULL;
+	memset(b, 0, offsetof(mt_bounce, rec));
+	if ((b->a = mt_arena_new(16384)) == NULL) {
+		free(b);
+		return NULL;
+	}
+	b->file = dup(b->a, filename);
+	b->verdict = "";
+	b->orig.from = b->orig.return_path = b->orig.to = "";
+	b->orig.message_id = b->orig.subject = b->orig.date = "";
+	b->orig.sending_ip = "";
+	for (i = 0; i < MT_BOUNCE_MAX_DKIM; i++)
+		b->orig.dkim_domains[i] = b->orig.dkim_selectors[i] = "";
+	return b;
+}
+
+mt_arena *
+bn_result_arena(mt_bounce *b)
+{
+	return b->a;
+}
+
+mt_bounce_original *
+bn_result_original(mt_bounce *b)
+{
+	return &b->orig;
+}
+
+bool
+bn_result_add(mt_bounce *b, const bn_facts *f, const bn_context *ctx,
+    const bn_verdict *v)
+{
+	mt_bounce_record *r;
+
+	if (b->n >= MT_BOUNCE_MAX_RECORDS)
+		return true;
+	r = &b->rec[b->n++];
+	memset(r, 0, sizeof(*r));
+	r->file = b->file;
+	r->recipient = dup(b->a, f->recipient);
+	r->reply_code = f->reply_code > 0 ? f->reply_code : -1;
+	r->status = dup(b->a, v->status);
+	r->status_inferred = v->status_inferred;
+	r->diagnostic = dup(b->a, f->diag);
+	r->remote_mta = dup(b->a, f->remote_mta);
+	r->reporting_mta = dup(b->a, ctx->reporting_mta);
+	r->smtp_command = dup(b->a, f->command);
+	r->provider = v->provider != NULL ? v->provider : "";
+	r->reason = v->reason;
+	r->cause = v->cause != NULL ? v->cause : "";
+	r->hard = v->hard;
+	r->action = v->action;
+	r->dsn_action = dup(b->a, f->action);
+	r->date = dup(b->a, f->date[0] != '\0' ? f->date : ctx->date);
+	r->format = dup(b->a, ctx->format);
+	r->rule = v->rule != NULL ? v->rule : "";
+	r->rule_text = dup(b->a, v->rule_text);
+	r->original = &b->orig;
+	b->is_bounce = true;
+	return true;
+}
+
+void
+bn_result_not_bounce(mt_bounce *b, const char *why)
+{
+	b->is_bounce = false;
+	b->n = 0;
+	b->verdict = dup(b->a, why);
+}
+
+void
+mt_bounce_free(mt_bounce *b)
+{
+	if (b == NULL)
+		return;
+	mt_arena_free(b->a);
+	free(b);
+}
+
+bool
+mt_bounce_is_bounce(const mt_bounce *b)
+{
+	return b->is_bounce;
+}
+
+const char *
+mt_bounce_verdict(const mt_bounce *b)
+{
+	return b->is_bounce ? "" : b->verdict;
+}
+
+size_t
+mt_bounce_count(const mt_bounce *b)
+{
+	return b->n;
+}
+
+const mt_bounce_record *
+mt_bounce_at(const mt_bounce *b, size_t i)
+{
+	return i < b->n ? &b->rec[i] : NULL;
+}
+
+const char *
+mt_bounce_action_name(mt_bounce_action a)
+{
+	switch (a) {
+	case MT_BOUNCE_ACT_SUPPRESS:
+		return "suppress";
+	case MT_BOUNCE_ACT_FIX_SENDER:
+		return "fix-sender";
+	case MT_BOUNCE_ACT_RETRY:
+		return "retry";
+	case MT_BOUNCE_ACT_CONTACT_RECIPIENT:
+		return "contact-recipient";
+	case MT_BOUNCE_ACT_NONE:
+	default:
+		return "none";
+	}
+}
+
+/* "" becomes null: a missing fact is not an empty one. */
+static json_t *
+str_or_null(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+}
+
+static json_t *
+original_json(const mt_bounce_original *o)
+{
+	json_t *j = json_object(), *dd = json_array(), *ds = json_array();
+	size_t i;
+
+	for (i = 0; i < o->ndkim; i++) {
+		json_array_append_new(dd, json_string(o->dkim_domains[i]));
+		json_array_append_new(ds, json_string(o->dkim_selectors[i]));
+	}
+	json_object_set_new(j, "from", str_or_null(o->from));
+	json_object_set_new(j, "return_path", str_or_null(o->return_path));
+	json_object_set_new(j, "to", str_or_null(o->to));
+	json_object_set_new(j, "message_id", str_or_null(o->message_id));
+	json_object_set_new(j, "subject", str_or_null(o->subject));
+	json_object_set_new(j, "date", str_or_null(o->date));
+	json_object_set_new(j, "dkim_domains", dd);
+	json_object_set_new(j, "dkim_selectors", ds);
+	json_object_set_new(j, "sending_ip", str_or_null(o->sending_ip));
+	return j;
+}
+
+json_t *
+mt_bounce_record_json(const mt_bounce_record *r, bool explain)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "file", str_or_null(r->file));
+	json_object_set_new(j, "bounce", json_true());
+	json_object_set_new(j, "recipient", str_or_null(r->recipient));
+	json_object_set_new(j, "reply_code", r->reply_code > 0 ?
+	    json_integer(r->reply_code) : json_null());
+	json_object_set_new(j, "status", str_or_null(r->status));
+	json_object_set_new(j, "status_inferred",
+	    json_boolean(r->status_inferred));
+	json_object_set_new(j, "diagnostic", str_or_null(r->diagnostic));
+	json_object_set_new(j, "remote_mta", str_or_null(r->remote_mta));
+	json_object_set_new(j, "reporting_mta", str_or_null(r->reporting_mta));
+	json_object_set_new(j, "smtp_command", str_or_null(r->smtp_command));
+	json_object_set_new(j, "provider", str_or_null(r->provider));
+	json_object_set_new(j, "reason", json_string(r->reason));
+	json_object_set_new(j, "cause", str_or_null(r->cause));
+	json_object_set_new(j, "hard", json_boolean(r->hard));
+	json_object_set_new(j, "action",
+	    json_string(mt_bounce_action_name(r->action)));
+	json_object_set_new(j, "dsn_action", str_or_null(r->dsn_action));
+	json_object_set_new(j, "date", str_or_null(r->date));
+	json_object_set_new(j, "format", str_or_null(r->format));
+	if (explain) {
+		json_object_set_new(j, "rule", str_or_null(r->rule));
+		json_object_set_new(j, "rule_text", str_or_null(r->rule_text));
+	}
+	json_object_set_new(j, "original", original_json(r->original));
+	return j;
+}
+
+json_t *
+mt_bounce_verdict_json(const mt_bounce *b)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "file", str_or_null(b->file));
+	json_object_set_new(j, "bounce", json_false());
+	json_object_set_new(j, "verdict", json_string(mt_bounce_verdict(b)));
+	json_object_set_new(j, "original", original_json(&b->orig));
+	return j;
+}

@@ -1,0 +1,333 @@
+/*
+ * smtp_reply.c -- facts inside SMTP reply text: the reply code, the
+ * enhanced status code, the SMTP stage, and joining multi-line replies.
+ * Pure functions over counted strings; output into caller buffers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+/* A status candidate at s[i]: "C.S.D" not preceded by a digit, dot or 'v'
+ * (versions, IP addresses) and not followed by a digit or dot-digit. */
+static size_t
+status_at(const char *s, size_t len, size_t i, char *out, size_t outlen)
+{
+	size_t j = i, dots = 0, digits = 0, n;
+	unsigned c, sub, det;
+	char tmp[16];
+
+	if (i > 0 && (mt_is_digit(s[i - 1]) || s[i - 1] == '.' ||
+	    s[i - 1] == 'v' || s[i - 1] == 'V' || mt_is_alpha(s[i - 1])))
+		return 0;
+	while (j < len && j - i < 12) {
+		if (mt_is_digit(s[j]))
+			digits++;
+		else if (s[j] == '.' && j + 1 < len && mt_is_digit(s[j + 1]) &&
+		    dots < 2)
+			dots++;
+		else
+			break;
+		j++;
+	}
+	if (dots != 2 || digits < 3)
+		return 0;
+	if (j < len && (s[j] == '.' && j + 1 < len && mt_is_digit(s[j + 1])))
+		return 0;
+	if (j < len && (mt_is_alpha(s[j]) || s[j] == '@'))
+		return 0;
+	n = j - i;
+	if (n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, s + i, n);
+	tmp[n] = '\0';
+	if (!mt_status_parse(tmp, &c, &sub, &det) || c == 2)
+		return 0;
+	snprintf(out, outlen, "%s", tmp);
+	return n;
+}
+
+bool
+bn_find_status(const char *text, size_t len, char *out, size_t outlen)
+{
+	char first[16] = "", cand[16];
+	size_t i, n;
+
+	for (i = 0; i < len; i++) {
+		if (text[i] != '4' && text[i] != '5')
+			continue;
+		n = status_at(text, len, i, cand, sizeof(cand));
+		if (n == 0)
+			continue;
+		/* X.0.0 says nothing; keep looking for a specific code */
+		if (strcmp(cand + 1, ".0.0") != 0) {
+			snprintf(out, outlen, "%s", cand);
+			return true;
+		}
+		if (first[0] == '\0')
+			memcpy(first, cand, sizeof(first));
+		i += n - 1;
+	}
+	if (first[0] == '\0')
+		return false;
+	snprintf(out, outlen, "%s", first);
+	return true;
+}
+
+int
+bn_find_reply_code(const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= len; i++) {
+		if ((text[i] != '4' && text[i] != '5') ||
+		    !mt_is_digit(text[i + 1]) || !mt_is_digit(text[i + 2]))
+			continue;
+		if (text[i + 1] > '5')
+			continue;
+		if (i > 0 && (mt_is_alnum(text[i - 1]) || text[i - 1] == '.' ||
+		    text[i - 1] == '-' || text[i - 1] == '#' ||
+		    text[i - 1] == '/' || text[i - 1] == ':' ||
+		    text[i - 1] == '='))
+			continue;
+		if (i + 3 < len && text[i + 3] != ' ' && text[i + 3] != '-' &&
+		    text[i + 3] != '\t' && text[i + 3] != '\n' &&
+		    text[i + 3] != '\r' && text[i + 3] != ')' &&
+		    text[i + 3] != '"' && text[i + 3] != ',' &&
+		    text[i + 3] != ']')
+			continue;
+		/* "550 " or "550-" followed by something: a reply code; a bare
+		 * number in prose ("in 421 days") is rare enough to accept. */
+		return (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 +
+		    (text[i + 2] - '0');
+	}
+	return -1;
+}
+
+/* Phrases naming the SMTP stage, in order of preference. */
+static const struct {
+	const char *phrase;
+	const char *command;
+} stages[] = {
+	{ "in reply to end of data", "DATA" },
+	{ "after end of data", "DATA" },
+	{ "in reply to data", "DATA" },
+	{ "in reply to rcpt to", "RCPT" },
+	{ "after rcpt to", "RCPT" },
+	{ "in reply to mail from", "MAIL" },
+	{ "after mail from", "MAIL" },
+	{ "in reply to ehlo", "EHLO" },
+	{ "in reply to helo", "HELO" },
+	{ "in reply to starttls", "STARTTLS" },
+	{ "after initial connection", "CONNECT" },
+	{ "while connected to", "" },
+	{ ">>> rcpt to", "RCPT" },
+	{ ">>> data", "DATA" },
+	{ ">>> mail from", "MAIL" },
+	{ ">>> ehlo", "EHLO" },
+	{ ">>> helo", "HELO" },
+	{ "smtp error from remote mail server after rcpt", "RCPT" },
+	{ "smtp error from remote mail server after mail", "MAIL" },
+	{ "smtp error from remote mail server after end of data", "DATA" },
+	{ "smtp error from remote mail server after data", "DATA" },
+	{ "smtp error from remote mail server after initial connection", "CONNECT" },
+	{ "smtp error from remote mail server after ehlo", "EHLO" },
+	{ "smtp error from remote mail server after helo", "HELO" },
+	{ "did not like our rcpt to", "RCPT" },
+	{ "did not like our final data", "DATA" },
+	{ "did not like our data", "DATA" },
+	{ "did not like our mail from", "MAIL" },
+	{ "does not like recipient", "RCPT" },
+	{ "most progress was rcpt to", "RCPT" },
+	{ "sender was rejected", "MAIL" },
+	{ "my name was rejected", "EHLO" },
+	{ "failed on data command", "DATA" },
+	{ "failed after i sent the message", "DATA" },
+	{ "[rcpt_to]", "RCPT" },
+	{ "smtp:rcpt", "RCPT" },
+	{ "smtp:data", "DATA" },
+	{ "smtp:mail", "MAIL" },
+	{ "rcpt to:", "RCPT" },
+	{ "mail from:", "MAIL" },
+};
+
+const char *
+bn_find_command_sq(const char *sq, size_t n)
+{
+	size_t i;
+
+	/* sq is lower case already: plain memmem, no case folding */
+	for (i = 0; i < MT_ARRAY_LEN(stages); i++) {
+		if (memmem(sq, n, stages[i].phrase, strlen(stages[i].phrase)) !=
+		    NULL)
+			return stages[i].command;
+	}
+	return "";
+}
+
+const char *
+bn_find_command(const char *text, size_t len)
+{
+	char *sq;
+	size_t i, n;
+	const char *found = "";
+
+	/* stage phrases are often folded across lines: squeeze first */
+	if (len > 65536)
+		len = 65536;
+	if ((sq = malloc(len + 1)) == NULL)
+		return "";
+	n = bn_squeeze(sq, len + 1, text, len);
+	bn_lower(sq, n + 1, sq, n);
+	found = bn_find_command_sq(sq, n);
+	(void)i;
+	free(sq);
+	return found;
+}
+
+size_t
+bn_join_reply(const char *text, size_t len, char *out, size_t outlen)
+{
+	const char *p = text, *end = text + len;
+	size_t n = 0;
+	char code[4] = "", esc[16] = "";
+
+	if (outlen == 0)
+		return 0;
+	out[0] = '\0';
+	while (p < end) {
+		const char *eol = p, *q;
+		size_t l;
+
+		while (eol < end && *eol != '\n' && *eol != '\r')
+			eol++;
+		q = p;
+		l = (size_t)(eol - p);
+		/* drop a repeated "550-5.7.1 " prefix on continuation lines */
+		if (l >= 4 && mt_is_digit(q[0]) && mt_is_digit(q[1]) &&
+		    mt_is_digit(q[2]) && (q[3] == '-' || q[3] == ' ')) {
+			if (code[0] == '\0') {
+				memcpy(code, q, 3);
+				code[3] = '\0';
+				bn_append(out, outlen, q, 3);
+			}
+			q += 4;
+			l -= 4;
+			{
+				char st[16];
+				size_t k = status_at(q, l, 0, st, sizeof(st));
+				if (k > 0) {
+					if (esc[0] == '\0') {
+						snprintf(esc, sizeof(esc), "%s", st);
+						bn_append(out, outlen, st, strlen(st));
+					}
+					q += k;
+					l -= k;
+				}
+			}
+		}
+		bn_append(out, outlen, q, l);
+		p = eol;
+		while (p < end && (*p == '\n' || *p == '\r'))
+			p++;
+	}
+	n = strlen(out);
+	return n;
+}
+
+bool
+bn_diag_status(const char *diag, const char *field, char *out, size_t outlen)
+{
+	char cand[16];
+	size_t i, n, len = strlen(diag);
+	bool generic = field[0] == '\0' || strcmp(field + 1, ".0.0") == 0;
+	char first[16] = "";
+
+	/* a code right after a reply code is the server's own ("550 5.7.1",
+	 * "550-'5.2.2"): look for those first */
+	for (i = 4; i < len; i++) {
+		size_t j = i;
+
+		if (diag[i] != '4' && diag[i] != '5')
+			continue;
+		while (j > 0 && (diag[j - 1] == '\'' || diag[j - 1] == '#'))
+			j--;
+		if (j < 4 || (diag[j - 1] != ' ' && diag[j - 1] != '-') ||
+		    !mt_is_digit(diag[j - 2]) || !mt_is_digit(diag[j - 3]) ||
+		    (diag[j - 4] != '4' && diag[j - 4] != '5') ||
+		    (j >= 5 && mt_is_alnum(diag[j - 5])))
+			continue;
+		n = status_at(diag, len, i, cand, sizeof(cand));
+		if (n == 0 || strcmp(cand + 1, ".0.0") == 0 ||
+		    strcmp(cand, field) == 0)
+			continue;
+		snprintf(out, outlen, "%s", cand);
+		return true;
+	}
+
+	for (i = 0; i < len; i++) {
+		if (diag[i] != '4' && diag[i] != '5')
+			continue;
+		n = status_at(diag, len, i, cand, sizeof(cand));
+		if (n == 0)
+			continue;
+		i += n - 1;
+		if (strcmp(cand + 1, ".0.0") == 0) {
+			if (first[0] == '\0')
+				snprintf(first, sizeof(first), "%s", cand);
+			continue;
+		}
+		if (strcmp(cand, field) == 0)
+			continue;
+		snprintf(out, outlen, "%s", cand);
+		return true;
+	}
+	if (field[0] == '\0' && first[0] != '\0') {
+		snprintf(out, outlen, "%s", first);
+		return true;
+	}
+	(void)generic;
+	return false;
+}
+
+void
+bn_strip_repeats(char *diag)
+{
+	char pre[32], *p, *q;
+	size_t n = 0, pl;
+
+	/* the first "550-5.7.1" / "550 5.7.1" names the prefix */
+	while (diag[n] == ' ')
+		n++;
+	if (!mt_is_digit(diag[n]) || !mt_is_digit(diag[n + 1]) ||
+	    !mt_is_digit(diag[n + 2]) || (diag[n + 3] != '-' &&
+	    diag[n + 3] != ' '))
+		return;
+	pl = 4;
+	while (diag[n + pl] != '\0' && diag[n + pl] != ' ' && pl < 20)
+		pl++;
+	if (pl >= sizeof(pre) || pl < 5)
+		return;
+	memcpy(pre, diag + n + 4, pl - 4);
+	pre[pl - 4] = '\0';
+	if (bn_find_status(pre, strlen(pre), (char[16]){ 0 }, 16) == false)
+		return;
+	if (diag[n + 3] == '-')
+		diag[n + 3] = ' ';
+	p = diag + n + pl;
+	while ((q = strstr(p, pre)) != NULL) {
+		/* " 550-5.7.1 " or " 550 5.7.1 " after the start: drop it */
+		if (q - diag >= 5 && q[-5] == ' ' && mt_is_digit(q[-4]) &&
+		    (q[-1] == '-' || q[-1] == ' ') &&
+		    memcmp(q - 4, diag + n, 3) == 0) {
+			size_t drop = 4 + strlen(pre);
+			if (q[strlen(pre)] == ' ')
+				drop++;
+			memmove(q - 4, q - 4 + drop, strlen(q - 4 + drop) + 1);
+			p = q - 4;
+		} else {
+			p = q + 1;
+		}
+	}
+}

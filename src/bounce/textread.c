@@ -1,0 +1,668 @@
+/*
+ * textread.c -- the readers for bounces that are not RFC 3464: Postfix,
+ * Exim, Sendmail, qmail, Courier, OpenSMTPD, DragonFly, Gmail, Yahoo,
+ * Exchange and the many MTAs that write the same shapes.
+ *
+ * They differ in wording, not in structure: a recipient address on a line
+ * of its own (or at the start of one), then the remote server's words.
+ * So one line scanner does the work and the per-MTA knowledge is data:
+ *  - signatures[]: how to tell which MTA wrote the bounce (From, Subject,
+ *    a phrase of the text) -- it names the format and says whether the
+ *    message is a bounce at all;
+ *  - lead_phrases[]: phrases after which an address is the failed
+ *    recipient ("error delivering your mail to <x>");
+ *  - stop_phrases[]: lines that end a recipient's block.
+ * The returned message (inline after a marker, see read.c) is excluded.
+ * What the writing MTA's own words settle is in reader_hints.c; Amazon
+ * SES JSON notifications in reader_ses.c.
+ * Facts go to the caller's array; nothing is allocated.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+#define BLOCK_MAX 2048  /* text kept per recipient before squeezing */
+
+enum sig_field { IN_FROM, IN_SUBJECT, IN_TEXT, IN_HEADER };
+
+typedef struct signature {
+	const char *format;
+	enum sig_field where;
+	const char *needle;     /* lower case; IN_HEADER: a field name */
+} signature;
+
+/* First match names the format.  Any match makes the message a bounce. */
+static const signature signatures[] = {
+	{ "mcafee", IN_HEADER, "x-nai-header" },
+	{ "imailserver", IN_HEADER, "x-mailer:smtp32" },
+	{ "exchange2003", IN_HEADER, "x-ms-embedded-report" },
+	{ "exchange2003", IN_HEADER, "x-mailer:internet mail service" },
+	{ "domino", IN_TEXT, "------- failure reasons" },
+	{ "domino", IN_SUBJECT, "delivery failure:" },
+	{ "verizon", IN_HEADER, "from:vzwpix.com" },
+	{ "googlegroups", IN_HEADER, "x-failed-recipients:@googlegroups.com" },
+	{ "exim", IN_HEADER, "x-failed-recipients" },
+	{ "exim", IN_TEXT, "this message was created automatically by mail delivery software" },
+	{ "qmail", IN_TEXT, "this is the qmail-send program" },
+	{ "qmail", IN_TEXT, "i'm afraid i wasn't able to deliver your message" },
+	{ "postfix", IN_TEXT, "this is the mail system at host" },
+	{ "postfix", IN_TEXT, "i'm sorry to have to inform you that your message could not" },
+	{ "sendmail", IN_TEXT, "----- transcript of session follows -----" },
+	{ "sendmail", IN_TEXT, "the following addresses had permanent fatal errors" },
+	{ "dragonfly", IN_TEXT, "this is the dragonfly mail agent" },
+	{ "opensmtpd", IN_TEXT, "this is the mailer-daemon at" },
+	{ "opensmtpd", IN_TEXT, "an error has occurred while attempting to deliver a message" },
+	{ "courier", IN_TEXT, "this is a delivery status notification from" },
+	{ "gmail", IN_TEXT, "delivery to the following recipient failed permanently" },
+	{ "gmail", IN_TEXT, "delivery to the following recipient has been delayed" },
+	{ "gmail", IN_TEXT, "delivery to the following recipients failed" },
+	{ "googlegroups", IN_TEXT, "the group you tried to contact" },
+	{ "yahoo", IN_TEXT, "sorry, we were unable to deliver your message to the following address" },
+	{ "yahoo", IN_TEXT, "message from yahoo" },
+	{ "exchange", IN_TEXT, "did not reach the following recipient" },
+	{ "exchange", IN_TEXT, "delivery has failed to these recipients or groups" },
+	{ "exchange", IN_TEXT, "your message couldn't be delivered" },
+	{ "exchange", IN_TEXT, "your message wasn't delivered" },
+	{ "exchange", IN_TEXT, "diagnostic information for administrators" },
+	{ "amazonses", IN_TEXT, "an error occurred while trying to deliver the mail" },
+	{ "amazonses", IN_TEXT, "the following message to <" },
+	{ "mailru", IN_TEXT, "mail.ru" },
+	{ "x1", IN_TEXT, "the original message was received at" },
+	{ "domino", IN_TEXT, "your message" },
+	{ "text", IN_TEXT, "could not be delivered" },
+	{ "text", IN_TEXT, "cannot be delivered" },
+	{ "text", IN_TEXT, "undeliverable" },
+	{ "text", IN_TEXT, "delivery failed" },
+	{ "text", IN_TEXT, "delivery has failed" },
+	{ "text", IN_TEXT, "delivery to the following" },
+	{ "text", IN_TEXT, "unable to deliver" },
+	{ "text", IN_TEXT, "permanent error" },
+	{ "text", IN_TEXT, "was not delivered" },
+	{ "text", IN_TEXT, "failed to deliver" },
+	{ "text", IN_TEXT, "returned mail" },
+	{ "text", IN_FROM, "mailer-daemon" },
+	{ "text", IN_FROM, "postmaster" },
+	{ "text", IN_FROM, "mail delivery" },
+	{ "text", IN_SUBJECT, "undeliver" },
+	{ "text", IN_SUBJECT, "returned mail" },
+	{ "text", IN_SUBJECT, "delivery status notification" },
+	{ "text", IN_SUBJECT, "delivery failure" },
+	{ "text", IN_SUBJECT, "delivery failed" },
+	{ "text", IN_SUBJECT, "failure notice" },
+	{ "text", IN_SUBJECT, "mail delivery failed" },
+	{ "text", IN_SUBJECT, "non-delivery" },
+	{ "text", IN_SUBJECT, "nondeliverable" },
+	{ "text", IN_SUBJECT, "could not be delivered" },
+	{ "text", IN_SUBJECT, "delivery notification" },
+	{ "text", IN_SUBJECT, "mail system error" },
+	{ "text", IN_SUBJECT, "warning: message" },
+	{ "text", IN_SUBJECT, "delayed mail" },
+};
+
+/* Phrases after which the next address is the failed recipient. */
+static const char *const lead_phrases[] = {
+	"error delivering your mail to",
+	"could not be delivered to",
+	"couldn't be delivered to",
+	"wasn't delivered to",
+	"delivery to the following recipient",
+	"failed to deliver to",
+	"unable to deliver message to",
+	"unable to deliver to",
+	"your message to",
+	"undeliverable to",
+	"your mail to",
+	"the following message to",
+	"was not delivered to",
+	"recipient address:",
+	"address: <",
+	"recipient:",
+	"original-recipient:",
+	"final-recipient:",
+	"failed recipient:",
+	"delivery failed for",
+	"delivery to",
+	"could not deliver mail to",
+};
+
+/* Words a line holding only an address may carry around it. */
+static const char *const addr_suffixes[] = {
+	"(expanded from", "(generated from", "(ultimately generated from",
+	"...", ":", ",", "on ",    /* Exchange: "a@b on Thu, 29 Apr 2007 ..." */
+};
+
+typedef struct tblock {
+	char rcpt[BN_ADDR_MAX];
+	char text[BLOCK_MAX];
+	size_t len;
+} tblock;
+
+static bool
+sig_matches(const signature *s, const bn_doc *d, const char *ltext,
+    size_t ltlen, const char *lsubj)
+{
+	switch (s->where) {
+	case IN_FROM:
+		return mt_strn_istr(d->from_raw, strlen(d->from_raw),
+		    s->needle) != NULL;
+	case IN_SUBJECT:
+		return strstr(lsubj, s->needle) != NULL;
+	case IN_TEXT:
+		return memmem(ltext, ltlen, s->needle, strlen(s->needle)) != NULL;
+	case IN_HEADER: {
+		const char *colon = strchr(s->needle, ':');
+		char name[64];
+		const mt_header *h;
+		size_t nl = colon != NULL ? (size_t)(colon - s->needle) :
+		    strlen(s->needle);
+
+		if (nl >= sizeof(name))
+			return false;
+		memcpy(name, s->needle, nl);
+		name[nl] = '\0';
+		h = mt_msg_find(d->msg, name, NULL);
+		if (h == NULL)
+			return false;
+		return colon == NULL || mt_strn_istr(h->value.p, h->value.len,
+		    colon + 1) != NULL;
+	}
+	}
+	return false;
+}
+
+/* The reader format, or NULL when nothing says this is a bounce. */
+const char *
+bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
+{
+	char lsubj[512];
+	size_t i;
+
+	bn_lower(lsubj, sizeof(lsubj), d->subject, strlen(d->subject));
+	for (i = 0; i < MT_ARRAY_LEN(signatures); i++) {
+		if (sig_matches(&signatures[i], d, ltext, ltlen, lsubj))
+			return signatures[i].format;
+	}
+	return NULL;
+}
+
+/* Does the line consist of an address and nothing else of substance?
+ * On success the address is in out. */
+static bool
+address_line(const char *p, size_t len, char *out, size_t outlen,
+    const char **rest, size_t *restlen)
+{
+	const char *end;
+	size_t n = len, k;
+
+	p = mt_trim(p, &n);
+	/* list bullets: "* a@b", "- a@b", "o a@b" */
+	if (n > 2 && (p[0] == '*' || p[0] == '-' || p[0] == 'o') &&
+	    p[1] == ' ') {
+		p += 2;
+		n -= 2;
+		p = mt_trim(p, &n);
+	}
+	*rest = p + n;
+	*restlen = 0;
+	if (n < 3)
+		return false;
+	/* a Sendmail transcript line: "554 <a@b>... 550 Host unknown" */
+	if (n > 6 && (p[0] == '4' || p[0] == '5') && mt_is_digit(p[1]) &&
+	    mt_is_digit(p[2]) && p[3] == ' ' && p[4] == '<') {
+		const char *gt = memchr(p + 4, '>', n - 4);
+
+		if (gt != NULL && gt + 3 < p + n && memcmp(gt + 1, "...", 3) == 0 &&
+		    bn_find_address(p + 5, (size_t)(gt - p - 5), out, outlen,
+		    &end) && end == gt) {
+			*rest = p;
+			*restlen = n;
+			return true;
+		}
+		return false;
+	}
+	if (n > BN_ADDR_MAX + 100 && p[0] == '<')
+		return false;
+	if (p[0] == '<') {
+		const char *gt = memchr(p, '>', n);
+
+		if (gt == NULL)
+			return false;
+		if (!bn_find_address(p + 1, (size_t)(gt - p - 1), out, outlen,
+		    &end) || end != gt)
+			return false;
+		/* "<a@b>: host x said: ..." or "<a@b>... User unknown" */
+		*rest = gt + 1;
+		*restlen = (size_t)(p + n - *rest);
+		return true;
+	}
+	if (!bn_find_address(p, n, out, outlen, &end))
+		return false;
+	/* the address must start the line */
+	{
+		size_t lead = 0;
+		while (lead < n && p[lead] != '@' && !mt_is_space(p[lead]))
+			lead++;
+		if (lead < n && p[lead] != '@')
+			return false;
+	}
+	if (strncmp(p, out, 1) != 0 && mt_lower(p[0]) != out[0])
+		return false;
+	k = (size_t)(p + n - end);
+	while (k > 0 && mt_is_space(*end)) {
+		end++;
+		k--;
+	}
+	if (k == 0)
+		return true;
+	for (size_t i = 0; i < MT_ARRAY_LEN(addr_suffixes); i++) {
+		if (mt_strn_iprefix(end, k, addr_suffixes[i])) {
+			*rest = end;
+			*restlen = k;
+			return true;
+		}
+	}
+	/* "a@b Invalid Address, ERROR_CODE :550, ...": an address that
+	 * starts a line carrying a reply or status code */
+	if (bn_find_reply_code(end, k) > 0 || bn_find_status(end, k,
+	    (char[16]){ 0 }, 16)) {
+		*rest = end;
+		*restlen = k;
+		return true;
+	}
+	return false;
+}
+
+/* Header names that precede addresses in quoted headers, not failures. */
+static const char *const not_labels[] = {
+	"to", "from", "cc", "bcc", "reply-to", "sender", "return-path",
+	"delivered-to", "x-original-to", "envelope-to", "message-id",
+	"subject", "date", "in-reply-to", "references", "errors-to",
+	"x-sender", "x-receiver", "resent-to", "resent-from",
+};
+
+/* "Label words: <a@b>" with the address ending the line, as in "Unknown
+ * user: a@b" or "User's mailbox is full: <a@b>". */
+static bool
+label_line(const char *p, size_t len, char *out, size_t outlen)
+{
+	size_t n = len, i, k;
+	const char *colon;
+
+	p = mt_trim(p, &n);
+	if (n < 6 || (p[n - 1] != '>' && !mt_is_alnum(p[n - 1])))
+		return false;
+	colon = memchr(p, ':', n);
+	if (colon == NULL || colon == p || colon - p > 60)
+		return false;
+	k = (size_t)(colon - p);
+	for (i = 0; i < MT_ARRAY_LEN(not_labels); i++) {
+		size_t l = k;
+		const char *lab = mt_trim(p, &l);
+		if (mt_strn_ieq(lab, l, not_labels[i]))
+			return false;
+	}
+	for (i = 0; i < k; i++)
+		if (p[i] == '@' || p[i] == '<')
+			return false;
+	{
+		const char *end;
+		const char *q = colon + 1;
+		size_t ql = (size_t)(p + n - q);
+
+		if (!bn_find_address(q, ql, out, outlen, &end))
+			return false;
+		while (end < p + n && (*end == '>' || mt_is_space(*end)))
+			end++;
+		return end == p + n;
+	}
+}
+
+/* An address after a lead phrase on the line. */
+static bool
+lead_line(const char *low, size_t len, const char *orig, char *out,
+    size_t outlen)
+{
+	size_t i;
+	const char *hit;
+
+	for (i = 0; i < MT_ARRAY_LEN(lead_phrases); i++) {
+		hit = memmem(low, len, lead_phrases[i], strlen(lead_phrases[i]));
+		if (hit == NULL)
+			continue;
+		hit += strlen(lead_phrases[i]);
+		if (bn_find_address(orig + (hit - low), len - (size_t)(hit - low),
+		    out, outlen, NULL))
+			return true;
+	}
+	return false;
+}
+
+static bool
+same_as_sender(const bn_doc *d, const char *addr)
+{
+	return d->from[0] != '\0' && strcmp(d->from, addr) == 0;
+}
+
+static void
+block_add(tblock *b, const char *p, size_t len)
+{
+	if (b->len + len + 2 >= sizeof(b->text))
+		len = sizeof(b->text) - b->len - 2 < len ?
+		    sizeof(b->text) - b->len - 2 : len;
+	if (b->len + 2 >= sizeof(b->text))
+		return;
+	memcpy(b->text + b->len, p, len);
+	b->len += len;
+	b->text[b->len++] = '\n';
+	b->text[b->len] = '\0';
+}
+
+/* Lines that end a recipient's block (lower-case prefixes). */
+static const char *const stop_phrases[] = {
+	"------ this is a copy",
+	"--- below this line",
+	"----- original message",
+	"reporting-mta:",
+	"for further assistance",
+	"the mail system",
+	"please note that",
+	"content-type:",
+	"--",
+};
+
+static bool
+is_stop(const char *low, size_t len)
+{
+	size_t i, n = len;
+	const char *p = mt_trim(low, &n);
+
+	for (i = 0; i < MT_ARRAY_LEN(stop_phrases); i++) {
+		if (mt_strn_iprefix(p, n, stop_phrases[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Split the text into recipient blocks.  Returns the number found. */
+static size_t
+scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max)
+{
+	mt_lines it;
+	mt_bytes line;
+	size_t n = 0, i;
+	char addr[BN_ADDR_MAX];
+	const char *rest;
+	size_t restlen;
+	tblock *cur = NULL;
+
+	mt_lines_init(&it, d->text.p, d->text_end);
+	while (mt_lines_next(&it, &line)) {
+		const char *low = ltext + (line.p - d->text.p);
+		size_t ll = line.len > BN_LINE_MAX ? BN_LINE_MAX : line.len;
+		bool hit = false;
+
+		if (address_line(line.p, ll, addr, sizeof(addr), &rest,
+		    &restlen))
+			hit = true;
+		else if (lead_line(low, ll, line.p, addr, sizeof(addr)) ||
+		    label_line(line.p, ll, addr, sizeof(addr))) {
+			hit = true;
+			rest = line.p;
+			restlen = ll;
+		}
+		if (hit && (same_as_sender(d, addr) ||
+		    strncmp(addr, "mailer-daemon@", 14) == 0 ||
+		    strncmp(addr, "postmaster@", 11) == 0))
+			hit = false;
+		if (hit) {
+			for (i = 0; i < n; i++)
+				if (strcmp(bl[i].rcpt, addr) == 0)
+					break;
+			if (i == n) {
+				if (n == max)
+					break;
+				memset(&bl[n], 0, sizeof(bl[n]));
+				snprintf(bl[n].rcpt, sizeof(bl[n].rcpt), "%s", addr);
+				n++;
+			}
+			cur = &bl[i];
+			if (restlen > 0)
+				block_add(cur, rest, restlen);
+			continue;
+		}
+		if (cur == NULL)
+			continue;
+		if (is_stop(low, ll)) {
+			cur = NULL;
+			continue;
+		}
+		block_add(cur, line.p, ll);
+	}
+	return n;
+}
+
+/* Lines of the text that carry an SMTP reply (with the lines that
+ * continue them); the fallback diagnostic. */
+static void
+reply_lines(const bn_doc *d, char *out, size_t outlen)
+{
+	mt_lines it;
+	mt_bytes line;
+	char tmp[BLOCK_MAX];
+	size_t n = 0;
+
+	tmp[0] = '\0';
+	mt_lines_init(&it, d->text.p, d->text_end);
+	while (mt_lines_next(&it, &line)) {
+		size_t l = line.len;
+		const char *p = mt_trim(line.p, &l);
+
+		if (l < 4)
+			continue;
+		if (bn_find_reply_code(p, l > 8 ? 8 : l) < 0 &&
+		    !bn_find_status(p, l, (char[16]){ 0 }, 16))
+			continue;
+		if (n + l + 2 >= sizeof(tmp))
+			break;
+		memcpy(tmp + n, p, l);
+		n += l;
+		tmp[n++] = '\n';
+		tmp[n] = '\0';
+	}
+	bn_join_reply(tmp, n, out, outlen);
+}
+
+/* Host names in the text: "host mx.example.jp[192.0.2.1] said",
+ * "host mx.example.jp [192.0.2.1]:", "mx.example.jp [ip] did not like". */
+static void
+find_remote(const char *diag, char *out, size_t outlen)
+{
+	static const char *const leads[] = {
+		"host ", "remote host ", "connected to ",
+	};
+	size_t i, n;
+	const char *p;
+
+	out[0] = '\0';
+	for (i = 0; i < MT_ARRAY_LEN(leads); i++) {
+		p = mt_strn_istr(diag, strlen(diag), leads[i]);
+		if (p == NULL)
+			continue;
+		p += strlen(leads[i]);
+		for (n = 0; p[n] != '\0' && (mt_is_alnum(p[n]) || p[n] == '.' ||
+		    p[n] == '-'); n++)
+			;
+		if (n > 3 && memchr(p, '.', n) != NULL && n < outlen) {
+			bn_lower(out, outlen, p, n);
+			while (n > 0 && out[n - 1] == '.')
+				out[--n] = '\0';
+			return;
+		}
+	}
+}
+
+static void
+set_diag(bn_facts *f, const char *text, size_t len)
+{
+	char tmp[MT_BOUNCE_MAX_DIAG];
+
+	const char *t = tmp;
+
+	bn_join_reply(text, len, tmp, sizeof(tmp));
+	while (*t == ':' || *t == ' ')
+		t++;    /* the rest of "<a@b>:" */
+	bn_squeeze(f->diag, sizeof(f->diag), t, strlen(t));
+	find_remote(f->diag, f->remote_mta, sizeof(f->remote_mta));
+}
+
+size_t
+bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
+{
+	char *ltext;
+	const char *format;
+	tblock *bl;
+	size_t n, i;
+
+	if (d->text_end == 0 && d->text.len == 0)
+		return 0;
+	if ((ltext = malloc(d->text_end + 1)) == NULL)
+		return 0;
+	bn_lower(ltext, d->text_end + 1, d->text.p, d->text_end);
+	format = d->mta;
+	if (format == NULL && d->have_report)
+		format = "text";
+	if (format == NULL) {
+		free(ltext);
+		return 0;
+	}
+	snprintf(ctx->format, sizeof(ctx->format), "%s", format);
+	/* blocks are cleared one by one as they are found */
+	if ((bl = malloc(max * sizeof(*bl))) == NULL) {
+		free(ltext);
+		return 0;
+	}
+	n = scan_blocks(d, ltext, bl, max);
+	for (i = 0; i < n; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		snprintf(f[i].recipient, sizeof(f[i].recipient), "%s",
+		    bl[i].rcpt);
+		set_diag(&f[i], bl[i].text, bl[i].len);
+		if (f[i].diag[0] == '\0' || (bn_find_reply_code(f[i].diag,
+		    strlen(f[i].diag)) < 0 && !bn_find_status(f[i].diag,
+		    strlen(f[i].diag), (char[16]){ 0 }, 16))) {
+			char tmp[MT_BOUNCE_MAX_DIAG];
+
+			reply_lines(d, tmp, sizeof(tmp));
+			if (tmp[0] != '\0')
+				bn_append(f[i].diag, sizeof(f[i].diag), tmp,
+				    strlen(tmp));
+		}
+	}
+	if (n == 0) {
+		const mt_header *h = mt_msg_find(d->msg, "X-Failed-Recipients",
+		    NULL);
+		char tmp[MT_BOUNCE_MAX_DIAG];
+
+		if (h != NULL && bn_find_address(h->value.p, h->value.len,
+		    f[0].recipient, sizeof(f[0].recipient), NULL))
+			n = 1;
+		else if (d->orig.len > 0) {
+			mt_header oh;
+			size_t pos = 0;
+			mt_bytes ob = { d->orig.p, d->orig.len };
+
+			if (mt_headers_find(ob, "To", &pos, &oh) &&
+			    bn_find_address(oh.value.p, oh.value.len,
+			    f[0].recipient, sizeof(f[0].recipient), NULL))
+				n = 1;
+		}
+		if (n == 0 && (strcmp(format, "text") != 0 || d->have_report))
+			n = 1;  /* a bounce whose recipient is not said */
+		if (n == 1) {
+			reply_lines(d, tmp, sizeof(tmp));
+			if (tmp[0] == '\0')
+				bn_squeeze(tmp, sizeof(tmp), d->text.p,
+				    d->text_end < 1500 ? d->text_end : 1500);
+			bn_squeeze(f[0].diag, sizeof(f[0].diag), tmp, strlen(tmp));
+			find_remote(f[0].diag, f[0].remote_mta,
+			    sizeof(f[0].remote_mta));
+		}
+	}
+	free(bl);
+	free(ltext);
+	return n;
+}
+
+void
+bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f)
+{
+	char *ltext;
+	tblock *bl;
+	size_t n, i;
+
+	if (d->text_end == 0)
+		return;
+	if ((ltext = malloc(d->text_end + 1)) == NULL)
+		return;
+	bn_lower(ltext, d->text_end + 1, d->text.p, d->text_end);
+	if ((bl = malloc(16 * sizeof(*bl))) == NULL) {
+		free(ltext);
+		return;
+	}
+	n = scan_blocks(d, ltext, bl, 16);
+	for (i = 0; i < n; i++) {
+		if (strcmp(bl[i].rcpt, rcpt) == 0 && bl[i].len > 0) {
+			char tmp[MT_BOUNCE_MAX_DIAG];
+
+			bn_join_reply(bl[i].text, bl[i].len, tmp, sizeof(tmp));
+			bn_append(f->diag, sizeof(f->diag), tmp, strlen(tmp));
+			break;
+		}
+	}
+	if (i == n && f->diag[0] == '\0') {
+		char tmp[MT_BOUNCE_MAX_DIAG];
+
+		reply_lines(d, tmp, sizeof(tmp));
+		if (tmp[0] == '\0')    /* no code anywhere: the words then */
+			bn_squeeze(tmp, sizeof(tmp), d->text.p,
+			    d->text_end < 1500 ? d->text_end : 1500);
+		bn_squeeze(f->diag, sizeof(f->diag), tmp, strlen(tmp));
+	}
+	free(bl);
+	free(ltext);
+}
+
+bool
+bn_text_recipient(const bn_doc *d, char *out, size_t outlen)
+{
+	char *ltext;
+	tblock *bl;
+	size_t n;
+
+	if (d->text_end == 0 || (ltext = malloc(d->text_end + 1)) == NULL)
+		return false;
+	bn_lower(ltext, d->text_end + 1, d->text.p, d->text_end);
+	if ((bl = malloc(4 * sizeof(*bl))) == NULL) {
+		free(ltext);
+		return false;
+	}
+	n = scan_blocks(d, ltext, bl, 4);
+	if (n >= 1)
+		snprintf(out, outlen, "%s", bl[0].rcpt);
+	free(bl);
+	free(ltext);
+	return n >= 1;
+}
+
+bool
+bn_orig_recipient(const bn_doc *d, char *out, size_t outlen)
+{
+	mt_header oh;
+	size_t pos = 0;
+	mt_bytes ob = { d->orig.p, d->orig.len };
+
+	return ob.p != NULL && mt_headers_find(ob, "To", &pos, &oh) &&
+	    bn_find_address(oh.value.p, oh.value.len, out, outlen, NULL);
+}

@@ -1,0 +1,180 @@
+/*
+ * test_classify.c -- the knowledge tables: the enhanced status registry,
+ * SMTP reply parsing (multi-line 550-5.7.26 continuations, stages), and
+ * classification of provider texts, including the rule that policy,
+ * authentication, reputation and content rejections are never hard.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <mailtriage/bounce.h>
+
+#include "bounce/bounce_int.h"
+#include "common/harness.h"
+
+TEST(registry)
+{
+	const char *subj = NULL;
+
+	CHECK_STR(mt_bounce_status_meaning("5.1.1", &subj),
+	    "The destination mailbox does not exist");
+	CHECK_STR(subj, "Addressing status");
+	CHECK(mt_bounce_status_meaning("4.7.26", &subj) != NULL);
+	CHECK_STR(subj, "Security or policy status");
+	CHECK(mt_bounce_status_meaning("5.7.30", NULL) != NULL);
+	CHECK(mt_bounce_status_meaning("5.7.99", &subj) == NULL);
+	CHECK_STR(subj, "Security or policy status");
+	CHECK(mt_bounce_status_meaning("6.1.1", NULL) == NULL);
+	CHECK(mt_bounce_status_meaning("5.1", NULL) == NULL);
+	CHECK(mt_bounce_status_meaning("", NULL) == NULL);
+	CHECK_STR(mt_status_reason("5.1.1"), "userunknown");
+	CHECK_STR(mt_status_reason("5.2.2"), "mailboxfull");
+	CHECK_STR(mt_status_reason("5.7.25"), "requireptr");
+	CHECK_STR(mt_status_reason("2.1.5"), "delivered");
+}
+
+TEST(infer)
+{
+	char st[16];
+
+	CHECK(mt_status_infer("userunknown", false, st, sizeof(st)));
+	CHECK_STR(st, "5.0.911");
+	CHECK(mt_status_infer("expired", true, st, sizeof(st)));
+	CHECK_STR(st, "4.0.947");
+	CHECK(mt_status_infer("filtered", true, st, sizeof(st)));
+	CHECK_STR(st, "4.0.924");
+	CHECK(!mt_status_infer("nosuchreason", false, st, sizeof(st)));
+}
+
+TEST(reply_parsing)
+{
+	char out[512], st[16];
+	const char multi[] = "550-5.7.26 This mail is unauthenticated, which poses\r\n"
+	    "550-5.7.26 a security risk to the sender and Gmail users\r\n"
+	    "550 5.7.26 - gsmtp";
+
+	bn_join_reply(multi, sizeof(multi) - 1, out, sizeof(out));
+	CHECK_STR(out, "550 5.7.26 This mail is unauthenticated, which poses "
+	    "a security risk to the sender and Gmail users - gsmtp");
+	CHECK(bn_find_status("host 192.0.2.1 said 550 5.2.2 full", 34, st,
+	    sizeof(st)));
+	CHECK_STR(st, "5.2.2");
+	/* an IP address is not a status code */
+	CHECK(!bn_find_status("from 4.4.4.4 only", 17, st, sizeof(st)));
+	CHECK(bn_find_status("(#5.1.1)", 8, st, sizeof(st)));
+	CHECK_STR(st, "5.1.1");
+	CHECK_INT(bn_find_reply_code("said: 421-4.7.0 try later", 25), 421);
+	CHECK_INT(bn_find_reply_code("no code here", 12), -1);
+	CHECK_STR(bn_find_command("(in reply to\n    RCPT TO command)", 32),
+	    "RCPT");
+	CHECK_STR(bn_find_command("SMTP error from remote mail server after "
+	    "end of data", 52), "DATA");
+	CHECK_STR(bn_find_command("nothing", 7), "");
+}
+
+/* Classify one bare reply; returns the record (valid until the next). */
+static mt_bounce *cur;
+
+static const mt_bounce_record *
+reply(const char *text)
+{
+	mt_bounce_free(cur);
+	cur = NULL;
+	if (mt_bounce_classify_reply(text, strlen(text), "t", &cur) != MT_OK)
+		return NULL;
+	return mt_bounce_at(cur, 0);
+}
+
+#define EXPECT(text, want_reason, want_cause, want_hard) do {              \
+	const mt_bounce_record *r_ = reply(text);                             \
+	CHECK(r_ != NULL);                                                    \
+	if (r_ != NULL) {                                                     \
+		CHECK_STR(r_->reason, want_reason);                           \
+		CHECK_STR(r_->cause, want_cause);                             \
+		CHECK_INT(r_->hard, want_hard);                               \
+	}                                                                     \
+} while (0)
+
+TEST(providers)
+{
+	/* Microsoft: 5.4.1 Access denied is an unknown recipient */
+	EXPECT("550 5.4.1 Recipient address rejected: Access denied. "
+	    "AS(201806281) [AM0PR01MB1234.eurprd01.prod.outlook.com]",
+	    "userunknown", "recipient", 1);
+	/* Gmail 5.7.26: authentication, DMARC */
+	EXPECT("550 5.7.26 Unauthenticated email from example.com is not "
+	    "accepted due to domain's DMARC policy - gsmtp",
+	    "authfailure", "dmarc", 0);
+	EXPECT("550 5.7.1 The user you are trying to contact is receiving mail "
+	    "at a rate that prevents additional messages from being delivered. "
+	    "- gsmtp", "speeding", "rate", 0);
+	EXPECT("550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To "
+	    "request removal from this list please visit "
+	    "https://sender.office.com/", "blocked", "blocklist", 0);
+	EXPECT("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked "
+	    "using zen.spamhaus.org", "blocked", "blocklist", 0);
+	EXPECT("550 5.1.1 <x@example.com>: Recipient address rejected: User "
+	    "unknown in virtual mailbox table", "userunknown", "recipient", 1);
+	EXPECT("552 5.2.2 Mailbox full", "mailboxfull", "mailbox", 0);
+	EXPECT("550 5.7.25 The IP address sending this message does not have "
+	    "a PTR record setup", "requireptr", "ptr", 0);
+	EXPECT("550 5.7.23 SPF validation failed", "authfailure", "spf", 0);
+	EXPECT("554 5.7.1 Relay access denied", "norelaying", "relay", 0);
+	EXPECT("550 5.1.2 Host unknown", "hostunknown", "domain", 1);
+}
+
+/* Policy, authentication, reputation and content: never hard, whatever
+ * the code says. */
+TEST(never_hard)
+{
+	static const char *const texts[] = {
+		"550 5.7.1 Message rejected due to local policy",
+		"550 5.7.26 This message does not pass authentication checks",
+		"550 5.7.1 Our system has detected that this message is likely "
+		    "unsolicited mail",
+		"554 5.7.1 Your IP has a very low reputation",
+		"550 5.1.1 Spam detected, message rejected as spam",
+		"550 5.7.1 Service unavailable, Client host blocked using "
+		    "bl.spamcop.net",
+		"550 5.7.509 Access denied, sending domain example.com does not "
+		    "pass DMARC verification",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		const mt_bounce_record *r = reply(texts[i]);
+
+		CHECK(r != NULL);
+		if (r == NULL)
+			continue;
+		if (r->hard)
+			fprintf(stderr, "hard: %s -> %s\n", texts[i], r->reason);
+		CHECK(!r->hard);
+		CHECK(r->action != MT_BOUNCE_ACT_SUPPRESS);
+	}
+}
+
+TEST(explainable)
+{
+	const mt_bounce_record *r = reply("550 5.1.1 no such user here");
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK(r->rule[0] != '\0');
+		CHECK(strstr(r->rule_text, "no such user") != NULL);
+	}
+	CHECK(bn_pattern_count() > 300);
+}
+
+int
+main(void)
+{
+	RUN(registry);
+	RUN(infer);
+	RUN(reply_parsing);
+	RUN(providers);
+	RUN(never_hard);
+	RUN(explainable);
+	mt_bounce_free(cur);
+	return DONE();
+}

@@ -1,0 +1,373 @@
+/*
+ * test_formats.c -- the readers on our own sample bounces, one per format
+ * (the .eml files in tests/bounce/data, written for these tests): RFC 3464 DSN with
+ * two recipients, Postfix and Exim and Sendmail and qmail text bounces, an
+ * Exchange/Microsoft 365 NDR whose facts are only in HTML, Gmail, Yahoo, a
+ * vacation auto-reply, an ARF report and a message that is no bounce.
+ * Also line-end variants (CRLF, bare CR) and mbox splitting.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mailtriage/bounce.h>
+#include <mailtriage/msg.h>
+
+#include "common/harness.h"
+
+#ifndef DATA_DIR
+#define DATA_DIR "tests/bounce/data"
+#endif
+
+static char *buf;
+static size_t len;
+
+static mt_bounce *
+load(const char *name)
+{
+	char path[512];
+	mt_bounce *b = NULL;
+
+	free(buf);
+	buf = NULL;
+	snprintf(path, sizeof(path), "%s/%s", DATA_DIR, name);
+	if (mt_msg_read_file(path, &buf, &len) != MT_OK) {
+		fprintf(stderr, "cannot read %s\n", path);
+		return NULL;
+	}
+	if (mt_bounce_read(buf, len, name, &b) != MT_OK)
+		return NULL;
+	return b;
+}
+
+static const mt_bounce_record *
+rec(mt_bounce *b, size_t i)
+{
+	return b != NULL ? mt_bounce_at(b, i) : NULL;
+}
+
+TEST(dsn_two_recipients)
+{
+	mt_bounce *b = load("dsn-rfc3464.eml");
+	const mt_bounce_record *r;
+
+	CHECK(b != NULL && mt_bounce_is_bounce(b));
+	CHECK_INT(b ? mt_bounce_count(b) : 0, 2);
+	if ((r = rec(b, 0)) != NULL) {
+		CHECK_STR(r->recipient, "Nobody@receiver.test");
+		CHECK_INT(r->reply_code, 550);
+		CHECK_STR(r->status, "5.1.1");
+		CHECK(!r->status_inferred);
+		CHECK_STR(r->reason, "userunknown");
+		CHECK(r->hard);
+		CHECK_INT(r->action, MT_BOUNCE_ACT_SUPPRESS);
+		CHECK_STR(r->remote_mta, "mx1.receiver.test");
+		CHECK_STR(r->reporting_mta, "mx.sender.test");
+		CHECK_STR(r->dsn_action, "failed");
+		CHECK_STR(r->format, "rfc3464");
+		/* folded Diagnostic-Code comes out as one line */
+		CHECK(strstr(r->diagnostic, "Recipient address rejected: User "
+		    "unknown in virtual mailbox table") != NULL);
+		CHECK_STR(r->original->message_id, "<nov-1@sender.test>");
+		CHECK_STR(r->original->from, "news@sender.test");
+		CHECK_INT(r->original->ndkim, 1);
+		CHECK_STR(r->original->dkim_domains[0], "sender.test");
+		CHECK_STR(r->original->dkim_selectors[0], "s2026");
+		CHECK_STR(r->original->sending_ip, "198.51.100.7");
+	}
+	if ((r = rec(b, 1)) != NULL) {
+		CHECK_STR(r->recipient, "full@receiver.test");
+		CHECK_STR(r->reason, "mailboxfull");
+		CHECK_STR(r->status, "4.2.2");
+		CHECK(!r->hard);
+		CHECK_INT(r->action, MT_BOUNCE_ACT_RETRY);
+		CHECK_STR(r->dsn_action, "delayed");
+	}
+	mt_bounce_free(b);
+}
+
+TEST(postfix_text_relay)
+{
+	mt_bounce *b = load("postfix-text.eml");
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->recipient, "relay@far.test");
+		CHECK_STR(r->reason, "norelaying");
+		CHECK_STR(r->cause, "relay");
+		CHECK_STR(r->smtp_command, "RCPT");
+		CHECK_STR(r->remote_mta, "mx.far.test");
+		CHECK_INT(r->reply_code, 554);
+		CHECK(!r->hard);
+		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
+		CHECK_STR(r->format, "postfix");
+	}
+	mt_bounce_free(b);
+}
+
+TEST(exim_user_unknown)
+{
+	mt_bounce *b = load("exim.eml");
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->recipient, "gone@receiver.test");
+		CHECK_STR(r->reason, "userunknown");
+		CHECK_STR(r->status, "5.1.1");
+		CHECK_STR(r->smtp_command, "RCPT");
+		CHECK_STR(r->format, "exim");
+		CHECK(r->hard);
+		CHECK_STR(r->original->message_id, "<ops-77@sender.test>");
+	}
+	mt_bounce_free(b);
+}
+
+TEST(sendmail_host_unknown)
+{
+	mt_bounce *b = load("sendmail.eml");
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->recipient, "bob@nodomain.test");
+		CHECK_STR(r->reason, "hostunknown");
+		CHECK_STR(r->cause, "domain");
+		CHECK(r->hard);
+		CHECK_STR(r->original->message_id, "<a1@sender.test>");
+	}
+	mt_bounce_free(b);
+}
+
+TEST(qmail_mailbox_full)
+{
+	mt_bounce *b = load("qmail.eml");
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->recipient, "dave@receiver.test");
+		CHECK_STR(r->reason, "mailboxfull");
+		CHECK_STR(r->status, "5.2.2");
+		CHECK_STR(r->smtp_command, "RCPT");
+		CHECK_STR(r->format, "qmail");
+		CHECK(!r->hard);
+	}
+	mt_bounce_free(b);
+}
+
+TEST(exchange_html_ndr)
+{
+	mt_bounce *b = load("exchange-ndr.eml");
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->recipient, "frank@tenant.test");
+		CHECK_STR(r->reason, "userunknown");
+		CHECK_STR(r->status, "5.1.10");
+		CHECK_STR(r->provider, "microsoft");
+		CHECK(r->hard);
+	}
+	mt_bounce_free(b);
+}
+
+TEST(gmail_dmarc)
+{
+	mt_bounce *b = load("gmail.eml");
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->recipient, "heidi@gmail.test");
+		CHECK_STR(r->reason, "authfailure");
+		CHECK_STR(r->cause, "dmarc");
+		CHECK_STR(r->provider, "google");
+		CHECK_STR(r->status, "5.7.26");
+		CHECK(!r->hard);
+		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
+		/* the repeated 550-5.7.26 prefixes are gone */
+		CHECK(strstr(r->diagnostic, "not accepted due to domain's DMARC "
+		    "policy") != NULL);
+		CHECK(r->rule[0] != '\0');
+	}
+	mt_bounce_free(b);
+}
+
+TEST(yahoo_reputation)
+{
+	mt_bounce *b = load("yahoo.eml");
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->recipient, "judy@yahoo.com");
+		CHECK_STR(r->provider, "yahoo");
+		CHECK_STR(r->reason, "badreputation");
+		CHECK_INT(r->reply_code, 421);
+		CHECK(!r->hard);
+	}
+	mt_bounce_free(b);
+}
+
+TEST(vacation_autoreply)
+{
+	mt_bounce *b = load("vacation.eml");
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->reason, "vacation");
+		CHECK_STR(r->recipient, "kim@receiver.test");
+		CHECK_STR(r->status, "");
+		CHECK(!r->hard);
+		CHECK_INT(r->action, MT_BOUNCE_ACT_NONE);
+	}
+	mt_bounce_free(b);
+}
+
+TEST(arf_feedback)
+{
+	mt_bounce *b = load("arf.eml");
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->reason, "feedback");
+		CHECK_STR(r->recipient, "leo@isp.test");
+		CHECK_STR(r->format, "arf");
+		CHECK_STR(r->dsn_action, "abuse");
+		CHECK_STR(r->original->message_id, "<nov-2@sender.test>");
+	}
+	mt_bounce_free(b);
+}
+
+TEST(not_a_bounce)
+{
+	mt_bounce *b = load("not-a-bounce.eml");
+
+	CHECK(b != NULL);
+	if (b != NULL) {
+		CHECK(!mt_bounce_is_bounce(b));
+		CHECK_INT(mt_bounce_count(b), 0);
+		CHECK(strstr(mt_bounce_verdict(b), "not a bounce") != NULL);
+	}
+	mt_bounce_free(b);
+}
+
+/* Replace every LF with CRLF or with CR. */
+static char *
+convert(const char *in, size_t n, bool crlf, size_t *outn)
+{
+	char *out = malloc(n * 2 + 1);
+	size_t i, o = 0;
+
+	for (i = 0; out != NULL && i < n; i++) {
+		if (in[i] == '\n') {
+			out[o++] = '\r';
+			if (crlf)
+				out[o++] = '\n';
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	*outn = o;
+	return out;
+}
+
+TEST(line_ends)
+{
+	mt_bounce *b = load("exim.eml"), *b2 = NULL;
+	char *v;
+	size_t vn;
+	int k;
+
+	for (k = 0; k < 2 && b != NULL; k++) {
+		v = convert(buf, len, k == 0, &vn);
+		CHECK(v != NULL);
+		if (v == NULL)
+			break;
+		CHECK(mt_bounce_read(v, vn, "x", &b2) == MT_OK);
+		if (b2 != NULL && mt_bounce_count(b2) == 1) {
+			CHECK_STR(mt_bounce_at(b2, 0)->recipient,
+			    mt_bounce_at(b, 0)->recipient);
+			CHECK_STR(mt_bounce_at(b2, 0)->reason,
+			    mt_bounce_at(b, 0)->reason);
+			CHECK_STR(mt_bounce_at(b2, 0)->status,
+			    mt_bounce_at(b, 0)->status);
+		} else {
+			CHECK(!"one record after line-end conversion");
+		}
+		mt_bounce_free(b2);
+		b2 = NULL;
+		free(v);
+	}
+	mt_bounce_free(b);
+}
+
+TEST(mbox_split)
+{
+	const char box[] = "From a@b Mon Nov  2 10:00:00 2026\nSubject: one\n\n"
+	    "body\nFrom here on\n\nFrom c@d Mon Nov  2 10:00:01 2026\r\n"
+	    "Subject: two\r\n\r\nbody2\r\n";
+	mt_mbox it;
+	mt_bytes m;
+	int n = 0;
+
+	CHECK(mt_mbox_is(box, sizeof(box) - 1));
+	mt_mbox_init(&it, box, sizeof(box) - 1);
+	while (mt_mbox_next(&it, &m)) {
+		n++;
+		if (n == 1)
+			CHECK(m.len >= 12 && memcmp(m.p, "Subject: one", 12) == 0 &&
+			    memmem(m.p, m.len, "From here on", 12) != NULL);
+		if (n == 2)
+			CHECK(m.len >= 12 && memcmp(m.p, "Subject: two", 12) == 0);
+	}
+	CHECK_INT(n, 2);
+}
+
+TEST(bare_reply)
+{
+	const char r[] = "550-5.7.26 This mail has been blocked because the sender is\r\n"
+	    "550-5.7.26 unauthenticated. Gmail requires all senders to authenticate\r\n"
+	    "550 5.7.26 with either SPF or DKIM. - gsmtp\r\n";
+	mt_bounce *b = NULL;
+
+	CHECK(mt_bounce_classify_reply(r, sizeof(r) - 1, "reply", &b) == MT_OK);
+	if (b != NULL) {
+		const mt_bounce_record *x = mt_bounce_at(b, 0);
+
+		CHECK_INT(mt_bounce_count(b), 1);
+		CHECK_INT(x->reply_code, 550);
+		CHECK_STR(x->status, "5.7.26");
+		CHECK_STR(x->reason, "authfailure");
+		CHECK(!x->hard);
+		CHECK(strstr(x->diagnostic, "550-") == NULL);
+		CHECK(strstr(x->diagnostic, "sender is unauthenticated") != NULL);
+	}
+	mt_bounce_free(b);
+	CHECK(mt_bounce_classify_reply("hello", 5, "x", &b) == MT_EPARSE);
+}
+
+int
+main(void)
+{
+	RUN(dsn_two_recipients);
+	RUN(postfix_text_relay);
+	RUN(exim_user_unknown);
+	RUN(sendmail_host_unknown);
+	RUN(qmail_mailbox_full);
+	RUN(exchange_html_ndr);
+	RUN(gmail_dmarc);
+	RUN(yahoo_reputation);
+	RUN(vacation_autoreply);
+	RUN(arf_feedback);
+	RUN(not_a_bounce);
+	RUN(line_ends);
+	RUN(mbox_split);
+	RUN(bare_reply);
+	free(buf);
+	return DONE();
+}

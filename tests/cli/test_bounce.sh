@@ -1,0 +1,120 @@
+#!/bin/sh
+# test_bounce.sh -- `mailtriage bounce` end to end: JSON keys, human output,
+# files, folders, Maildir, mbox, stdin, bare replies, exit codes, and a run
+# that goes on past an unreadable file.  Uses our own samples in
+# tests/bounce/data (and the shared corpus when present).
+cli=${MT_CLI:?MT_CLI must name the CLI under test}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+data=$here/tests/bounce/data
+tmp=${TMPDIR:-/tmp}/mt-bounce-test.$$
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+no() { fail=$((fail + 1)); echo "FAIL $1" >&2; }
+has() { printf '%s' "$1" | grep -q -- "$2"; }
+
+# JSON: one object per record, the documented keys present
+out=$("$cli" bounce --json "$data/dsn-rfc3464.eml"); rc=$?
+[ $rc -eq 0 ] && ok || no "json exit $rc"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 2 ] && ok || no "two records for two recipients"
+for k in file recipient reply_code status status_inferred diagnostic remote_mta \
+    smtp_command provider reason cause hard action original message_id \
+    dkim_domains sending_ip; do
+	has "$out" "\"$k\":" && ok || no "json key $k"
+done
+has "$out" '"reason":"userunknown"' && ok || no "json reason"
+has "$out" '"hard":true' && ok || no "json hard"
+has "$out" '"action":"suppress"' && ok || no "json action"
+if command -v python3 >/dev/null 2>&1; then
+	printf '%s\n' "$out" | python3 -c 'import sys,json; [json.loads(l) for l in sys.stdin]' \
+		&& ok || no "json lines parse"
+fi
+
+# --explain adds the rule and the text it matched
+out=$("$cli" bounce --json --explain "$data/gmail.eml")
+has "$out" '"rule":"gmail' && ok || no "explain rule"
+has "$out" '"rule_text":' && ok || no "explain rule_text"
+out=$("$cli" bounce --explain "$data/gmail.eml")
+has "$out" "rule:" && ok || no "explain in text output"
+
+# human output: verdict first
+out=$("$cli" bounce "$data/exim.eml")
+first=$(printf '%s\n' "$out" | head -n 1)
+has "$first" "gone@receiver.test — HARD bounce: userunknown (recipient) → suppress" \
+	&& ok || no "verdict line: $first"
+has "$out" "fix:" && ok || no "fix line"
+
+# not a bounce: a clear record, exit 0
+out=$("$cli" bounce "$data/not-a-bounce.eml"); rc=$?
+[ $rc -eq 0 ] && has "$out" "not a bounce" && ok || no "not a bounce ($rc)"
+out=$("$cli" bounce --json "$data/not-a-bounce.eml")
+has "$out" '"bounce":false' && ok || no "not a bounce json"
+
+# a folder, read in name order: one line per record
+n=$("$cli" bounce --json "$data" | wc -l)
+[ "$n" -ge 12 ] && ok || no "folder gave $n records"
+
+# Maildir: cur/ and new/ read, tmp/ skipped
+mkdir -p "$tmp/md/cur" "$tmp/md/new" "$tmp/md/tmp"
+cp "$data/exim.eml" "$tmp/md/cur/1:2,S"
+cp "$data/qmail.eml" "$tmp/md/new/2"
+cp "$data/gmail.eml" "$tmp/md/tmp/3"
+out=$("$cli" bounce --json "$tmp/md")
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 2 ] && ok || no "maildir records"
+has "$out" "dave@receiver.test" && ok || no "maildir new/"
+has "$out" "heidi@gmail.test" && no "maildir tmp/ read" || ok
+
+# mbox: several messages, "From " lines, CRLF in one of them
+{
+	printf 'From MAILER-DAEMON Mon Nov  2 10:00:00 2026\n'; cat "$data/exim.eml"
+	printf '\nFrom MAILER-DAEMON Mon Nov  2 10:00:01 2026\n'
+	sed 's/$/\r/' "$data/qmail.eml"
+	printf '\r\nFrom feedback Mon Nov  2 10:00:02 2026\n'; cat "$data/arf.eml"
+} > "$tmp/box.mbox"
+out=$("$cli" bounce --json "$tmp/box.mbox")
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 3 ] && ok || no "mbox gave $(printf '%s\n' "$out" | wc -l) records"
+has "$out" '"reason":"feedback"' && ok || no "mbox third message"
+
+# stdin, bare-CR line ends
+out=$(tr '\n' '\r' < "$data/qmail.eml" | "$cli" bounce --json -)
+has "$out" '"recipient":"dave@receiver.test"' && ok || no "stdin with CR"
+has "$out" '"file":"-"' && ok || no "stdin file name"
+
+# a bare SMTP reply, multi-line, from a file and from --reply
+printf '550-5.7.26 Unauthenticated email from example.com is not accepted\r\n550 5.7.26 due to DMARC policy - gsmtp\r\n' > "$tmp/reply.txt"
+out=$("$cli" bounce --json "$tmp/reply.txt")
+has "$out" '"reason":"authfailure"' && has "$out" '"reply_code":550' && ok || no "reply file"
+out=$("$cli" bounce --json --reply '550 5.4.1 Recipient address rejected: Access denied [x.prod.outlook.com]')
+has "$out" '"reason":"userunknown"' && ok || no "--reply microsoft 5.4.1"
+
+# an unreadable file: one error line, the rest still read, exit non-zero
+out=$("$cli" bounce --json "$data/exim.eml" "$tmp/missing.eml" "$data/qmail.eml" 2>"$tmp/err"); rc=$?
+[ $rc -eq 66 ] && ok || no "missing file exit $rc"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] && ok || no "one error line: $(cat "$tmp/err")"
+grep -q "^mailtriage bounce: $tmp/missing.eml: " "$tmp/err" && ok || no "error line form: $(cat "$tmp/err")"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 2 ] && ok || no "run continued"
+: > "$tmp/empty.eml"
+"$cli" bounce "$tmp/empty.eml" >/dev/null 2>&1; rc=$?
+[ $rc -eq 65 ] && ok || no "empty file exit $rc"
+
+# usage
+"$cli" bounce >/dev/null 2>&1; rc=$?
+[ $rc -eq 64 ] && ok || no "no input exit $rc"
+"$cli" bounce --bogus "$data/exim.eml" >/dev/null 2>&1; rc=$?
+[ $rc -eq 64 ] && ok || no "bad option exit $rc"
+"$cli" bounce --help | grep -q "^Usage: mailtriage bounce" && ok || no "--help"
+
+# progress goes to stderr only
+"$cli" bounce --json --progress "$data" 2>"$tmp/err" >/dev/null
+grep -q "messages" "$tmp/err" && ok || no "--progress"
+
+# the shared corpus reads end to end without an error line
+if [ -n "${MT_SHARED:-}" ] && [ -d "$MT_SHARED/corpus/bounces/maildir" ]; then
+	"$cli" bounce --json --no-progress "$MT_SHARED/corpus/bounces/maildir" >"$tmp/all" 2>"$tmp/err"
+	[ ! -s "$tmp/err" ] && ok || no "corpus errors: $(head -n 3 "$tmp/err")"
+	[ "$(wc -l < "$tmp/all")" -ge 800 ] && ok || no "corpus records $(wc -l < "$tmp/all")"
+fi
+
+echo "test_bounce: $pass passed, $fail failed"
+[ $fail -eq 0 ]
