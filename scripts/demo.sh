@@ -5,7 +5,13 @@
 set -u
 cli=$1
 has() { "$cli" help | awk '/^Commands:/{c=1;next} c&&NF{print $1}' | grep -qx "$1"; }
-section() { printf '\n\033[1m== %s\033[0m\n$ %s\n\n' "$1" "$2"; }
+# Bold headings only on a terminal that takes them (NO_COLOR respected).
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-dumb}" != dumb ]; then
+	bold=$(printf '\033[1m'); plain=$(printf '\033[0m')
+else
+	bold=""; plain=""
+fi
+section() { printf '\n%s== %s%s\n$ %s\n\n' "$bold" "$1" "$plain" "$2"; }
 run() { section "$1" "mailtriage $2"; shift; eval "\"$cli\" $1"; echo "(exit $?)"; }
 
 cd "$(dirname "$0")/.." || exit 1

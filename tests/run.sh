@@ -3,15 +3,17 @@
 # "NAME: N passed, N failed[, N skipped]" lines into the final line.
 # Exit status 1 when any test failed or any binary died without its line.
 passed=0; failed=0; skipped=0; broken=""
+# A file of our own, so that two runs on one machine do not mix their output.
+errf=$(mktemp "${TMPDIR:-/tmp}/mt-test.XXXXXX") || exit 1
 for t in "$@"; do
-	out=$("$t" 2>"${TMPDIR:-/tmp}/mt-test.err"); rc=$?
+	out=$("$t" 2>"$errf"); rc=$?
 	line=$(printf '%s\n' "$out" | grep -E '^[^ ]+: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
 	printf '%s\n' "$out" | grep -v -E '^[^ ]+: [0-9]+ passed, [0-9]+ failed' | sed 's/^/  /'
 	grep -E '^(FAIL|SKIP|NOTE|SUITE)|runtime error|ERROR: AddressSanitizer|LeakSanitizer' \
-		"${TMPDIR:-/tmp}/mt-test.err" | head -n 50 | sed 's/^/  /'
+		"$errf" | head -n 50 | sed 's/^/  /'
 	if [ -z "$line" ]; then
 		echo "$(basename "$t"): died (exit $rc) without a result line"
-		tail -n 20 "${TMPDIR:-/tmp}/mt-test.err" | sed 's/^/  /'
+		tail -n 20 "$errf" | sed 's/^/  /'
 		broken="$broken $t"
 		continue
 	fi
@@ -24,7 +26,7 @@ for t in "$@"; do
 		echo "  $(basename "$t") exited $rc"; broken="$broken $t"
 	fi
 done
-rm -f "${TMPDIR:-/tmp}/mt-test.err"
+rm -f "$errf"
 [ -n "$broken" ] && failed=$((failed + $(echo $broken | wc -w)))
 echo
 if [ "$skipped" -gt 0 ]; then
