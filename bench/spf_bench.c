@@ -31,16 +31,9 @@
 #include <mailtriage/dns.h>
 #include <mailtriage/spf.h>
 
-#define MAX_ROWS 64
-#define MAX_ZONES 16
-#define FIELD 256
+#include "spf_rows.h"
 
-struct row {
-	char domain[FIELD];
-	char ip[FIELD];
-	char sender[FIELD];
-	char helo[FIELD];
-};
+#define MAX_ZONES 16
 
 struct options {
 	const char *zones[MAX_ZONES];
@@ -51,36 +44,6 @@ struct options {
 	unsigned long max;
 	unsigned flags;
 };
-
-static int
-read_inputs(const char *path, struct row *rows, size_t max, size_t *nrows)
-{
-	char line[1024], expect[FIELD];
-	FILE *f;
-	size_t n = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		perror(path);
-		return -1;
-	}
-	while (n < max && fgets(line, sizeof(line), f) != NULL) {
-		char *hash = strchr(line, '#');
-
-		if (hash != NULL)
-			*hash = '\0';
-		if (sscanf(line, "%255s %255s %255s %255s %255s",
-		    rows[n].domain, rows[n].ip, rows[n].sender, rows[n].helo,
-		    expect) == 5)
-			n++;
-	}
-	fclose(f);
-	*nrows = n;
-	if (n == 0) {
-		fprintf(stderr, "spf_bench: %s: no input lines\n", path);
-		return -1;
-	}
-	return 0;
-}
 
 static int
 parse_options(int argc, char **argv, struct options *o)
@@ -171,15 +134,6 @@ evaluate(mt_spf_ctx *ctx, const struct row *row, unsigned flags)
 	return verdict;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 timed_loop(mt_spf_ctx *ctx, mt_dns *dns, const struct row *rows,
     size_t nrows, const struct options *o)
@@ -224,7 +178,7 @@ main(int argc, char **argv)
 		    "[--max N] [--no-record-cache]\n");
 		return 64;
 	}
-	if (read_inputs(o.inputs, rows, MAX_ROWS, &nrows) != 0)
+	if (read_inputs("spf_bench", o.inputs, rows, MAX_ROWS, &nrows) != 0)
 		return 65;
 	if ((dns = open_dns(&o)) == NULL)
 		goto fail;

@@ -27,43 +27,7 @@
 
 #include <spf2/spf.h>
 
-#define MAX_ROWS 64
-#define FIELD 256
-
-struct row {
-	char ip[FIELD];
-	char sender[FIELD];
-	char helo[FIELD];
-};
-
-static int
-read_inputs(const char *path, struct row *rows, size_t max, size_t *nrows)
-{
-	char line[1024], dom[FIELD], expect[FIELD];
-	FILE *f;
-	size_t n = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		perror(path);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL && n < max) {
-		char *hash = strchr(line, '#');
-
-		if (hash != NULL)
-			*hash = '\0';
-		if (sscanf(line, "%255s %255s %255s %255s %255s", dom,
-		    rows[n].ip, rows[n].sender, rows[n].helo, expect) == 5)
-			n++;
-	}
-	fclose(f);
-	*nrows = n;
-	if (n == 0) {
-		fprintf(stderr, "spf_libspf2: %s: no input lines\n", path);
-		return -1;
-	}
-	return 0;
-}
+#include "spf_rows.h"
 
 /* libspf2's own names for temperror/permerror are "error"/"unknown" in
  * places; name results as RFC 7208 does so run.sh can compare. */
@@ -111,15 +75,6 @@ done:
 	return result;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -150,7 +105,7 @@ main(int argc, char **argv)
 		    "[--seconds S (0..600)] [--max N]\n");
 		return 64;
 	}
-	if (read_inputs(inputs, rows, MAX_ROWS, &nrows) != 0)
+	if (read_inputs("spf_libspf2", inputs, rows, MAX_ROWS, &nrows) != 0)
 		return 65;
 	if ((server = SPF_server_new(SPF_DNS_CACHE, 0)) == NULL) {
 		fprintf(stderr, "spf_libspf2: SPF_server_new failed\n");

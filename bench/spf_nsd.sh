@@ -14,6 +14,8 @@
 set -eu
 
 die() { echo "spf_nsd.sh: $*" >&2; exit 1; }
+# shellcheck source=tests/common/nsd_conf.sh
+. "$(dirname "$0")/../tests/common/nsd_conf.sh"
 
 start() {
 	dir=$1 addr=$2; shift 2
@@ -24,26 +26,10 @@ start() {
 	[ -d "$dir" ] || die "$dir: not a directory"
 	conf=$dir/nsd.conf
 	{
-		echo "server:"
-		echo "	ip-address: $addr@53"
-		echo "	do-ip6: no"
-		echo "	username: \"\""
-		echo "	chroot: \"\""
-		echo "	zonesdir: \"$dir\""
-		echo "	database: \"\""
-		echo "	zonelistfile: \"$dir/zone.list\""
-		echo "	xfrdfile: \"$dir/xfrd.state\""
-		echo "	xfrdir: \"$dir\""
-		echo "	pidfile: \"$dir/nsd.pid\""
-		echo "	logfile: \"$dir/nsd.log\""
-		echo "	server-count: 1"
 		# Debian's NSD answers one client at most 200 times a second by
 		# default (response rate limiting): that would measure NSD, not us.
-		echo "	rrl-ratelimit: 0"
-		echo "	verbosity: 1"
-		echo "	hide-version: yes"
-		echo "remote-control:"
-		echo "	control-enable: no"
+		nsd_conf "$dir" "$addr" "rrl-ratelimit: 0" "verbosity: 1" \
+		    "hide-version: yes"
 		for z in "$@"; do
 			[ -r "$z" ] || die "$z: cannot read zone file"
 			name=$(basename "$z" .zone)

@@ -16,22 +16,6 @@
 
 #include "arc/arc_int.h"
 
-#define SHOW(b) (int)((b).len > 64 ? 64 : (b).len), (b).p
-
-static bool
-is_digits(mt_bytes v)
-{
-	size_t i;
-
-	if (v.len == 0 || v.len > 19)
-		return false;
-	for (i = 0; i < v.len; i++) {
-		if (!mt_is_digit(v.p[i]))
-			return false;
-	}
-	return true;
-}
-
 /* The public key at s._domainkey.d; NULL with the verdict set. */
 static EVP_PKEY *
 fetch_key(mt_arc_ctx *c, int inst, const char *what, mt_bytes d, mt_bytes s)
@@ -171,12 +155,13 @@ common_tags(mt_arc_ctx *c, int i, const char *what, const mt_dkim_tags *t,
     uint8_t *b, size_t *blen)
 {
 	const mt_dkim_tag *a = mt_dkim_tags_get(t, "a"), *bt, *d, *s, *ts;
+	uint64_t tv; /* t= is only checked to be a number */
 
 	if (a == NULL)
 		return mt_arc_fail(c, i, "%s i=%d: no a= tag", what, i);
 	if (a->value.len != 10 || memcmp(a->value.p, "rsa-sha256", 10) != 0)
 		return mt_arc_fail(c, i, "%s i=%d: a=%.*s: only rsa-sha256 is "
-		    "allowed", what, i, SHOW(a->value));
+		    "allowed", what, i, MT_DKIM_SHOW(a->value));
 	bt = mt_dkim_tags_get(t, "b");
 	if (bt == NULL || bt->value.len == 0 ||
 	    !mt_dkim_b64_decode(bt->value.p, bt->value.len, b,
@@ -192,9 +177,9 @@ common_tags(mt_arc_ctx *c, int i, const char *what, const mt_dkim_tags *t,
 		return mt_arc_fail(c, i, "%s i=%d: s= is missing or not a "
 		    "selector", what, i);
 	ts = mt_dkim_tags_get(t, "t");
-	if (ts != NULL && !is_digits(ts->value))
+	if (ts != NULL && !mt_dkim_parse_number(ts->value, &tv))
 		return mt_arc_fail(c, i, "%s i=%d: t=%.*s is not a time", what,
-		    i, SHOW(ts->value));
+		    i, MT_DKIM_SHOW(ts->value));
 	return true;
 }
 
@@ -224,24 +209,16 @@ parse_canon(mt_bytes v, mt_dkim_canon *hc, mt_dkim_canon *bc)
 static bool
 header_names(mt_bytes h, mt_bytes *names, size_t max, size_t *n)
 {
-	size_t i = 0, start, len;
-	const char *p;
+	mt_bytes name;
+	size_t pos = 0;
 
 	*n = 0;
-	if (h.len == 0)
-		return true;
-	while (i <= h.len) {
-		start = i;
-		while (i < h.len && h.p[i] != ':')
-			i++;
-		len = i - start;
-		p = mt_trim(h.p + start, &len);
-		i++;
-		if (len == 0)
+	while (mt_dkim_list_next(h, &pos, &name)) {
+		if (name.len == 0)
 			continue; /* "from::to": an empty name signs nothing */
 		if (*n >= max)
 			return false;
-		names[(*n)++] = (mt_bytes){ p, len };
+		names[(*n)++] = name;
 	}
 	return true;
 }
@@ -274,7 +251,7 @@ mt_arc_verify_ams(mt_arc_ctx *c, int i)
 	if ((ct = mt_dkim_tags_get(&c->tags, "c")) != NULL &&
 	    !parse_canon(ct->value, &hc, &bc))
 		return mt_arc_fail(c, i, "%s i=%d: c=%.*s is not a "
-		    "canonicalization", what, i, SHOW(ct->value));
+		    "canonicalization", what, i, MT_DKIM_SHOW(ct->value));
 	if ((ht = mt_dkim_tags_get(&c->tags, "h")) == NULL ||
 	    !header_names(ht->value, names, MT_DKIM_MAX_HNAMES, &nn))
 		return mt_arc_fail(c, i, "%s i=%d: h= is missing or malformed",

@@ -24,6 +24,10 @@
 #define MT_DKIM_MAX_KEY_BYTES 2048  /* p=: SPKI of RSA up to 8192 bits */
 #define MT_DKIM_MAX_FIELD 65536     /* a signature field or key record */
 
+/* The printf arguments of "%.*s" for a view of outside data, cut at 64
+ * bytes: a reason quotes what it is about without growing with it. */
+#define MT_DKIM_SHOW(b) (int)((b).len > 64 ? 64 : (b).len), (b).p
+
 /* ---- tag lists (RFC 6376 3.2) ---- */
 typedef struct mt_dkim_tag {
 	mt_bytes name;
@@ -41,6 +45,12 @@ typedef struct mt_dkim_tags {
 bool mt_dkim_tags_parse(const char *s, size_t n, mt_dkim_tags *out,
     char *why, size_t whylen);
 const mt_dkim_tag *mt_dkim_tags_get(const mt_dkim_tags *t, const char *name);
+/* Colon-separated values (h=, and a key's h=, s=, t=): the next item of v
+ * from *pos, trimmed of white space and possibly empty ("a::b", a trailing
+ * ':', an empty v); false when none is left.  Start with *pos = 0. */
+bool mt_dkim_list_next(mt_bytes v, size_t *pos, mt_bytes *item);
+/* A decimal tag value (l=, t=, x=): 1 to 19 digits, so it fits. */
+bool mt_dkim_parse_number(mt_bytes v, uint64_t *out);
 
 /* ---- base64 with folding white space ---- */
 /* Decode; false on a non-base64 byte, bad padding or more than outcap. */

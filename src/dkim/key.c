@@ -9,28 +9,15 @@
 
 #include "dkim/dkim_int.h"
 
-#define SHOW(b) (int)((b).len > 64 ? 64 : (b).len), (b).p
-
 /* Call fn on each colon-separated, trimmed item of v. */
 static void
 each_item(mt_bytes v, void (*fn)(void *, const char *, size_t), void *arg)
 {
-	size_t i = 0, start, end;
+	mt_bytes item;
+	size_t pos = 0;
 
-	while (i <= v.len) {
-		const char *colon = memchr(v.p + i, ':', v.len - i);
-
-		end = colon ? (size_t)(colon - v.p) : v.len;
-		start = i;
-		while (start < end && mt_is_space(v.p[start]))
-			start++;
-		while (end > start && mt_is_space(v.p[end - 1]))
-			end--;
-		fn(arg, v.p + start, end - start);
-		if (colon == NULL)
-			break;
-		i = (size_t)(colon - v.p) + 1;
-	}
+	while (mt_dkim_list_next(v, &pos, &item))
+		fn(arg, item.p, item.len);
 }
 
 static void
@@ -79,7 +66,7 @@ check_key_type(const mt_dkim_tags *t, mt_dkim_key *key, char *why,
 		return MT_DKIM_R_OK;
 	}
 	snprintf(why, whylen, "the key record has k=%.*s, a key type DKIM does "
-	    "not define (rsa, ed25519)", SHOW(k->value));
+	    "not define (rsa, ed25519)", MT_DKIM_SHOW(k->value));
 	return MT_DKIM_R_KEY_TYPE_MISMATCH;
 }
 
@@ -122,7 +109,7 @@ mt_dkim_key_parse(const char *s, size_t n, mt_dkim_key *key, char *why,
 	t = mt_dkim_tags_get(&tags, "v");
 	if (t != NULL && !mt_strn_ieq(t->value.p, t->value.len, "DKIM1")) {
 		snprintf(why, whylen, "the key record has v=%.*s; only DKIM1 "
-		    "exists", SHOW(t->value));
+		    "exists", MT_DKIM_SHOW(t->value));
 		return MT_DKIM_R_KEY_BAD_VERSION;
 	}
 	if ((r = check_public_key(&tags, key, why, whylen)) != MT_DKIM_R_OK)
@@ -137,7 +124,8 @@ mt_dkim_key_parse(const char *s, size_t n, mt_dkim_key *key, char *why,
 		each_item(t->value, take_service, &email);
 		if (!email) {
 			snprintf(why, whylen, "the key record has s=%.*s: it "
-			    "may not be used for email", SHOW(t->value));
+			    "may not be used for email",
+			    MT_DKIM_SHOW(t->value));
 			return MT_DKIM_R_KEY_SERVICE_MISMATCH;
 		}
 	}

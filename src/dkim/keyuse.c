@@ -21,8 +21,6 @@
 
 #include "dkim/verify_int.h"
 
-#define SHOW(b) (int)((b).len > 64 ? 64 : (b).len), (b).p
-
 static bool
 make_name(const mt_dkim_sig *sig, dkim_keyset *ks)
 {
@@ -66,7 +64,7 @@ check_record(const mt_dkim_sig *sig, const char *name, dkim_keytry *t)
 	} else if (e->rsa != want_rsa) {
 		t->reason = MT_DKIM_R_KEY_TYPE_MISMATCH;
 		snprintf(t->why, sizeof(t->why), "a=%.*s needs a k=%s key, but "
-		    "the record at %s has k=%s", SHOW(sig->alg_name),
+		    "the record at %s has k=%s", MT_DKIM_SHOW(sig->alg_name),
 		    want_rsa ? "rsa" : "ed25519", name, e->rsa ? "rsa" :
 		    "ed25519");
 	} else if (e->pkey == NULL) {
@@ -82,7 +80,7 @@ check_record(const mt_dkim_sig *sig, const char *name, dkim_keytry *t)
 		t->reason = MT_DKIM_R_KEY_STRICT_IDENTITY;
 		snprintf(t->why, sizeof(t->why), "the record at %s has t=s "
 		    "(strict), which forbids i=%.*s in a subdomain of d=%.*s",
-		    name, SHOW(sig->i), SHOW(sig->d));
+		    name, MT_DKIM_SHOW(sig->i), MT_DKIM_SHOW(sig->d));
 	}
 }
 

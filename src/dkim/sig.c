@@ -28,8 +28,6 @@ mt_dkim_alg_hash(mt_dkim_alg a)
 	return a == MT_DKIM_ALG_RSA_SHA1 ? "sha1" : "sha256";
 }
 
-#define SHOW(b) (int)((b).len > 64 ? 64 : (b).len), (b).p
-
 static bool
 parse_canon_word(const char *p, size_t n, mt_dkim_canon *c)
 {
@@ -79,41 +77,17 @@ mt_dkim_domain_ok(mt_bytes d)
 	return label > 0;
 }
 
-static bool
-parse_number(mt_bytes v, uint64_t *out)
-{
-	uint64_t x = 0;
-	size_t i;
-
-	if (v.len == 0 || v.len > 19)
-		return false;
-	for (i = 0; i < v.len; i++) {
-		if (!mt_is_digit(v.p[i]))
-			return false;
-		x = x * 10 + (uint64_t)(v.p[i] - '0');
-	}
-	*out = x;
-	return true;
-}
-
 /* h=: colon-separated field names, FWS allowed around each. */
 static mt_dkim_reason
 parse_hlist(mt_bytes v, mt_dkim_sig *sig, char *why, size_t whylen)
 {
-	size_t i = 0, start, end;
+	mt_bytes name;
+	size_t pos = 0;
 	bool from = false;
 
 	sig->nh = 0;
-	while (i <= v.len) {
-		const char *colon = memchr(v.p + i, ':', v.len - i);
-
-		end = colon ? (size_t)(colon - v.p) : v.len;
-		start = i;
-		while (start < end && mt_is_space(v.p[start]))
-			start++;
-		while (end > start && mt_is_space(v.p[end - 1]))
-			end--;
-		if (start == end) {
+	while (mt_dkim_list_next(v, &pos, &name)) {
+		if (name.len == 0) {
 			snprintf(why, whylen, "h= has an empty header name");
 			return MT_DKIM_R_SIG_BAD_VALUE;
 		}
@@ -122,18 +96,14 @@ parse_hlist(mt_bytes v, mt_dkim_sig *sig, char *why, size_t whylen)
 			    MT_DKIM_MAX_HNAMES);
 			return MT_DKIM_R_SIG_BAD_VALUE;
 		}
-		sig->hname[sig->nh].p = v.p + start;
-		sig->hname[sig->nh].len = end - start;
-		if (mt_strn_ieq(v.p + start, end - start, "from"))
+		sig->hname[sig->nh++] = name;
+		if (mt_strn_ieq(name.p, name.len, "from"))
 			from = true;
-		sig->nh++;
-		if (colon == NULL)
-			break;
-		i = (size_t)(colon - v.p) + 1;
 	}
 	if (!from) {
 		snprintf(why, whylen, "h= (%.*s) does not include From; RFC 6376 "
-		    "5.4 requires the From field to be signed", SHOW(v));
+		    "5.4 requires the From field to be signed",
+		    MT_DKIM_SHOW(v));
 		return MT_DKIM_R_FROM_NOT_SIGNED;
 	}
 	return MT_DKIM_R_OK;
@@ -177,7 +147,7 @@ check_algorithm(mt_bytes a, mt_dkim_sig *sig, char *why, size_t whylen)
 		}
 	}
 	snprintf(why, whylen, "a=%.*s is not an algorithm DKIM defines "
-	    "(rsa-sha256, ed25519-sha256)", SHOW(a));
+	    "(rsa-sha256, ed25519-sha256)", MT_DKIM_SHOW(a));
 	return MT_DKIM_R_SIG_BAD_ALGORITHM;
 }
 
@@ -221,10 +191,10 @@ parse_numbers(const mt_dkim_tags *t, mt_dkim_sig *sig, char *why,
 	for (k = 0; k < MT_ARRAY_LEN(nums); k++) {
 		if ((tag = mt_dkim_tags_get(t, nums[k].tag)) == NULL)
 			continue;
-		if (!parse_number(tag->value, (uint64_t *)((char *)sig +
+		if (!mt_dkim_parse_number(tag->value, (uint64_t *)((char *)sig +
 		    nums[k].val_off))) {
 			snprintf(why, whylen, "%s=%.*s is not a number",
-			    nums[k].tag, SHOW(tag->value));
+			    nums[k].tag, MT_DKIM_SHOW(tag->value));
 			return MT_DKIM_R_SIG_BAD_VALUE;
 		}
 		*(bool *)((char *)sig + nums[k].has_off) = true;
@@ -246,7 +216,7 @@ check_query_method(const mt_dkim_tags *t, char *why, size_t whylen)
 	if (q == NULL || mt_strn_istr(q->value.p, q->value.len, "dns/txt"))
 		return MT_DKIM_R_OK;
 	snprintf(why, whylen, "q=%.*s does not offer dns/txt, the only key "
-	    "query method", SHOW(q->value));
+	    "query method", MT_DKIM_SHOW(q->value));
 	return MT_DKIM_R_SIG_BAD_VALUE;
 }
 
@@ -269,7 +239,7 @@ check_presence(const mt_dkim_tags *t, mt_dkim_sig *sig, char *why,
 	}
 	if (!mt_strn_ieq(tag->value.p, tag->value.len, "1")) {
 		snprintf(why, whylen, "v=%.*s: only version 1 exists",
-		    SHOW(tag->value));
+		    MT_DKIM_SHOW(tag->value));
 		return MT_DKIM_R_SIG_BAD_VERSION;
 	}
 	for (k = 0; k < MT_ARRAY_LEN(required_tags); k++) {
@@ -291,24 +261,25 @@ check_names(const mt_dkim_tags *t, mt_dkim_sig *sig, char *why,
 
 	if (!mt_dkim_domain_ok(sig->d)) {
 		snprintf(why, whylen, "d=%.*s is not a valid domain name",
-		    SHOW(sig->d));
+		    MT_DKIM_SHOW(sig->d));
 		return MT_DKIM_R_SIG_BAD_DOMAIN;
 	}
 	if (!mt_dkim_domain_ok(sig->s)) {
 		snprintf(why, whylen, "s=%.*s is not a valid selector",
-		    SHOW(sig->s));
+		    MT_DKIM_SHOW(sig->s));
 		return MT_DKIM_R_SIG_BAD_VALUE;
 	}
 	if (c != NULL && !parse_canon(c->value, sig)) {
 		snprintf(why, whylen, "c=%.*s: canonicalization must be simple "
-		    "or relaxed", SHOW(c->value));
+		    "or relaxed", MT_DKIM_SHOW(c->value));
 		return MT_DKIM_R_SIG_BAD_CANON;
 	}
 	if (i != NULL) {
 		sig->i = i->value;
 		if (!identity_in_domain(sig->i, sig->d)) {
 			snprintf(why, whylen, "i=%.*s is not in d=%.*s or a "
-			    "subdomain of it", SHOW(sig->i), SHOW(sig->d));
+			    "subdomain of it", MT_DKIM_SHOW(sig->i),
+			    MT_DKIM_SHOW(sig->d));
 			return MT_DKIM_R_IDENTITY_MISMATCH;
 		}
 	}

@@ -1,7 +1,8 @@
 /*
  * tags.c -- the tag=value list of RFC 6376 section 3.2, shared by
- * DKIM-Signature fields and key records.  Tags point into the caller's
- * bytes; nothing is allocated.
+ * DKIM-Signature fields, key records and ARC, and the two value shapes
+ * they share: colon-separated lists and decimal numbers.  Tags and items
+ * point into the caller's bytes; nothing is allocated.
  */
 #include <stdio.h>
 #include <string.h>
@@ -139,4 +140,37 @@ mt_dkim_tags_get(const mt_dkim_tags *t, const char *name)
 			return &t->tag[i];
 	}
 	return NULL;
+}
+
+bool
+mt_dkim_list_next(mt_bytes v, size_t *pos, mt_bytes *item)
+{
+	const char *colon;
+	size_t end;
+
+	if (*pos > v.len)
+		return false;
+	colon = memchr(v.p + *pos, ':', v.len - *pos);
+	end = colon != NULL ? (size_t)(colon - v.p) : v.len;
+	item->len = end - *pos;
+	item->p = mt_trim(v.p + *pos, &item->len);
+	*pos = end + 1;
+	return true;
+}
+
+bool
+mt_dkim_parse_number(mt_bytes v, uint64_t *out)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (v.len == 0 || v.len > 19)
+		return false;
+	for (i = 0; i < v.len; i++) {
+		if (!mt_is_digit(v.p[i]))
+			return false;
+		x = x * 10 + (uint64_t)(v.p[i] - '0');
+	}
+	*out = x;
+	return true;
 }

@@ -20,8 +20,6 @@
 
 #include "dkim/verify_int.h"
 
-#define SHOW(b) (int)((b).len > 64 ? 64 : (b).len), (b).p
-
 typedef unsigned long long ull;
 
 mt_dkim_verifier *

@@ -14,6 +14,8 @@
 set -u
 
 die() { echo "with_dns.sh: $*" >&2; exit "${2:-70}"; }
+# shellcheck source=tests/common/nsd_conf.sh
+. "$(dirname "$0")/../common/nsd_conf.sh"
 
 [ $# -ge 4 ] || die "usage: with_dns.sh ADDR DIR ORIGIN=ZONE... -- CMD" 64
 addr=$1 dir=$2; shift 2
@@ -23,24 +25,7 @@ command -v nsd >/dev/null 2>&1 || die "nsd not installed" 77
 command -v unshare >/dev/null 2>&1 || die "unshare not installed" 77
 
 conf=$dir/nsd.conf
-{
-	echo "server:"
-	echo "	ip-address: $addr@53"
-	echo "	do-ip6: no"
-	echo "	username: \"\""
-	echo "	chroot: \"\""
-	echo "	zonesdir: \"$dir\""
-	echo "	database: \"\""
-	echo "	zonelistfile: \"$dir/zone.list\""
-	echo "	xfrdfile: \"$dir/xfrd.state\""
-	echo "	xfrdir: \"$dir\""
-	echo "	pidfile: \"$dir/nsd.pid\""
-	echo "	logfile: \"$dir/nsd.log\""
-	echo "	server-count: 1"
-	echo "	verbosity: 0"
-	echo "remote-control:"
-	echo "	control-enable: no"
-} >"$conf"
+nsd_conf "$dir" "$addr" "verbosity: 0" >"$conf"
 first=""
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 	origin=${1%%=*} file=${1#*=}

@@ -10,6 +10,7 @@
 #include <mailtriage/dns.h>
 
 #include "common/harness.h"
+#include "dns_test.h"
 
 static const char zone[] =
     "$ORIGIN example.com.\n"
@@ -43,19 +44,6 @@ zone_dns(bool offline)
 		return NULL;
 	}
 	return dns;
-}
-
-static mt_dns_status
-status_of(mt_dns *dns, const char *name, uint16_t type)
-{
-	const mt_dns_answer *a;
-	mt_dns_status st;
-
-	if (mt_dns_query(dns, name, type, &a) != MT_OK)
-		return (mt_dns_status)-1;
-	st = a->status;
-	mt_dns_answer_release(a);
-	return st;
 }
 
 TEST(zone_records)
