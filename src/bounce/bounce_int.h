@@ -35,6 +35,7 @@ typedef struct bn_facts {
 	char hint[24];      /* reason the reader already knows, or "" */
 	const char *hint_rule;
 	int reply_code;
+	bool diag_is_notice; /* diag is the notice's own words, no reply found */
 } bn_facts;
 
 /* What is known about the message as a whole. */
@@ -170,6 +171,10 @@ typedef struct bn_doc {
 	size_t lsqlen;
 	const char *mta;            /* bn_detect_mta on it, NULL: no signature */
 	const char *text_command;   /* the SMTP stage the text names, or "" */
+	/* the returned message, raw, when it is itself a delivery report
+	 * (a notice that forwards a DSN); NULL otherwise */
+	const char *inner;
+	size_t inner_len;
 } bn_doc;
 
 /* A reader: fills facts from the document.  Returns how many were
@@ -180,11 +185,25 @@ typedef size_t (*bn_reader_fn)(const bn_doc *d, bn_context *ctx,
 /* ---- dsn.c ---- */
 size_t bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
 size_t bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
+/* An expiry status (X.4.7) replaced by the code of the attempt that kept
+ * failing, where the writing MTA lists its attempts (Exchange). */
+void bn_attempt_status(const bn_doc *d, bn_facts *f);
 /* Clean a Diagnostic-Code value: drop "smtp;", unfold, squeeze. */
 void bn_clean_diag(char *dst, size_t dstlen, const char *src, size_t len);
 
 /* ---- reader_ses.c: Amazon SES JSON notifications ---- */
 size_t bn_read_ses(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
+
+/* ---- reader_fml.c: fml mailing-list manager notices ---- */
+size_t bn_read_fml(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
+
+/* ---- reader_james.c: Apache James bounce mailets ---- */
+size_t bn_read_james(const bn_doc *d, bn_context *ctx, bn_facts *f,
+    size_t max);
+
+/* ---- reader_postfix.c: Postfix's SMTP-session notices to postmaster ---- */
+size_t bn_read_postfix_notice(const bn_doc *d, bn_context *ctx, bn_facts *f,
+    size_t max);
 
 /* ---- textread.c: non-standard formats, table-driven ---- */
 size_t bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);

@@ -453,13 +453,57 @@ second_chance(const evidence *e, bn_verdict *v)
 		take_rule(v, e, m);
 		return;
 	}
-	if (f->diag[0] != '\0') {
+	/* onhold: the remote server's words are there but decide nothing;
+	 * when all there is is the notice's own boilerplate, nothing was
+	 * said about this recipient: undefined */
+	if (f->diag[0] != '\0' && !f->diag_is_notice) {
 		v->reason = "onhold";
 		v->rule = "fallback.onhold";
 		return;
 	}
 	v->reason = "undefined";
 	v->rule = "fallback.undefined";
+}
+
+/* What a provider's words mean at a given SMTP stage, where that differs
+ * from their generic reading.  NTT docomo answers "550 Unknown user" both
+ * for a mailbox that does not exist (at RCPT) and for mail its
+ * subscriber's reception filter refuses by sender (after end of DATA,
+ * with a bare 5.0.0); at DATA it is the sender that was refused. */
+typedef struct stage_rule {
+	const char *id;
+	const char *provider;
+	unsigned cmd;
+	const char *text_reason;   /* what the generic rules read */
+	const char *reason;        /* what it means here */
+} stage_rule;
+
+static const stage_rule stage_rules[] = {
+	{ "docomo.unknown-user-at-data", "docomo", C_DATA, "userunknown",
+	    "rejected" },
+};
+
+static bool
+stage_says(const evidence *e, const char *provider, bn_verdict *v)
+{
+	const bn_match *m;
+	size_t i;
+
+	/* a firm code (5.1.1, 5.2.0) is read as it stands */
+	if (e->f->status[0] != '\0' && strcmp(e->f->status + 1, ".0.0") != 0)
+		return false;
+	for (i = 0; i < MT_ARRAY_LEN(stage_rules); i++) {
+		const stage_rule *r = &stage_rules[i];
+		if (strcmp(r->provider, provider) != 0 || !(e->cmd & r->cmd) ||
+		    (m = text_says(e, r->text_reason)) == NULL)
+			continue;
+		take_rule(v, e, m);
+		v->reason = r->reason;
+		v->rule = r->id;
+		v->cause = NULL;
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -501,6 +545,21 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 			free(e);
 			return;
 		}
+	}
+	/* X-Unix: the text is a local delivery program's output (procmail,
+	 * maildrop), not a remote server's reply; when it names the program
+	 * the mailer failed, whatever user-sounding words and 5.1.1 code it
+	 * printed -- unless it says the mailbox is full */
+	if (strcmp(f->diag_type, "x-unix") == 0 &&
+	    (m = text_says(e, "mailererror")) != NULL &&
+	    text_says(e, "mailboxfull") == NULL) {
+		take_rule(v, e, m);
+		free(e);
+		return;
+	}
+	if (stage_says(e, provider, v)) {
+		free(e);
+		return;
 	}
 	{
 		for (i = 0; i < MT_ARRAY_LEN(first_tier); i++) {
@@ -551,6 +610,37 @@ is_transient(const bn_facts *f, const char *lower)
 	return false;
 }
 
+/* Readers whose record for a refusal at a given SMTP stage carries no
+ * recipient status at all: Exim reports "SMTP error from remote mail
+ * server after MAIL FROM:" when the remote server refused the sender
+ * before any recipient was named; without an enhanced code in that reply
+ * the recipient's status is undetermined, written as Sisimai's onhold
+ * pseudo code X.0.901 (the reason is still read from the text). */
+static const struct {
+	const char *format;
+	const char *command;
+	unsigned detail;
+} stage_pseudo_codes[] = {
+	{ "exim", "MAIL", 901 },
+};
+
+static bool
+stage_pseudo(const bn_context *ctx, const bn_facts *f, bool transient,
+    char *out, size_t outlen)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(stage_pseudo_codes); i++) {
+		if (strcmp(stage_pseudo_codes[i].format, ctx->format) != 0 ||
+		    strcmp(stage_pseudo_codes[i].command, f->command) != 0)
+			continue;
+		snprintf(out, outlen, "%c.0.%u", transient ? '4' : '5',
+		    stage_pseudo_codes[i].detail);
+		return true;
+	}
+	return false;
+}
+
 void
 bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 {
@@ -572,8 +662,19 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	v->cause = refine_cause(v->reason, v->cause, lower);
 
 	transient = is_transient(f, lower);
-	if (f->status[0] != '\0') {
+	if (f->status[0] != '\0' && strcmp(f->status + 1, ".0.0") == 0 &&
+	    strcmp(f->diag_type, "x-unix") == 0 &&
+	    strcmp(v->reason, "mailererror") == 0) {
+		/* a local delivery program failed (X-Unix exit code) under
+		 * the generic X.0.0: RFC 3463's class for it is X.3.0,
+		 * "other or undefined mail system status" */
+		snprintf(v->status, sizeof(v->status), "%c.3.0", f->status[0]);
+		v->status_inferred = true;
+	} else if (f->status[0] != '\0') {
 		snprintf(v->status, sizeof(v->status), "%s", f->status);
+	} else if (stage_pseudo(ctx, f, transient, v->status,
+	    sizeof(v->status))) {
+		v->status_inferred = true;
 	} else if (strcmp(v->reason, "vacation") != 0 &&
 	    strcmp(v->reason, "feedback") != 0 &&
 	    strcmp(v->reason, "delivered") != 0 &&

@@ -154,6 +154,67 @@ inline_fields(const bn_doc *d, const char **p, size_t *len)
 	return true;
 }
 
+/* Status values some MTAs write into their DSN part as a fixed placeholder
+ * per failure class rather than a code of the remote server: OpenSMTPD's
+ * bounce report puts its facts in the text ("rcpt: Envelope expired") and
+ * stamps the DSN group with 4.4.7 for any delay and X.0.0 for any error.
+ * Such a status (and the "delayed" action beside it) says nothing the text
+ * does not; it is dropped so that a code in the text, or else the reason,
+ * decides the status.  "x" stands for the class digit. */
+static const struct {
+	const char *mta;
+	const char *status;
+} placeholder_status[] = {
+	{ "opensmtpd", "4.4.7" },
+	{ "opensmtpd", "x.0.0" },
+};
+
+static bool
+is_placeholder(const bn_doc *d, const char *st)
+{
+	size_t i;
+
+	if (d->mta == NULL || st[0] == '\0')
+		return false;
+	for (i = 0; i < MT_ARRAY_LEN(placeholder_status); i++) {
+		const char *p = placeholder_status[i].status;
+		if (strcmp(placeholder_status[i].mta, d->mta) != 0)
+			continue;
+		if (p[0] == 'x' ? strcmp(st + 1, p + 1) == 0 :
+		    strcmp(st, p) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Exchange lists each delivery attempt under "Diagnostic information for
+ * administrators" ("... returned '441 4.4.1 Error encountered ...'").
+ * When the record's status is only the queue's expiry (X.4.7), the code
+ * of the attempt that kept failing is the cause: the first such code in
+ * the text that is not the expiry itself. */
+void
+bn_attempt_status(const bn_doc *d, bn_facts *f)
+{
+	const char *p = d->text.p, *end = d->text.p + d->text_end;
+	char st[16];
+
+	if (d->mta == NULL || strcmp(d->mta, "exchange") != 0 ||
+	    strcmp(f->status + 1, ".4.7") != 0)
+		return;
+	while (p < end && (p = mt_strn_istr(p, (size_t)(end - p),
+	    "returned '")) != NULL) {
+		size_t l;
+
+		p += strlen("returned '");
+		l = (size_t)(end - p) < 40 ? (size_t)(end - p) : 40;
+		if (bn_find_status(p, l, st, sizeof(st)) &&
+		    strcmp(st + 1, ".4.7") != 0 && (st[0] == '4' || st[0] == '5')) {
+			snprintf(f->status, sizeof(f->status), "%s", st);
+			return;
+		}
+	}
+}
+
 /* Records whose Final-Recipient was no address: take the one address the
  * human text names, else the returned message's To. */
 static void
@@ -268,6 +329,10 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		}
 		if (f[n].diag[0] == '\0' || strlen(f[n].diag) < 8)
 			bn_text_diag_for(d, f[n].recipient, &f[n]);
+		if (is_placeholder(d, f[n].status)) {
+			f[n].status[0] = '\0';
+			f[n].action[0] = '\0';
+		}
 		n++;
 	}
 	mt_fields_free(fs);

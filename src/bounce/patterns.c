@@ -90,6 +90,7 @@ static const bn_rule rules[] = {
 	R("suspend.disabled", "suspend", "mailbox", "account that you tried to reach is disabled"),
 	R("suspend.mailbox-disabled", "suspend", "mailbox", "this mailbox is disabled"),
 	R("suspend.account-disabled", "suspend", "mailbox", "account has been disabled"),
+	R("suspend.account-is-disabled", "suspend", "mailbox", "account is disabled"),
 	R("suspend.deactivated", "suspend", "mailbox", "is a deactivated mailbox"),
 	R("suspend.frozen", "suspend", "mailbox", "mailbox is frozen"),
 	R("suspend.inactive-user", "suspend", "mailbox", "invalid/inactive user"),
@@ -491,7 +492,6 @@ static const bn_rule rules[] = {
 	R("policy.potential", "policyviolation", "content", "its content presents a potential"),
 	R("policy.images", "policyviolation", "content", "do not accept messages containing images"),
 	R("policy.captcha", "policyviolation", "policy", "without solving a captcha"),
-	R("policy.violation", "policyviolation", "policy", "policy violation"),
 	R("virus.detected", "virusdetected", "content", "virus detected"),
 	R("virus.infected", "virusdetected", "content", "infected with a virus"),
 	R("virus.executable", "virusdetected", "content", "potentially executable attachment"),
@@ -518,6 +518,9 @@ static const bn_rule rules[] = {
 	R("sys.ldap", "systemerror", "other", "unable to contact ldap server"),
 	R("sys.loop-broken", "systemerror", "other", "aliasing/forwarding loop broken"),
 	R("sys.output-file", "systemerror", "other", "can't create user output file"),
+	/* sendmail's mailer exit 77 (EX_NOPERM) text: the receiving system
+	 * lacks a permission, nothing about the address */
+	R("sys.insufficient-permission", "systemerror", "other", "reason: insufficient permission"),
 	R("sys.drd", "systemerror", "other", "could not load drd for domain"),
 	R("sys.internal-error", "systemerror", "other", "internal error"),
 	R("sys.interrupted", "systemerror", "other", "interrupted system call"),
@@ -570,6 +573,8 @@ static const bn_rule rules[] = {
 	R("exp.queue-period", "expired", "other", "was not reachable within the allowed queue period"),
 	R("exp.more-than", "expired", "other", "your message could not be delivered for more than"),
 	R("exp.retry-timeout", "expired", "other", "retry timeout exceeded"),
+	/* "Your message was not delivered within 0 days and 1 hours." */
+	R("exp.not-delivered-within", "expired", "other", "was not delivered within * days and"),
 	R("content.duplicate-header", "contenterror", "content", "duplicate header '"),
 	R("content.header-size", "contenterror", "content", "header size exceeds maximum permitted"),
 	R("content.8bit", "contenterror", "content", "improper use of 8-bit data in message header"),

@@ -154,6 +154,8 @@ const bn_rule bn_provider_rules[] = {
 	P("zoho.relay", "zoho", NULL, "norelaying", "relay", "relaying disallowed"),
 	P("zoho.invalid-ip", "zoho", NULL, "blocked", "reputation", "invalid ip"),
 	P("cox.cxbl", "cox", NULL, "blocked", "blocklist", "cxbl"),
+	/* "AUP#CDRBL": the client IP is on Cox's own block list */
+	P("cox.cdrbl", "cox", NULL, "blocked", "blocklist", "aup#cdrbl"),
 	P("cox.cxdns", "cox", NULL, "requireptr", "ptr", "cxdns"),
 	P("cox.cxrcpt", "cox", NULL, "userunknown", "recipient", "cxrcpt"),
 	P("cox.cxsmtp", "cox", NULL, "rejected", "policy", "cxsmtp"),
@@ -165,6 +167,12 @@ const bn_rule bn_provider_rules[] = {
 	P("spectrum.aup-1020", "spectrum", NULL, "toomanyconn", "rate", "aup#1020"),
 	P("spectrum.aup-1090", "spectrum", NULL, "systemerror", "other", "aup#1090"),
 	P("spectrum.aup-1260", "spectrum", NULL, "blocked", "blocklist", "aup#1260"),
+	/* Spectrum's page puts 1310-1340 under rate and connection limits
+	 * (Cloudmark's stream limits), whatever the prefix */
+	P("spectrum.aup-1310", "spectrum", NULL, "toomanyconn", "rate", "-1310"),
+	P("spectrum.aup-1320", "spectrum", NULL, "toomanyconn", "rate", "-1320"),
+	P("spectrum.aup-1330", "spectrum", NULL, "toomanyconn", "rate", "-1330"),
+	P("spectrum.aup-1340", "spectrum", NULL, "toomanyconn", "rate", "-1340"),
 	P("spectrum.aup-in", "spectrum", NULL, "userunknown", "recipient", "aup#in"),
 	P("spectrum.aup-1", "spectrum", NULL, "blocked", "blocklist", "aup#1"),
 	P("facebook.r1", "facebook", NULL, "userunknown", "recipient", "r1"),
@@ -206,6 +214,27 @@ const bn_rule bn_provider_rules[] = {
 	P("orange.archived", "orange", NULL, "suspend", "mailbox", "boite du destinataire archivee"),
 	P("orange.invalid-rcpt", "orange", NULL, "userunknown", "recipient", "invalid recipient"),
 	P("orange.ir-rbl", "orange", NULL, "blocked", "blocklist", "client host rejected"),
+	/* "Service refusé. Veuillez essayer plus tard." when no code above
+	 * matched (an LPN code not in Orange's list): a refusal that names
+	 * no cause */
+	P("orange.service-refused", "orange", NULL, "undefined", "other", "service refused, please try later"),
+	/* ---- Amazon SES ---- */
+	/* sending: "554 Transaction failed: <what is wrong with the message>" */
+	P("ses.duplicate-header", "amazonses", NULL, "contenterror", "content", "transaction failed: duplicate header"),
+	P("ses.illegal-header", "amazonses", NULL, "contenterror", "content", "transaction failed: illegal header"),
+	/* receiving: a receipt rule's bounce action sends one of the console's
+	 * templates; the domain owner's rule chose it, so "Mailbox does not
+	 * exist" is the receiver's filter, not proof the address is bad */
+	P("sesin.mailbox-not-exist", "amazonses-inbound", NULL, "filtered", "policy", "mailbox does not exist"),
+	P("sesin.too-large", "amazonses-inbound", NULL, "mesgtoobig", "size", "message too large"),
+	P("sesin.mailbox-full", "amazonses-inbound", NULL, "mailboxfull", "mailbox", "mailbox full"),
+	P("sesin.content-rejected", "amazonses-inbound", NULL, "contenterror", "content", "message content rejected"),
+
+	/* ---- Verizon Wireless (vtext.com SMS gateway, an Apache James) ----
+	 * the gateway's "no such user" is a number that is not a Verizon
+	 * subscriber: the address itself is bad */
+	P("verizon.no-such-user", "verizon", NULL, "userunknown", "recipient", "requested action not taken: no such user"),
+
 	/* NTT docomo / KDDI / IUA (Japanese mobile carriers) */
 	P("docomo.filtered", "docomo", NULL, "filtered", "policy", "552 too much mail data"),
 	P("kddi.user-unknown", "kddi", NULL, "userunknown", "recipient", ">: user unknown"),

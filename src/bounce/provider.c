@@ -43,6 +43,22 @@ static const provider_sig sigs[] = {
 	{ "mimecast", SIG_HOST, "mimecast-offshore.com" },
 	{ "barracuda", SIG_HOST, "barracudanetworks.com" },
 	{ "barracuda", SIG_HOST, "ess.barracudanetworks.com" },
+	/* SES email receiving: its SMTP endpoints answer for domains whose
+	 * owner routes mail into SES receipt rules; a refusal from them is
+	 * the rule set's "bounce" action, not a mailbox lookup */
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.us-east-1.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.us-east-2.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.us-west-1.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.us-west-2.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.eu-west-1.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.eu-west-2.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.eu-west-3.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.eu-central-1.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.ca-central-1.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.ap-northeast-1.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.ap-southeast-1.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.ap-southeast-2.amazonaws.com" },
+	{ "amazonses-inbound", SIG_HOST, "inbound-smtp.ap-south-1.amazonaws.com" },
 	{ "amazonses", SIG_HOST, "amazonses.com" },
 	{ "amazonses", SIG_HOST, "amazonaws.com" },
 	{ "sendgrid", SIG_HOST, "sendgrid.net" },
@@ -67,6 +83,8 @@ static const provider_sig sigs[] = {
 	{ "kddi", SIG_HOST, "ezweb.ne.jp" },
 	{ "kddi", SIG_HOST, "au.com" },
 	{ "iua", SIG_HOST, "i.ua" },
+	{ "verizon", SIG_HOST, "vtext.com" },
+	{ "verizon", SIG_HOST, "vzwpix.com" },
 	{ "mailru", SIG_HOST, "mail.ru" },
 	{ "yandex", SIG_HOST, "yandex.ru" },
 	{ "yandex", SIG_HOST, "yandex.net" },
@@ -78,6 +96,13 @@ static const provider_sig sigs[] = {
 	{ "yahoo", SIG_FROM, "@yahoo" },
 	{ "yahoo", SIG_FROM, "@aol.com" },
 	{ "amazonses", SIG_FROM, "@amazonses.com" },
+	/* Verizon Wireless' SMS and MMS gateways */
+	{ "verizon", SIG_FROM, "@vtext.com" },
+	{ "verizon", SIG_FROM, "@vzwpix.com" },
+	/* au (KDDI) quotes the refused mailbox in its reply ("550:
+	 * <x@ezweb.ne.jp>: User unknown"); relayed without a host name, the
+	 * address is what says who refused */
+	{ "kddi", SIG_TEXT, "@ezweb.ne.jp>" },
 	{ "google", SIG_TEXT, "support.google.com/mail" },
 	{ "google", SIG_TEXT, "gsmtp" },
 	{ "microsoft", SIG_TEXT, "protection.outlook.com" },

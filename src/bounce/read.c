@@ -134,6 +134,11 @@ take_original(gather *g, const mt_part *p)
 		return;
 	g->have_orig = true;
 	d->orig_is_mime = true;
+	if (type_is(p, "multipart/report") &&
+	    !(p->flags & MT_PART_TEMPORARY) && p->body.p >= p->headers.p) {
+		d->inner = p->headers.p;
+		d->inner_len = (size_t)(p->body.p + p->body.len - p->headers.p);
+	}
 	mt_buf_reset(&d->orig);
 	if (n > BN_ORIG_MAX)
 		n = BN_ORIG_MAX;
@@ -361,6 +366,16 @@ doc_open(bn_doc *d, const char *buf, size_t len)
 	return !d->text.failed && !d->dsn.failed;
 }
 
+/* A notice with no delivery status of its own, naming no address in its
+ * text, whose attachment is a delivery report (a filter gateway that
+ * forwards the DSN it received). */
+static bool
+forwards_report(const bn_doc *d)
+{
+	return d->inner != NULL && d->dsn.len == 0 && d->arf.len == 0 &&
+	    memchr(d->text.p, '@', d->text_end) == NULL;
+}
+
 static void
 context_init(const bn_doc *d, bn_context *ctx)
 {
@@ -378,6 +393,9 @@ static const struct {
 	{ "arf", bn_read_arf },
 	{ "rfc3464", bn_read_dsn },
 	{ "amazonses", bn_read_ses },
+	{ "fml", bn_read_fml },
+	{ "apachejames", bn_read_james },
+	{ "postfix", bn_read_postfix_notice },
 	{ "text", bn_read_text },
 };
 
@@ -391,6 +409,8 @@ finish_facts(const bn_doc *d, bn_facts *f)
 	 * (Status: 5.0.0, or a 4.4.7 "expired" over the real 4.4.2) */
 	if (bn_diag_status(f->diag, f->status, st, sizeof(st)))
 		snprintf(f->status, sizeof(f->status), "%s", st);
+	if (d != NULL)
+		bn_attempt_status(d, f);
 	if (f->reply_code <= 0)
 		f->reply_code = bn_find_reply_code(f->diag, strlen(f->diag));
 	if (f->command[0] == '\0')
@@ -424,6 +444,17 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 		return MT_ENOMEM;
 	if (!doc_open(&d, buf, len))
 		goto fail;
+	if (forwards_report(&d)) {
+		/* the notice only carries a DSN as its attachment: that is
+		 * the bounce (read once; its own attachment is not followed) */
+		const char *ib = d.inner;
+		size_t il = d.inner_len;
+
+		doc_free(&d);
+		if (!doc_open(&d, ib, il))
+			goto fail;
+		d.inner = NULL;
+	}
 	if ((f = malloc(BN_MAX_FACTS * sizeof(*f))) == NULL)
 		goto fail;
 	context_init(&d, &ctx);

@@ -7,7 +7,8 @@
  * exist"); those phrases, gated by the MTA the signature table found, give
  * the classifier a reason hint per record.  A leading '~' marks a weak
  * rule: only for records where the remote server gave no code of its own;
- * '^' only for records without a status code.
+ * '^' only for records without a status code; '%' only for records
+ * without a specific one (X.Y.0 and none count as not specific).
  * Auto-replies (RFC 3834) are recognised from their header fields and
  * subjects, never when the message reads like a delivery failure.
  * Read-only tables; nothing allocated.
@@ -139,6 +140,9 @@ static const hint_rule hint_rules[] = {
 	    "not listed in public name & address book", "userunknown" },
 	{ "domino.not-found-ja", "domino", IN_TEXT, NULL,
 	    "domino ディレクトリには見つかりません", "userunknown" },
+	/* Lotus Notes (Japanese): "not in the directory's list" */
+	{ "domino.not-in-list-ja", "domino", IN_TEXT, NULL,
+	    "ディレクトリのリストにありません", "userunknown" },
 	/* Sendmail's local delivery agent in the transcript */
 	{ "sendmail.mail-local-unknown", NULL, IN_TEXT, NULL,
 	    "mail.local: unknown user", "userunknown" },
@@ -146,14 +150,39 @@ static const hint_rule hint_rules[] = {
 	{ "exim.malformed-address", NULL, IN_TEXT, NULL,
 	    "recipient addresses that were incorrectly constructed",
 	    "syntaxerror" },
+	/* au (KDDI) ezweb gateway: its own sentence above the recipient
+	 * lines for a suspended contract, whatever the reply under it */
+	{ "ezweb.account-disabled", NULL, IN_TEXT, NULL,
+	    "the user(s) account is disabled", "suspend" },
 	/* au (KDDI) ezweb gateway: its sentence for a recipient-side block */
 	{ "ezweb.rejected-by-remote", "~", IN_TEXT, NULL,
 	    "each of the following recipients was rejected by a remote mail server",
 	    "filtered" },
+	/* Gmail's older bounces end the remote reply with "(state N)", the
+	 * SMTP state its client was in; without a specific status code in
+	 * the reply the state tells what was refused ('%': only then) */
+	{ "gmail.state-6", "%", IN_TEXT, NULL, "(state 6)", "systemerror" },
+	{ "gmail.state-8", "%", IN_TEXT, NULL, "(state 8)", "systemerror" },
+	{ "gmail.state-9", "%", IN_TEXT, NULL, "(state 9)", "systemerror" },
+	{ "gmail.state-12", "%", IN_TEXT, NULL, "(state 12)", "norelaying" },
+	{ "gmail.state-13", "%", IN_TEXT, NULL, "(state 13)", "blocked" },
+	{ "gmail.state-14", "%", IN_TEXT, NULL, "(state 14)", "userunknown" },
+	{ "gmail.state-15", "%", IN_TEXT, NULL, "(state 15)", "filtered" },
+	{ "gmail.state-17", "%", IN_TEXT, NULL, "(state 17)", "filtered" },
+	{ "gmail.state-18", "%", IN_TEXT, NULL, "(state 18)", "filtered" },
 	/* Verizon MMS gateway */
 	{ "verizon.no-valid-recipients", "verizon", IN_TEXT, NULL,
 	    "no valid recipients for this mm", "userunknown" },
 };
+
+static bool
+specific_status(const char *st)
+{
+	unsigned c, s, d;
+
+	return st[0] != '\0' && mt_status_parse(st, &c, &s, &d) && s >= 1 &&
+	    s <= 7 && d > 0;
+}
 
 void
 bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
@@ -171,6 +200,10 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 				/* weak: only when the remote server said nothing */
 				if (f[k].status[0] != '\0' || bn_find_reply_code(
 				    f[k].diag, strlen(f[k].diag)) > 0)
+					continue;
+			} else if (h->mta != NULL && h->mta[0] == '%') {
+				/* only without a specific code (X.Y.Z, Z > 0) */
+				if (specific_status(f[k].status))
 					continue;
 			} else if (h->mta != NULL && h->mta[0] == '^') {
 				/* only when no status code was given */

@@ -134,6 +134,10 @@ static const struct {
 	{ "smtp error from remote mail server after initial connection", "CONNECT" },
 	{ "smtp error from remote mail server after ehlo", "EHLO" },
 	{ "smtp error from remote mail server after helo", "HELO" },
+	/* GMX / mail.com: "SMTP error from remote server after RCPT command:" */
+	{ "smtp error from remote server after rcpt", "RCPT" },
+	{ "smtp error from remote server after mail", "MAIL" },
+	{ "smtp error from remote server after data", "DATA" },
 	{ "did not like our rcpt to", "RCPT" },
 	{ "did not like our final data", "DATA" },
 	{ "did not like our data", "DATA" },

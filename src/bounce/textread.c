@@ -54,6 +54,10 @@ static const signature signatures[] = {
 	{ "dragonfly", IN_TEXT, "this is the dragonfly mail agent" },
 	{ "opensmtpd", IN_TEXT, "this is the mailer-daemon at" },
 	{ "opensmtpd", IN_TEXT, "an error has occurred while attempting to deliver a message" },
+	/* OpenSMTPD 6.x's report opens "Hi! This is the MAILER-DAEMON, please
+	 * DO NOT REPLY to this email." and has delay reports too */
+	{ "opensmtpd", IN_TEXT, "this is the mailer-daemon, please do not reply" },
+	{ "opensmtpd", IN_TEXT, "a message is delayed for more than" },
 	{ "courier", IN_TEXT, "this is a delivery status notification from" },
 	{ "gmail", IN_TEXT, "delivery to the following recipient failed permanently" },
 	{ "gmail", IN_TEXT, "delivery to the following recipient has been delayed" },
@@ -130,13 +134,14 @@ static const char *const lead_phrases[] = {
 /* Words a line holding only an address may carry around it. */
 static const char *const addr_suffixes[] = {
 	"(expanded from", "(generated from", "(ultimately generated from",
-	"...", ":", ",", "on ",    /* Exchange: "a@b on Thu, 29 Apr 2007 ..." */
+	"...", ":", ",", "\":", "on ",    /* Exchange: "a@b on Thu, 29 Apr 2007 ..." */
 };
 
 typedef struct tblock {
 	char rcpt[BN_ADDR_MAX];
 	char text[BLOCK_MAX];
 	size_t len;
+	bool before;    /* text is the paragraph before the address */
 } tblock;
 
 static bool
@@ -203,6 +208,12 @@ address_line(const char *p, size_t len, char *out, size_t outlen,
 		p += 2;
 		n -= 2;
 		p = mt_trim(p, &n);
+	}
+	/* GMX: the failed address in double quotes, '"a@b":' */
+	if (n > 4 && p[0] == '"' && memchr(p + 1, '"', n - 1) != NULL &&
+	    memchr(p + 1, '@', n - 1) != NULL) {
+		p++;
+		n--;
 	}
 	*rest = p + n;
 	*restlen = 0;
@@ -385,9 +396,62 @@ is_stop(const char *low, size_t len)
 	return false;
 }
 
+static bool
+blank(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!mt_is_space(p[i]))
+			return false;
+	return true;
+}
+
+/* Sendmail's "Transcript of session follows": per remote host a "While
+ * talking to host:" line, that session's commands (">>> ") and replies
+ * ("<<< "), host lines ("550 host (smtp)... text") and recipient lines
+ * ("554 <rcpt>... text").  A recipient line whose text carries no reply
+ * of its own ("Remote protocol error") is explained by its session. */
+enum tline { TL_NONE, TL_SESSION, TL_EXCHANGE, TL_HOST, TL_RCPT_BARE };
+
+static bool
+three_digits(const char *p, size_t n)
+{
+	return n >= 3 && mt_is_digit(p[0]) && mt_is_digit(p[1]) &&
+	    mt_is_digit(p[2]);
+}
+
+static enum tline
+transcript_kind(const char *p, size_t len)
+{
+	size_t n = len;
+	const char *dots;
+
+	p = mt_trim(p, &n);
+	if (n > 4 && memcmp(p, "... ", 4) == 0) {
+		p += 4;
+		n -= 4;
+	}
+	if (mt_strn_iprefix(p, n, "while talking to "))
+		return TL_SESSION;
+	if (n >= 4 && (memcmp(p, ">>> ", 4) == 0 || memcmp(p, "<<< ", 4) == 0))
+		return TL_EXCHANGE;
+	if (n < 8 || (p[0] != '4' && p[0] != '5') || !three_digits(p, n) ||
+	    p[3] != ' ' || (dots = memmem(p, n, "... ", 4)) == NULL)
+		return TL_NONE;
+	if (p[4] == '<')
+		return three_digits(dots + 4, (size_t)(p + n - dots - 4)) ?
+		    TL_NONE : TL_RCPT_BARE;
+	if (memmem(p, (size_t)(dots - p), " (", 2) != NULL &&
+	    memchr(p, '@', (size_t)(dots - p)) == NULL)
+		return TL_HOST;
+	return TL_NONE;
+}
+
 /* Split the text into recipient blocks.  Returns the number found. */
 static size_t
-scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max)
+scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
+    bool take_before)
 {
 	mt_lines it;
 	mt_bytes line;
@@ -396,12 +460,38 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max)
 	const char *rest;
 	size_t restlen;
 	tblock *cur = NULL;
+	/* Lines outside any block since the last one.  Some formats give the
+	 * reason first and the address after it (Lotus Domino's "Failure
+	 * Reasons", au's ezweb gateway); a block that gets no text of its
+	 * own keeps these lines instead. */
+	tblock *pre, *sess;
+	bool transcript = d->mta != NULL && strcmp(d->mta, "sendmail") == 0;
+	enum tline k;
 
+	if ((pre = calloc(2, sizeof(*pre))) == NULL)
+		return 0;
+	sess = pre + 1;     /* the current sendmail session's lines */
 	mt_lines_init(&it, d->text.p, d->text_end);
 	while (mt_lines_next(&it, &line)) {
 		const char *low = ltext + (line.p - d->text.p);
 		size_t ll = line.len > BN_LINE_MAX ? BN_LINE_MAX : line.len;
 		bool hit = false;
+
+		k = transcript ? transcript_kind(line.p, ll) : TL_NONE;
+		if (k == TL_SESSION) {
+			sess->len = 0;
+			sess->text[0] = '\0';
+			cur = NULL;
+			continue;
+		}
+		if (k == TL_EXCHANGE || k == TL_HOST) {
+			/* the session's, not the block's: a host line ends
+			 * the recipient before it */
+			block_add(sess, line.p, ll);
+			if (k == TL_HOST)
+				cur = NULL;
+			continue;
+		}
 
 		if (address_line(line.p, ll, addr, sizeof(addr), &rest,
 		    &restlen))
@@ -428,18 +518,38 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max)
 				n++;
 			}
 			cur = &bl[i];
+			if (k == TL_RCPT_BARE && sess->len > 0 && cur->len == 0)
+				block_add(cur, sess->text, sess->len - 1);
 			if (restlen > 0)
 				block_add(cur, rest, restlen);
+			else if (take_before && cur->len == 0 && pre->len > 0) {
+				memcpy(cur->text, pre->text, pre->len + 1);
+				cur->len = pre->len;
+				cur->before = true;
+			}
+			pre->len = 0;
+			pre->text[0] = '\0';
 			continue;
 		}
-		if (cur == NULL)
+		if (cur == NULL) {
+			if (!is_stop(low, ll) && !blank(line.p, ll))
+				block_add(pre, line.p, ll);
 			continue;
+		}
 		if (is_stop(low, ll)) {
 			cur = NULL;
 			continue;
 		}
-		block_add(cur, line.p, ll);
+		if (cur->before && !blank(line.p, ll)) {
+			/* the block has words of its own after all */
+			cur->len = 0;
+			cur->text[0] = '\0';
+			cur->before = false;
+		}
+		if (!cur->before)
+			block_add(cur, line.p, ll);
 	}
+	free(pre);
 	return n;
 }
 
@@ -517,6 +627,23 @@ set_diag(bn_facts *f, const char *text, size_t len)
 	find_remote(f->diag, f->remote_mta, sizeof(f->remote_mta));
 }
 
+/* Formats that may state the reason before the failed address: Lotus
+ * Domino ("------- Failure Reasons --------", the reason, then the
+ * address) and unsigned gateway notices such as au's ezweb ("The user(s)
+ * account is disabled." then "<address>"). */
+static const char *const reason_first_formats[] = { "domino", "text" };
+
+static bool
+reason_first(const char *format)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(reason_first_formats); i++)
+		if (strcmp(reason_first_formats[i], format) == 0)
+			return true;
+	return false;
+}
+
 size_t
 bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 {
@@ -543,7 +670,7 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		free(ltext);
 		return 0;
 	}
-	n = scan_blocks(d, ltext, bl, max);
+	n = scan_blocks(d, ltext, bl, max, reason_first(format));
 	for (i = 0; i < n; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
 		snprintf(f[i].recipient, sizeof(f[i].recipient), "%s",
@@ -582,9 +709,13 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 			n = 1;  /* a bounce whose recipient is not said */
 		if (n == 1) {
 			reply_lines(d, tmp, sizeof(tmp));
-			if (tmp[0] == '\0')
+			if (tmp[0] == '\0') {
+				/* no reply anywhere: the notice's words, which
+				 * the phrase rules may still read */
 				bn_squeeze(tmp, sizeof(tmp), d->text.p,
 				    d->text_end < 1500 ? d->text_end : 1500);
+				f[0].diag_is_notice = true;
+			}
 			bn_squeeze(f[0].diag, sizeof(f[0].diag), tmp, strlen(tmp));
 			find_remote(f[0].diag, f[0].remote_mta,
 			    sizeof(f[0].remote_mta));
@@ -611,7 +742,7 @@ bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f)
 		free(ltext);
 		return;
 	}
-	n = scan_blocks(d, ltext, bl, 16);
+	n = scan_blocks(d, ltext, bl, 16, false);
 	for (i = 0; i < n; i++) {
 		if (strcmp(bl[i].rcpt, rcpt) == 0 && bl[i].len > 0) {
 			char tmp[MT_BOUNCE_MAX_DIAG];
@@ -648,7 +779,7 @@ bn_text_recipient(const bn_doc *d, char *out, size_t outlen)
 		free(ltext);
 		return false;
 	}
-	n = scan_blocks(d, ltext, bl, 4);
+	n = scan_blocks(d, ltext, bl, 4, false);
 	if (n >= 1)
 		snprintf(out, outlen, "%s", bl[0].rcpt);
 	free(bl);
