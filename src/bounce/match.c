@@ -1,8 +1,19 @@
 /*
  * match.c -- matching the rule table of patterns.c against a lower-cased
  * diagnostic text.  The table says what the words mean; this file only
- * finds which rules apply, in table order.  Nothing is kept between calls.
+ * finds which rules apply, in table order.
+ *
+ * The table is compiled once per process into an index (pthread_once; the
+ * index is immutable after that and shared read-only by all threads): per
+ * rule, a handful of byte pairs its literal parts need.  A call computes
+ * which byte pairs occur in the text (a bit set on the stack) and only
+ * rules whose pairs all occur reach memmem -- in table order, so the
+ * first match and the order of bn_pattern_all's matches are the table's.
+ * A rule table is static data, so an index built from it once cannot go
+ * stale; a handle would have to be threaded through every reader for no
+ * gain.  Without memory for the index the plain scan is used.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +79,7 @@ provider_fits(const char *rule, const char *provider)
 	return strcmp(rule, provider) == 0;
 }
 
-/* Which byte pairs occur in the text: one bit per pair.  A rule whose
- * first pairs do not all occur cannot match, so most of the table is
- * skipped with a few bit tests instead of a memmem each. */
+/* Which byte pairs occur in the text: one bit per pair. */
 typedef struct bigrams {
 	uint64_t bit[65536 / 64];
 } bigrams;
@@ -94,16 +103,113 @@ bigrams_of(bigrams *b, const char *s, size_t n)
 }
 
 static bool
-may_match(const bigrams *b, const char *pat)
+has_pair(const bigrams *b, unsigned v)
+{
+	return (b->bit[v >> 6] >> (v & 63)) & 1;
+}
+
+/* ---- the compiled index ---- */
+
+#define IDX_PAIRS 8
+
+typedef struct idx_rule {
+	const bn_rule *r;
+	uint16_t pair[IDX_PAIRS];  /* pairs the text must hold */
+	uint8_t npair;
+} idx_rule;
+
+typedef struct idx {
+	idx_rule *rule;
+	size_t n;
+} idx;
+
+/* Pairs of the literal parts of pat, spread over each part (first, every
+ * other, last), at most IDX_PAIRS: enough to turn away nearly every rule
+ * whose words are not in the text. */
+static void
+compile_rule(idx_rule *e, const bn_rule *r)
+{
+	const char *p = r->pattern;
+
+	e->r = r;
+	e->npair = 0;
+	while (*p != '\0' && e->npair < IDX_PAIRS) {
+		size_t n = strcspn(p, "*"), i;
+
+		for (i = 0; i + 1 < n && e->npair < IDX_PAIRS; i += 2)
+			e->pair[e->npair++] = (uint16_t)pair(p + i);
+		if (n >= 3 && n % 2 == 1 && e->npair < IDX_PAIRS)
+			e->pair[e->npair++] = (uint16_t)pair(p + n - 2);
+		p += n;
+		if (*p == '*')
+			p++;
+	}
+}
+
+typedef struct idx_once {
+	pthread_once_t once;
+	idx ix;
+} idx_once;
+
+static idx_once the_index = { PTHREAD_ONCE_INIT, { NULL, 0 } };
+
+static void
+build_index(void)
+{
+	size_t i, n = bn_pattern_count();
+	idx_rule *v = calloc(n > 0 ? n : 1, sizeof(*v));
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		compile_rule(&v[i], bn_pattern_rule(i));
+	the_index.ix.rule = v;
+	the_index.ix.n = n;
+}
+
+static const idx *
+get_index(void)
+{
+	if (pthread_once(&the_index.once, build_index) != 0 ||
+	    the_index.ix.rule == NULL)
+		return NULL;
+	return &the_index.ix;
+}
+
+static bool
+may_match(const bigrams *b, const idx_rule *e)
 {
 	size_t i;
 
-	for (i = 0; i < 8 && pat[i] != '\0' && pat[i + 1] != '\0' &&
-	    pat[i] != '*' && pat[i + 1] != '*'; i += 2) {
-		unsigned v = pair(pat + i);
-		if (!(b->bit[v >> 6] & ((uint64_t)1 << (v & 63))))
+	for (i = 0; i < e->npair; i++)
+		if (!has_pair(b, e->pair[i]))
 			return false;
+	return true;
+}
+
+/* Rule r against the text; true and out filled when it applies. */
+static bool
+try_rule(const bn_rule *r, const char *lower, size_t len,
+    const char *provider, const char *status, bn_match *out)
+{
+	size_t at, mlen;
+
+	if (!provider_fits(r->provider, provider) ||
+	    !status_fits(r->status, status))
+		return false;
+	if (r->pattern[0] == '\0') {
+		if (r->status == NULL)
+			return false;
+		at = mlen = 0;
+	} else if (!find_pattern(lower, len, r->pattern, &at, &mlen)) {
+		return false;
 	}
+	out->reason = r->reason;
+	out->cause = r->cause;
+	out->rule = r->id;
+	out->provider = r->provider;
+	out->at = at;
+	out->len = mlen;
 	return true;
 }
 
@@ -111,36 +217,43 @@ size_t
 bn_pattern_all(const char *lower, size_t len, const char *provider,
     const char *status, bn_match *out, size_t max)
 {
-	size_t i, at, mlen, n = 0;
-	bigrams *bg = malloc(sizeof(*bg));
+	const idx *ix = get_index();
+	bigrams bg;
+	size_t i, n = 0;
 
-	if (bg != NULL)
-		bigrams_of(bg, lower, len);
-	for (i = 0; i < bn_pattern_count() && n < max; i++) {
-		const bn_rule *r = bn_pattern_rule(i);
-
-		if (!provider_fits(r->provider, provider) ||
-		    !status_fits(r->status, status))
-			continue;
-		if (bg != NULL && r->pattern[0] != '\0' &&
-		    !may_match(bg, r->pattern))
-			continue;
-		if (r->pattern[0] == '\0') {
-			if (r->status == NULL)
-				continue;
-			at = mlen = 0;
-		} else if (!find_pattern(lower, len, r->pattern, &at, &mlen)) {
-			continue;
-		}
-		out[n].reason = r->reason;
-		out[n].cause = r->cause;
-		out[n].rule = r->id;
-		out[n].provider = r->provider;
-		out[n].at = at;
-		out[n].len = mlen;
-		n++;
+	if (ix == NULL) {
+		for (i = 0; i < bn_pattern_count() && n < max; i++)
+			if (try_rule(bn_pattern_rule(i), lower, len, provider,
+			    status, &out[n]))
+				n++;
+		return n;
 	}
-	free(bg);
+	bigrams_of(&bg, lower, len);
+	for (i = 0; i < ix->n && n < max; i++) {
+		const idx_rule *e = &ix->rule[i];
+
+		if (!may_match(&bg, e))
+			continue;
+		if (try_rule(e->r, lower, len, provider, status, &out[n]))
+			n++;
+	}
+#ifdef MT_CHECK_MATCH
+	{	/* the index must find what the plain scan finds */
+		bn_match m;
+		size_t k = 0;
+
+		for (i = 0; i < bn_pattern_count() && k < max; i++) {
+			if (!try_rule(bn_pattern_rule(i), lower, len, provider,
+			    status, &m))
+				continue;
+			if (k >= n || out[k].rule != m.rule || out[k].at != m.at)
+				abort();
+			k++;
+		}
+		if (k != n)
+			abort();
+	}
+#endif
 	return n;
 }
 

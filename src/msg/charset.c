@@ -170,13 +170,27 @@ convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
 	return ok;
 }
 
+/* UTF-8 text as it is when it is valid and has no NUL (one copy), else
+ * sanitised.  valid: the caller already checked these very bytes. */
+static bool
+append_utf8(mt_buf *b, const char *in, size_t len, bool valid)
+{
+	if ((valid || mt_utf8_valid(in, len)) && memchr(in, '\0', len) == NULL)
+		return mt_buf_append(b, in, len);
+	return utf8_append_sanitized(b, in, len);
+}
+
 static const char *
 alias_of(const char *name, bool *found)
 {
 	size_t i;
 
+	*found = false;
+	if (name[0] == '\0')   /* unlabelled: the common case, no lookup */
+		return name;
 	for (i = 0; i < MT_ARRAY_LEN(aliases); i++) {
-		if (strcmp(aliases[i].label, name) == 0) {
+		if (aliases[i].label[0] == name[0] &&
+		    strcmp(aliases[i].label, name) == 0) {
 			*found = true;
 			return aliases[i].iconv_name;
 		}
@@ -192,7 +206,7 @@ charset_append(mt_buf *b, const char *cs, size_t cslen, const char *in,
 	char name[CHARSET_NAME_MAX];
 	const char *target;
 	size_t start = b->len;
-	bool known, ok;
+	bool known, ok, utf8_known = false;
 
 	if (b->len >= limit)
 		return true;
@@ -204,14 +218,15 @@ charset_append(mt_buf *b, const char *cs, size_t cslen, const char *in,
 		 * else the likeliest legacy charset. */
 		if (looks_iso2022jp(in, len))
 			target = "ISO-2022-JP-3";
-		else if (mt_utf8_valid(in, len))
+		else if ((utf8_known = mt_utf8_valid(in, len)))
 			target = NULL;
 		else
 			target = "WINDOWS-1252";
 	}
 	if (target == NULL)     /* each input byte gives >= 1 output byte */
-		ok = utf8_append_sanitized(b, in,
-		    len < limit - b->len + 4 ? len : limit - b->len + 4);
+		ok = append_utf8(b, in,
+		    len < limit - b->len + 4 ? len : limit - b->len + 4,
+		    utf8_known && len < limit - b->len + 4);
 	else
 		ok = convert(b, target, in, len, limit);
 	if (ok && b->len > limit && b->len > start) {

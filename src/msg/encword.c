@@ -205,6 +205,62 @@ decode_value(decoder *d, const char *v, size_t n)
 	return flush_pending(d);
 }
 
+/*
+ * Most header values are plain ASCII without encoded words; for them the
+ * decoder's answer is the words with white space folded, which is written
+ * straight into out here instead of word by word through the charset
+ * code.  Anything else (8-bit bytes, NUL, ESC, "=?") takes the full path.
+ */
+static bool
+plain_ascii(const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c == 0 || c >= 0x80 || c == 0x1b ||
+		    (c == '=' && i + 1 < n && v[i + 1] == '?'))
+			return false;
+	}
+	return true;
+}
+
+static size_t
+decode_plain(const char *v, size_t n, char *out, size_t outlen)
+{
+	size_t i = 0, o = 0, ws, k;
+
+	while (i < n && is_ws(v[i]))
+		i++;
+	while (i < n && o < outlen - 1) {
+		for (ws = i; i < n && is_ws(v[i]); i++)
+			;
+		if (i == n)
+			break;          /* trailing white space is dropped */
+		if (i > ws) {
+			if (memchr(v + ws, '\n', i - ws) != NULL ||
+			    memchr(v + ws, '\r', i - ws) != NULL) {
+				out[o++] = ' ';
+			} else {
+				k = i - ws < outlen - 1 - o ? i - ws :
+				    outlen - 1 - o;
+				memcpy(out + o, v + ws, k);
+				o += k;
+			}
+		}
+		for (ws = i; i < n && !is_ws(v[i]); i++)
+			;
+		k = i - ws < outlen - 1 - o ? i - ws : outlen - 1 - o;
+		memcpy(out + o, v + ws, k);
+		o += k;
+	}
+	while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+		o--;
+	out[o] = '\0';
+	return o;
+}
+
 size_t
 mt_header_decode(mt_bytes value, char *out, size_t outlen)
 {
@@ -213,6 +269,8 @@ mt_header_decode(mt_bytes value, char *out, size_t outlen)
 
 	if (outlen == 0)
 		return 0;
+	if (value.p != NULL && plain_ascii(value.p, value.len))
+		return decode_plain(value.p, value.len, out, outlen);
 	memset(&d, 0, sizeof(d));
 	mt_buf_init(&d.out);
 	mt_buf_init(&d.pend);

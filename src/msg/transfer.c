@@ -43,8 +43,21 @@ mt_qp_decode(const char *in, size_t inlen, char *out, size_t outlen)
 	int hi, lo;
 
 	while (i < inlen && o < outlen) {
-		char c = in[i];
+		char c;
+		/* plain bytes up to the next '=' or line end in one tight
+		 * loop: most of a quoted-printable text is plain */
+		size_t stop = inlen - i < outlen - o ? inlen : i + (outlen - o);
 
+		while (i < stop && (c = in[i]) != '=' && c != '\n' &&
+		    c != '\r') {
+			out[o++] = c;
+			if (c != ' ' && c != '\t')
+				keep = o;
+			i++;
+		}
+		if (i >= stop)
+			continue;
+		c = in[i];
 		if (c == '=') {
 			hi = i + 1 < inlen ? hex_value(in[i + 1]) : -1;
 			lo = i + 2 < inlen ? hex_value(in[i + 2]) : -1;

@@ -109,6 +109,16 @@ grep -q "^mailtriage bounce: $tmp/missing.eml: " "$tmp/err" && ok || no "error l
 "$cli" bounce --json --progress "$data" 2>"$tmp/err" >/dev/null
 grep -q "messages" "$tmp/err" && ok || no "--progress"
 
+# a folder mixing files and sub-folders: each read as what it is, in name order
+mkdir -p "$tmp/mix/b"
+cp "$data/gmail.eml" "$tmp/mix/a.eml"
+cp "$data/yahoo.eml" "$tmp/mix/b/c.eml"
+cp "$data/qmail.eml" "$tmp/mix/d.eml"
+out=$("$cli" bounce --json --no-progress "$tmp/mix" 2>"$tmp/err"); rc=$?
+[ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && ok || no "mixed folder: exit $rc, $(head -n 1 "$tmp/err")"
+files=$(printf '%s\n' "$out" | sed -n 's/.*"file":"\([^"]*\)".*/\1/p' | uniq | sed 's|.*/mix/||' | tr '\n' ' ')
+[ "$files" = "a.eml b/c.eml d.eml " ] && ok || no "mixed folder order: $files"
+
 # the shared corpus reads end to end without an error line
 if [ -n "${MT_SHARED:-}" ] && [ -d "$MT_SHARED/corpus/bounces/maildir" ]; then
 	"$cli" bounce --json --no-progress "$MT_SHARED/corpus/bounces/maildir" >"$tmp/all" 2>"$tmp/err"
