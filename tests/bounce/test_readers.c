@@ -15,36 +15,7 @@
 
 #include "common/harness.h"
 
-#ifndef DATA_DIR
-#define DATA_DIR "tests/bounce/data"
-#endif
-
-static char *buf;
-static size_t len;
-
-static mt_bounce *
-load(const char *name)
-{
-	char path[512];
-	mt_bounce *b = NULL;
-
-	free(buf);
-	buf = NULL;
-	snprintf(path, sizeof(path), "%s/%s", DATA_DIR, name);
-	if (mt_msg_read_file(path, &buf, &len) != MT_OK) {
-		fprintf(stderr, "cannot read %s\n", path);
-		return NULL;
-	}
-	if (mt_bounce_read(buf, len, name, &b) != MT_OK)
-		return NULL;
-	return b;
-}
-
-static const mt_bounce_record *
-rec(mt_bounce *b, size_t i)
-{
-	return b != NULL && i < mt_bounce_count(b) ? mt_bounce_at(b, i) : NULL;
-}
+#include "bounce/bounce_test.h"
 
 TEST(fml_not_member)
 {
