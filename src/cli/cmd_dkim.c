@@ -19,6 +19,7 @@
 #include <mailtriage/msg.h>
 
 #include "cli/cli.h"
+#include "cli/msgin.h"
 #include "cli/render_dkim.h"
 
 enum {
@@ -205,46 +206,6 @@ parse_args(int argc, char **argv, dkim_args *a, bool want_file)
 	return 0;
 }
 
-/* Read MESSAGE (or standard input for "-"). */
-static int
-read_message(const char *path, char **buf, size_t *len)
-{
-	size_t cap = 65536, n;
-	char *p, *np;
-	mt_err err;
-
-	if (strcmp(path, "-") != 0) {
-		if ((err = mt_msg_read_file(path, buf, len)) == MT_OK)
-			return 0;
-		return mt_cli_error(err == MT_EIO ? MT_EXIT_NOINPUT :
-		    MT_EXIT_DATA, "dkim", "%s: %s", path, err == MT_EIO ?
-		    strerror(errno) : mt_strerror(err));
-	}
-	if ((p = malloc(cap + 1)) == NULL)
-		return mt_cli_error(MT_EXIT_SOFTWARE, "dkim", "out of memory");
-	*len = 0;
-	while ((n = fread(p + *len, 1, cap - *len, stdin)) > 0) {
-		*len += n;
-		if (*len < cap)
-			continue;
-		if (cap >= MT_MSG_MAX_FILE) {
-			free(p);
-			return mt_cli_error(MT_EXIT_DATA, "dkim", "-: the message "
-			    "is larger than %u bytes", MT_MSG_MAX_FILE);
-		}
-		if ((np = realloc(p, cap * 2 + 1)) == NULL) {
-			free(p);
-			return mt_cli_error(MT_EXIT_SOFTWARE, "dkim", "out of "
-			    "memory");
-		}
-		p = np;
-		cap *= 2;
-	}
-	p[*len] = '\0';
-	*buf = p;
-	return 0;
-}
-
 static int
 do_verify(const dkim_args *a)
 {
@@ -256,7 +217,7 @@ do_verify(const dkim_args *a)
 	size_t len = 0;
 	int rc;
 
-	if ((rc = read_message(a->file, &msg, &len)) != 0)
+	if ((rc = mt_cli_read_message("dkim", a->file, &msg, &len)) != 0)
 		return rc;
 	if ((dns = mt_cli_dns_open(&a->dns, "dkim", &rc)) == NULL) {
 		free(msg);
@@ -291,7 +252,7 @@ do_sign(const dkim_args *a)
 	if ((e = mt_dkim_key_load(a->key, &key, err, sizeof(err))) != MT_OK)
 		return mt_cli_error(e == MT_EIO ? MT_EXIT_NOINPUT : MT_EXIT_DATA,
 		    "dkim", "%s", err);
-	if ((rc = read_message(a->file, &msg, &len)) != 0) {
+	if ((rc = mt_cli_read_message("dkim", a->file, &msg, &len)) != 0) {
 		mt_dkim_key_free(key);
 		return rc;
 	}

@@ -1,7 +1,7 @@
 /*
  * msgin.h -- reading the MESSAGE argument of a command: a file, or
- * standard input for "-", bounded by MT_MSG_MAX_FILE.  Used by `auth` and
- * `authres`.
+ * standard input for "-", bounded by MT_MSG_MAX_FILE.  Used by `auth`,
+ * `authres` and `dkim`.
  */
 #ifndef MT_CLI_MSGIN_H
 #define MT_CLI_MSGIN_H
