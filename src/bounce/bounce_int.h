@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <mailtriage/bounce.h>
 #include <mailtriage/msg.h>
@@ -89,12 +90,38 @@ const char *bn_find_command_sq(const char *sq, size_t len);
  * becomes "550 5.7.26 a b".  Returns the length written. */
 size_t bn_join_reply(const char *text, size_t len, char *out, size_t outlen);
 
+/* ---- phrase.c ---- */
+/* A list of lower-case phrases looked for in one pass over a text (see
+ * phrase.c).  Filled with bn_phrases_add, finished with bn_phrases_done,
+ * read-only afterwards (build it once, under pthread_once). */
+#define BN_PHRASES_MAX 64
+typedef struct bn_phrases {
+	const char *phrase[BN_PHRASES_MAX];
+	unsigned char len[BN_PHRASES_MAX];
+	size_t n, m, nslot;
+	unsigned char shift[4096];
+	unsigned char slot[4096];
+	uint64_t mask[BN_PHRASES_MAX];
+} bn_phrases;
+bool bn_phrases_add(bn_phrases *ps, const char *phrase);
+void bn_phrases_done(bn_phrases *ps);
+/* Index of the first phrase in list order occurring in t, -1 if none. */
+int bn_phrases_first(const bn_phrases *ps, const char *t, size_t n);
+/* Bit i set when phrase i occurs; first[i] its leftmost place or NULL. */
+uint64_t bn_phrases_scan(const bn_phrases *ps, const char *t, size_t n,
+    const char **first);
+
 /* ---- text.c ---- */
 /* Copy src into dst (bounded), collapsing runs of white space to one
  * space and trimming; returns the length. */
 size_t bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len);
 /* Append with one separating space (bounded). */
 void bn_append(char *dst, size_t dstlen, const char *src, size_t len);
+/* mt_strn_istr for a needle in lower case, using d->ltext for the part of
+ * p[0..len) that lies in d's text before text_end (same answer). */
+struct bn_doc;
+const char *bn_doc_istr(const struct bn_doc *d, const char *p, size_t len,
+    const char *needle);
 /* Lower-case ASCII copy (bounded). */
 size_t bn_lower(char *dst, size_t dstlen, const char *src, size_t len);
 /* Find an email address in s[0..len): returns true and copies it (angle
@@ -167,6 +194,7 @@ typedef struct bn_doc {
 	char from[BN_ADDR_MAX];     /* From: address, lower-cased */
 	char from_raw[512];         /* From: decoded */
 	/* computed once per message (read.c), shared by every reader */
+	char *ltext;                /* text[0..text_end) lower case, NUL-ended */
 	char *lsq;                  /* text[0..text_end) squeezed, lower case */
 	size_t lsqlen;
 	const char *mta;            /* bn_detect_mta on it, NULL: no signature */
@@ -209,8 +237,8 @@ size_t bn_read_postfix_notice(const bn_doc *d, bn_context *ctx, bn_facts *f,
 size_t bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
 /* Diagnostic text for `rcpt` found in the human text, "" when none. */
 void bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f);
-/* Which MTA wrote the bounce (signature table), NULL: not a bounce.
- * ltext is the lower-cased human text. */
+/* Which MTA wrote the bounce (signature table, textsig.c), NULL: not a
+ * bounce.  ltext is the lower-cased human text. */
 const char *bn_detect_mta(const bn_doc *d, const char *ltext, size_t len);
 /* Reasons the writing MTA's own words settle (hints for the classifier). */
 void bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n);

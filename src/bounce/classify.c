@@ -527,11 +527,14 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 		snprintf(v->rule_text, sizeof(v->rule_text), "%s", f->status);
 		return;
 	}
-	if ((e = calloc(1, sizeof(*e))) == NULL) {
+	/* m[] is read only below nm: not cleared (it is most of the struct) */
+	if ((e = malloc(sizeof(*e))) == NULL) {
 		v->reason = "undefined";
 		v->rule = "fallback.nomem";
 		return;
 	}
+	e->nm = 0;
+	e->provider_rule = NULL;
 	e->f = f;
 	e->lower = lower;
 	e->sreason = mt_status_reason(f->status);

@@ -136,18 +136,18 @@ static bool
 inline_fields(const bn_doc *d, const char **p, size_t *len)
 {
 	static const char *const starts[] = {
-		"\nReporting-MTA:", "\nFinal-Recipient:", "\nOriginal-Recipient:",
+		"\nreporting-mta:", "\nfinal-recipient:", "\noriginal-recipient:",
 	};
 	const char *best = NULL, *q;
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(starts); i++) {
-		q = mt_strn_istr(d->text.p, d->text_end, starts[i]);
+		q = bn_doc_istr(d, d->text.p, d->text_end, starts[i]);
 		if (q != NULL && (best == NULL || q < best))
 			best = q;
 	}
-	if (best == NULL || mt_strn_istr(best, d->text_end -
-	    (size_t)(best - d->text.p), "\nFinal-Recipient:") == NULL)
+	if (best == NULL || bn_doc_istr(d, best, d->text_end -
+	    (size_t)(best - d->text.p), "\nfinal-recipient:") == NULL)
 		return false;
 	*p = best + 1;
 	*len = d->text_end - (size_t)(best + 1 - d->text.p);
@@ -201,7 +201,7 @@ bn_attempt_status(const bn_doc *d, bn_facts *f)
 	if (d->mta == NULL || strcmp(d->mta, "exchange") != 0 ||
 	    strcmp(f->status + 1, ".4.7") != 0)
 		return;
-	while (p < end && (p = mt_strn_istr(p, (size_t)(end - p),
+	while (p < end && (p = bn_doc_istr(d, p, (size_t)(end - p),
 	    "returned '")) != NULL) {
 		size_t l;
 

@@ -116,11 +116,20 @@ typedef struct idx_rule {
 	const bn_rule *r;
 	uint16_t pair[IDX_PAIRS];  /* pairs the text must hold */
 	uint8_t npair;
+	uint16_t key;              /* the pair it is filed under */
 } idx_rule;
 
+/* Rules by one of their pairs (the one fewest rules share): a text
+ * reaches only the rules keyed by a pair it holds, instead of the whole
+ * table.  Rules of pair v are key[first[v] .. first[v + 1]), ascending;
+ * rules without a pair are in always[].  first is NULL without memory. */
 typedef struct idx {
 	idx_rule *rule;
 	size_t n;
+	uint32_t *first;
+	uint32_t *key;
+	uint32_t *always;
+	size_t nalways;
 } idx;
 
 /* Pairs of the literal parts of pat, spread over each part (first, every
@@ -151,7 +160,65 @@ typedef struct idx_once {
 	idx ix;
 } idx_once;
 
-static idx_once the_index = { PTHREAD_ONCE_INIT, { NULL, 0 } };
+static idx_once the_index = { .once = PTHREAD_ONCE_INIT };
+
+/* The pair of e that the fewest rules hold. */
+static unsigned
+key_pair(const idx_rule *e, const uint32_t *count)
+{
+	unsigned best = e->pair[0];
+	size_t j;
+
+	for (j = 1; j < e->npair; j++)
+		if (count[e->pair[j]] < count[best])
+			best = e->pair[j];
+	return best;
+}
+
+/* The inverted part of the index; left out (first NULL) without memory. */
+static void
+build_keys(idx *ix)
+{
+	uint32_t *count = calloc(65536 + 1, sizeof(*count));
+	uint32_t *first = calloc(65536 + 1, sizeof(*first));
+	uint32_t *key = calloc(ix->n + 1, sizeof(*key));
+	uint32_t *always = calloc(ix->n + 1, sizeof(*always));
+	size_t i, j, na = 0;
+
+	if (count == NULL || first == NULL || key == NULL || always == NULL)
+		goto fail;
+	for (i = 0; i < ix->n; i++)
+		for (j = 0; j < ix->rule[i].npair; j++)
+			count[ix->rule[i].pair[j]]++;
+	for (i = 0; i < ix->n; i++) {
+		if (ix->rule[i].npair == 0)
+			continue;
+		ix->rule[i].key = (uint16_t)key_pair(&ix->rule[i], count);
+		first[ix->rule[i].key + 1]++;
+	}
+	for (i = 0; i < 65536; i++)
+		first[i + 1] += first[i];
+	/* fill in table order, so every bucket is ascending; count[] now
+	 * holds each bucket's next free slot */
+	memcpy(count, first, 65536 * sizeof(*count));
+	for (i = 0; i < ix->n; i++) {
+		if (ix->rule[i].npair == 0)
+			always[na++] = (uint32_t)i;
+		else
+			key[count[ix->rule[i].key]++] = (uint32_t)i;
+	}
+	free(count);
+	ix->first = first;
+	ix->key = key;
+	ix->always = always;
+	ix->nalways = na;
+	return;
+fail:
+	free(count);
+	free(first);
+	free(key);
+	free(always);
+}
 
 static void
 build_index(void)
@@ -165,6 +232,8 @@ build_index(void)
 		compile_rule(&v[i], bn_pattern_rule(i));
 	the_index.ix.rule = v;
 	the_index.ix.n = n;
+	if (n < UINT32_MAX)
+		build_keys(&the_index.ix);
 }
 
 static const idx *
@@ -213,6 +282,54 @@ try_rule(const bn_rule *r, const char *lower, size_t len,
 	return true;
 }
 
+#define CAND_MAX 8192     /* rules a candidate set on the stack covers */
+
+/*
+ * The text's pairs, and with each pair met for the first time the rules
+ * filed under it, as a bit set over the table; then those rules in table
+ * order, each checked against all its pairs and tried.  A rule not in the
+ * set lacks its key pair, so may_match would have turned it away: the
+ * matches and their order are those of the loop over the whole table.
+ */
+static size_t
+match_keyed(const idx *ix, const char *lower, size_t len,
+    const char *provider, const char *status, bn_match *out, size_t max)
+{
+	bigrams bg;
+	uint64_t cand[CAND_MAX / 64];
+	size_t i, k, w, n = 0;
+
+	memset(&bg, 0, sizeof(bg));
+	memset(cand, 0, (ix->n + 63) / 64 * sizeof(cand[0]));
+	for (i = 0; i + 1 < len; i++) {
+		unsigned v = pair(lower + i);
+
+		if (has_pair(&bg, v))
+			continue;
+		bg.bit[v >> 6] |= (uint64_t)1 << (v & 63);
+		for (k = ix->first[v]; k < ix->first[v + 1]; k++)
+			cand[ix->key[k] >> 6] |= (uint64_t)1 << (ix->key[k] & 63);
+	}
+	for (k = 0; k < ix->nalways; k++)
+		cand[ix->always[k] >> 6] |= (uint64_t)1 << (ix->always[k] & 63);
+	for (w = 0; w < (ix->n + 63) / 64 && n < max; w++) {
+		uint64_t bits = cand[w];
+
+		while (bits != 0 && n < max) {
+			const idx_rule *e;
+
+			i = w * 64 + (size_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			e = &ix->rule[i];
+			if (!may_match(&bg, e))
+				continue;
+			if (try_rule(e->r, lower, len, provider, status, &out[n]))
+				n++;
+		}
+	}
+	return n;
+}
+
 size_t
 bn_pattern_all(const char *lower, size_t len, const char *provider,
     const char *status, bn_match *out, size_t max)
@@ -228,14 +345,19 @@ bn_pattern_all(const char *lower, size_t len, const char *provider,
 				n++;
 		return n;
 	}
-	bigrams_of(&bg, lower, len);
-	for (i = 0; i < ix->n && n < max; i++) {
-		const idx_rule *e = &ix->rule[i];
+	if (ix->first != NULL && ix->n <= CAND_MAX)
+		n = match_keyed(ix, lower, len, provider, status, out, max);
+	else {
+		bigrams_of(&bg, lower, len);
+		for (i = 0; i < ix->n && n < max; i++) {
+			const idx_rule *e = &ix->rule[i];
 
-		if (!may_match(&bg, e))
-			continue;
-		if (try_rule(e->r, lower, len, provider, status, &out[n]))
-			n++;
+			if (!may_match(&bg, e))
+				continue;
+			if (try_rule(e->r, lower, len, provider, status,
+			    &out[n]))
+				n++;
+		}
 	}
 #ifdef MT_CHECK_MATCH
 	{	/* the index must find what the plain scan finds */

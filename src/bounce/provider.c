@@ -3,6 +3,7 @@
  * the remote and reporting host names, the bounce's From address and the
  * diagnostic text.  A static table in priority order; nothing allocated.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "bounce/bounce_int.h"
@@ -140,45 +141,97 @@ static const provider_sig sigs[] = {
 	{ "amazonses", SIG_TEXT, "amazonses.com" },
 };
 
-/* Does host end with needle at a label boundary? */
+/* The host lower-cased with its trailing dots dropped, once per call
+ * rather than once per signature; false when it is too long to be one. */
 static bool
-host_matches(const char *host, const char *needle)
+host_prepare(const char *host, char *low, size_t lowlen, size_t *len)
 {
-	size_t hl = strlen(host), nl = strlen(needle);
-	char low[BN_HOST_MAX];
+	size_t hl = strlen(host);
 
-	if (nl > hl || hl >= sizeof(low))
+	if (hl >= lowlen)
 		return false;
-	bn_lower(low, sizeof(low), host, hl);
+	bn_lower(low, lowlen, host, hl);
 	while (hl > 0 && low[hl - 1] == '.')
 		low[--hl] = '\0';
+	*len = hl;
+	return true;
+}
+
+/* Does the prepared host end with needle at a label boundary? */
+static bool
+host_matches(const char *low, size_t hl, const char *needle)
+{
+	size_t nl = strlen(needle);
+
 	if (nl > hl || memcmp(low + hl - nl, needle, nl) != 0)
 		return false;
 	return hl == nl || low[hl - nl - 1] == '.';
+}
+
+/* The SIG_TEXT needles as one phrase set, built once per process
+ * (immutable after pthread_once, shared read-only). */
+typedef struct text_sigs {
+	pthread_once_t once;
+	bool ok;
+	bn_phrases set;
+	size_t sig[BN_PHRASES_MAX];     /* phrase index -> sigs[] index */
+} text_sigs;
+
+static text_sigs the_text_sigs = { .once = PTHREAD_ONCE_INIT };
+
+static void
+build_text_sigs(void)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
+		if (sigs[i].where != SIG_TEXT)
+			continue;
+		the_text_sigs.sig[the_text_sigs.set.n] = i;
+		if (!bn_phrases_add(&the_text_sigs.set, sigs[i].needle))
+			return;
+	}
+	bn_phrases_done(&the_text_sigs.set);
+	the_text_sigs.ok = true;
 }
 
 const char *
 bn_provider_detect(const char *remote_mta, const char *reporting_mta,
     const char *from, const char *lower_diag)
 {
-	size_t i;
-	char lfrom[BN_ADDR_MAX];
+	size_t i, rl = 0, pl = 0;
+	char lfrom[BN_ADDR_MAX], rlow[BN_HOST_MAX], plow[BN_HOST_MAX];
+	bool rok, pok;
+	int k;
 
 	bn_lower(lfrom, sizeof(lfrom), from, strlen(from));
+	rok = remote_mta[0] != '\0' &&
+	    host_prepare(remote_mta, rlow, sizeof(rlow), &rl);
+	pok = reporting_mta[0] != '\0' &&
+	    host_prepare(reporting_mta, plow, sizeof(plow), &pl);
 	/* the refusing host first, then text, then who wrote the bounce */
-	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
-		if (sigs[i].where == SIG_HOST && remote_mta[0] != '\0' &&
-		    host_matches(remote_mta, sigs[i].needle))
+	for (i = 0; rok && i < MT_ARRAY_LEN(sigs); i++) {
+		if (sigs[i].where == SIG_HOST &&
+		    host_matches(rlow, rl, sigs[i].needle))
 			return sigs[i].provider;
 	}
-	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
-		if (sigs[i].where == SIG_TEXT &&
-		    strstr(lower_diag, sigs[i].needle) != NULL)
-			return sigs[i].provider;
+	if (pthread_once(&the_text_sigs.once, build_text_sigs) == 0 &&
+	    the_text_sigs.ok) {
+		/* all text needles in one pass; table order decides */
+		k = bn_phrases_first(&the_text_sigs.set, lower_diag,
+		    strlen(lower_diag));
+		if (k >= 0)
+			return sigs[the_text_sigs.sig[k]].provider;
+	} else {
+		for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
+			if (sigs[i].where == SIG_TEXT &&
+			    strstr(lower_diag, sigs[i].needle) != NULL)
+				return sigs[i].provider;
+		}
 	}
 	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
-		if (sigs[i].where == SIG_HOST && reporting_mta[0] != '\0' &&
-		    host_matches(reporting_mta, sigs[i].needle))
+		if (sigs[i].where == SIG_HOST && pok &&
+		    host_matches(plow, pl, sigs[i].needle))
 			return sigs[i].provider;
 		if (sigs[i].where == SIG_FROM &&
 		    strstr(lfrom, sigs[i].needle) != NULL)

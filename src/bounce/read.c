@@ -81,6 +81,15 @@ html_to_text(mt_buf *b, const char *s, size_t n)
 	size_t i = 0, k, e;
 
 	while (i < n) {
+		if (s[i] != '<' && s[i] != '&' && s[i] != '\r') {
+			/* plain text: the whole run in one append */
+			for (e = i + 1; e < n && s[e] != '<' && s[e] != '&' &&
+			    s[e] != '\r'; e++)
+				;
+			mt_buf_append(b, s + i, e - i);
+			i = e;
+			continue;
+		}
 		if (s[i] == '<') {
 			e = i + 1;
 			while (e < n && s[e] != '>')
@@ -244,16 +253,22 @@ static const char *const inline_markers[] = {
 static bool
 is_marker(const char *p, size_t len)
 {
-	char low[96];
-	size_t i, n, m;
+	size_t i, m;
+	char c;
 
+	/* called on every line of the text: compare the first byte before
+	 * anything else, and fold case only on the few that pass */
 	p = mt_trim(p, &len);
-	n = bn_lower(low, sizeof(low), p, len);
+	if (len == 0)
+		return false;
+	c = mt_lower(p[0]);
 	for (i = 0; i < MT_ARRAY_LEN(inline_markers); i++) {
+		if (inline_markers[i][0] != c)
+			continue;
 		m = strlen(inline_markers[i]);
 		if (inline_markers[i][m - 1] == '#')
 			continue;
-		if (n >= m && memcmp(low, inline_markers[i], m) == 0)
+		if (len >= m && mt_strn_iprefix(p, len, inline_markers[i]))
 			return true;
 	}
 	return false;
@@ -309,6 +324,7 @@ doc_free(bn_doc *d)
 	mt_buf_free(&d->text);
 	mt_buf_free(&d->html);
 	mt_buf_free(&d->orig);
+	free(d->ltext);
 	free(d->lsq);
 }
 
@@ -352,10 +368,13 @@ doc_open(bn_doc *d, const char *buf, size_t len)
 	if (d->text.p == NULL)
 		mt_buf_puts(&d->text, "");
 	find_inline_original(d);
-	if ((d->lsq = malloc(d->text_end + 1)) == NULL)
+	/* lower-cased once here for every reader (ASCII only, so squeezing
+	 * the lowered text gives the same bytes as lowering the squeezed) */
+	if ((d->ltext = malloc(d->text_end + 1)) == NULL ||
+	    (d->lsq = malloc(d->text_end + 1)) == NULL)
 		return false;
-	d->lsqlen = bn_squeeze(d->lsq, d->text_end + 1, d->text.p, d->text_end);
-	bn_lower(d->lsq, d->lsqlen + 1, d->lsq, d->lsqlen);
+	bn_lower(d->ltext, d->text_end + 1, d->text.p, d->text_end);
+	d->lsqlen = bn_squeeze(d->lsq, d->text_end + 1, d->ltext, d->text_end);
 	header_text(d->msg, "Subject", d->subject, sizeof(d->subject));
 	header_text(d->msg, "From", d->from_raw, sizeof(d->from_raw));
 	h = mt_msg_find(d->msg, "From", NULL);

@@ -13,6 +13,7 @@
  * subjects, never when the message reads like a delivery failure.
  * Read-only tables; nothing allocated.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -184,10 +185,54 @@ specific_status(const char *st)
 	    s <= 7 && d > 0;
 }
 
+/* The IN_TEXT needles as one phrase set, built once per process
+ * (immutable after pthread_once, shared read-only). */
+typedef struct hint_set {
+	pthread_once_t once;
+	bool ok;
+	bn_phrases set;
+	unsigned char bit[MT_ARRAY_LEN(hint_rules)];
+} hint_set;
+
+static hint_set the_hints = { .once = PTHREAD_ONCE_INIT };
+
+static void
+build_hints(void)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(hint_rules); i++) {
+		if (hint_rules[i].where != IN_TEXT)
+			continue;
+		the_hints.bit[i] = (unsigned char)the_hints.set.n;
+		if (!bn_phrases_add(&the_hints.set, hint_rules[i].needle))
+			return;
+	}
+	bn_phrases_done(&the_hints.set);
+	the_hints.ok = true;
+}
+
+/* strstr(d->lsq, needle of rule i) != NULL; the squeezed text holds no
+ * NUL, so one pass for every needle, on first need, answers them all. */
+static bool
+text_has(const bn_doc *d, size_t i, uint64_t *present, bool *scanned)
+{
+	if (pthread_once(&the_hints.once, build_hints) != 0 || !the_hints.ok)
+		return strstr(d->lsq, hint_rules[i].needle) != NULL;
+	if (!*scanned) {
+		*present = bn_phrases_scan(&the_hints.set, d->lsq,
+		    strlen(d->lsq), NULL);
+		*scanned = true;
+	}
+	return (*present >> the_hints.bit[i]) & 1;
+}
+
 void
 bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 {
 	size_t i, k;
+	uint64_t present = 0;
+	bool scanned = false;
 
 	for (k = 0; k < n; k++) {
 		if (f[k].hint[0] != '\0' || strcmp(f[k].diag_type, "x-unix") == 0)
@@ -213,7 +258,7 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 			    strcmp(h->mta, d->mta) != 0))
 				continue;
 			if (h->where == IN_TEXT)
-				hit = strstr(d->lsq, h->needle) != NULL;
+				hit = text_has(d, i, &present, &scanned);
 			else if (h->where == IN_HEADER) {
 				const mt_header *fh = mt_msg_find(d->msg, h->field,
 				    NULL);

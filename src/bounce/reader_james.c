@@ -17,9 +17,9 @@
 
 /* Find needle (lower case) in p[0..len) ignoring case; NULL if absent. */
 static const char *
-find(const char *p, size_t len, const char *needle)
+find(const bn_doc *d, const char *p, size_t len, const char *needle)
 {
-	return mt_strn_istr(p, len, needle);
+	return bn_doc_istr(d, p, len, needle);
 }
 
 /* The line starting at p (without its end), bounded by end. */
@@ -33,9 +33,10 @@ line_len(const char *p, const char *end)
 
 /* The error text: after "Error message below:" up to "Message details:". */
 static void
-error_text(const char *p, const char *details, bn_facts *f)
+error_text(const bn_doc *d, const char *p, const char *details,
+    bn_facts *f)
 {
-	const char *e = find(p, (size_t)(details - p), "error message below:");
+	const char *e = find(d, p, (size_t)(details - p), "error message below:");
 
 	if (e == NULL)
 		return;
@@ -62,11 +63,11 @@ bn_read_james(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	if (len > JAMES_TEXT_MAX)
 		len = JAMES_TEXT_MAX;
 	end = text + len;
-	if ((details = find(text, len, "\nmessage details:")) == NULL ||
-	    find(text, (size_t)(details - text), "error message below:") == NULL)
+	if ((details = find(d, text, len, "\nmessage details:")) == NULL ||
+	    find(d, text, (size_t)(details - text), "error message below:") == NULL)
 		return 0;
 	memset(&proto, 0, sizeof(proto));
-	error_text(text, details, &proto);
+	error_text(d, text, details, &proto);
 	/* the indented fields: only "RCPT TO:" names failed recipients */
 	for (p = details + 1; p < end && n < max; p += k + 1) {
 		const char *v, *ve;

@@ -3,6 +3,7 @@
  * enhanced status code, the SMTP stage, and joining multi-line replies.
  * Pure functions over counted strings; output into caller buffers.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,12 +157,41 @@ static const struct {
 	{ "mail from:", "MAIL" },
 };
 
+/* The stage phrases as one set, built once per process (immutable after
+ * pthread_once, shared read-only). */
+typedef struct stage_once {
+	pthread_once_t once;
+	bool ok;
+	bn_phrases set;
+} stage_once;
+
+static stage_once the_stages = { .once = PTHREAD_ONCE_INIT };
+
+static void
+build_stages(void)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(stages); i++)
+		if (!bn_phrases_add(&the_stages.set, stages[i].phrase))
+			return;
+	bn_phrases_done(&the_stages.set);
+	the_stages.ok = true;
+}
+
 const char *
 bn_find_command_sq(const char *sq, size_t n)
 {
 	size_t i;
+	int k;
 
-	/* sq is lower case already: plain memmem, no case folding */
+	/* sq is lower case already: plain byte compares, no case folding;
+	 * the first phrase in table order that occurs anywhere wins */
+	if (pthread_once(&the_stages.once, build_stages) == 0 &&
+	    the_stages.ok) {
+		k = bn_phrases_first(&the_stages.set, sq, n);
+		return k < 0 ? "" : stages[k].command;
+	}
 	for (i = 0; i < MT_ARRAY_LEN(stages); i++) {
 		if (memmem(sq, n, stages[i].phrase, strlen(stages[i].phrase)) !=
 		    NULL)

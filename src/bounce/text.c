@@ -18,6 +18,20 @@ bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len)
 	for (i = 0; i < len && n + 1 < dstlen; i++) {
 		unsigned char c = (unsigned char)src[i];
 
+		if (c > ' ') {  /* neither white space nor NUL: most bytes */
+			size_t lim;
+
+			if (space && n + 2 < dstlen)
+				dst[n++] = ' ';
+			space = false;
+			/* the rest of the word, as far as dst has room */
+			lim = len - i < dstlen - 1 - n ? len : i + (dstlen - 1 - n);
+			do
+				dst[n++] = (char)src[i++];
+			while (i < lim && (unsigned char)src[i] > ' ');
+			i--;
+			continue;
+		}
 		if (c == '\0')
 			continue;
 		if (mt_is_space((char)c)) {
@@ -66,14 +80,32 @@ bn_append(char *dst, size_t dstlen, const char *src, size_t len)
 size_t
 bn_lower(char *dst, size_t dstlen, const char *src, size_t len)
 {
-	size_t i;
+	size_t i, n;
 
 	if (dstlen == 0)
 		return 0;
-	for (i = 0; i < len && i + 1 < dstlen; i++)
+	/* every message's text goes through here: eight bytes at a time.
+	 * For a byte b < 0x80, (b + 0x3f) has its high bit set when b >= 'A'
+	 * and (b + 0x25) when b > 'Z' (seven-bit sums never carry into the
+	 * next byte); such bytes get 0x20 added, all others stay.  dst may be
+	 * src (in place); each word is read before it is written. */
+	n = len < dstlen - 1 ? len : dstlen - 1;
+	for (i = 0; n - i >= 8; i += 8) {
+		const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+		const uint64_t high = 0x8080808080808080ULL;
+		uint64_t w, h, upper;
+
+		memcpy(&w, src + i, sizeof(w));
+		h = w & low7;
+		upper = (h + 0x3f3f3f3f3f3f3f3fULL) &
+		    ~(h + 0x2525252525252525ULL) & ~w & high;
+		w |= upper >> 2;
+		memcpy(dst + i, &w, sizeof(w));
+	}
+	for (; i < n; i++)
 		dst[i] = mt_lower(src[i]);
-	dst[i] = '\0';
-	return i;
+	dst[n] = '\0';
+	return n;
 }
 
 static bool
@@ -141,4 +173,33 @@ bn_find_address(const char *s, size_t len, char *out, size_t outlen,
 		return true;
 	}
 	return false;
+}
+
+/*
+ * mt_strn_istr(p, len, needle) where p usually lies in d's text: what lies
+ * before text_end is searched with memmem in d->ltext, the lower-cased copy
+ * made once per message, instead of folding case byte by byte again.  The
+ * needle must be lower case.  Same answer as mt_strn_istr: a match that
+ * starts before text_end but runs past it is found by the plain search of
+ * the rest.
+ */
+const char *
+bn_doc_istr(const bn_doc *d, const char *p, size_t len, const char *needle)
+{
+	size_t m = strlen(needle), off, n, lo;
+	uintptr_t tp = (uintptr_t)d->text.p, pp = (uintptr_t)p;
+	const char *hit;
+
+	if (m == 0 || d->ltext == NULL || d->text.p == NULL || pp < tp ||
+	    pp - tp >= d->text_end)
+		return mt_strn_istr(p, len, needle);
+	off = (size_t)(pp - tp);
+	n = len < d->text_end - off ? len : d->text_end - off;
+	hit = memmem(d->ltext + off, n, needle, m);
+	if (hit != NULL)
+		return p + (hit - (d->ltext + off));
+	if (len <= n)
+		return NULL;
+	lo = n >= m - 1 ? n - (m - 1) : 0;
+	return mt_strn_istr(p + lo, len - lo, needle);
 }

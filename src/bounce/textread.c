@@ -6,9 +6,7 @@
  * They differ in wording, not in structure: a recipient address on a line
  * of its own (or at the start of one), then the remote server's words.
  * So one line scanner does the work and the per-MTA knowledge is data:
- *  - signatures[]: how to tell which MTA wrote the bounce (From, Subject,
- *    a phrase of the text) -- it names the format and says whether the
- *    message is a bounce at all;
+ *  - signatures[] (textsig.c): how to tell which MTA wrote the bounce;
  *  - lead_phrases[]: phrases after which an address is the failed
  *    recipient ("error delivering your mail to <x>");
  *  - stop_phrases[]: lines that end a recipient's block.
@@ -17,6 +15,7 @@
  * SES JSON notifications in reader_ses.c.
  * Facts go to the caller's array; nothing is allocated.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,86 +23,6 @@
 #include "bounce/bounce_int.h"
 
 #define BLOCK_MAX 2048  /* text kept per recipient before squeezing */
-
-enum sig_field { IN_FROM, IN_SUBJECT, IN_TEXT, IN_HEADER };
-
-typedef struct signature {
-	const char *format;
-	enum sig_field where;
-	const char *needle;     /* lower case; IN_HEADER: a field name */
-} signature;
-
-/* First match names the format.  Any match makes the message a bounce. */
-static const signature signatures[] = {
-	{ "mcafee", IN_HEADER, "x-nai-header" },
-	{ "imailserver", IN_HEADER, "x-mailer:smtp32" },
-	{ "exchange2003", IN_HEADER, "x-ms-embedded-report" },
-	{ "exchange2003", IN_HEADER, "x-mailer:internet mail service" },
-	{ "domino", IN_TEXT, "------- failure reasons" },
-	{ "domino", IN_SUBJECT, "delivery failure:" },
-	{ "verizon", IN_HEADER, "from:vzwpix.com" },
-	{ "googlegroups", IN_HEADER, "x-failed-recipients:@googlegroups.com" },
-	{ "exim", IN_HEADER, "x-failed-recipients" },
-	{ "exim", IN_TEXT, "this message was created automatically by mail delivery software" },
-	{ "qmail", IN_TEXT, "this is the qmail-send program" },
-	{ "qmail", IN_TEXT, "i'm afraid i wasn't able to deliver your message" },
-	{ "postfix", IN_TEXT, "this is the mail system at host" },
-	{ "postfix", IN_TEXT, "i'm sorry to have to inform you that your message could not" },
-	{ "sendmail", IN_TEXT, "----- transcript of session follows -----" },
-	{ "sendmail", IN_TEXT, "the following addresses had permanent fatal errors" },
-	{ "dragonfly", IN_TEXT, "this is the dragonfly mail agent" },
-	{ "opensmtpd", IN_TEXT, "this is the mailer-daemon at" },
-	{ "opensmtpd", IN_TEXT, "an error has occurred while attempting to deliver a message" },
-	/* OpenSMTPD 6.x's report opens "Hi! This is the MAILER-DAEMON, please
-	 * DO NOT REPLY to this email." and has delay reports too */
-	{ "opensmtpd", IN_TEXT, "this is the mailer-daemon, please do not reply" },
-	{ "opensmtpd", IN_TEXT, "a message is delayed for more than" },
-	{ "courier", IN_TEXT, "this is a delivery status notification from" },
-	{ "gmail", IN_TEXT, "delivery to the following recipient failed permanently" },
-	{ "gmail", IN_TEXT, "delivery to the following recipient has been delayed" },
-	{ "gmail", IN_TEXT, "delivery to the following recipients failed" },
-	{ "googlegroups", IN_TEXT, "the group you tried to contact" },
-	{ "yahoo", IN_TEXT, "sorry, we were unable to deliver your message to the following address" },
-	{ "yahoo", IN_TEXT, "message from yahoo" },
-	{ "exchange", IN_TEXT, "did not reach the following recipient" },
-	{ "exchange", IN_TEXT, "delivery has failed to these recipients or groups" },
-	{ "exchange", IN_TEXT, "your message couldn't be delivered" },
-	{ "exchange", IN_TEXT, "your message wasn't delivered" },
-	{ "exchange", IN_TEXT, "diagnostic information for administrators" },
-	{ "amazonses", IN_TEXT, "an error occurred while trying to deliver the mail" },
-	{ "amazonses", IN_TEXT, "the following message to <" },
-	{ "mailru", IN_TEXT, "mail.ru" },
-	{ "x1", IN_TEXT, "the original message was received at" },
-	{ "domino", IN_TEXT, "your message" },
-	{ "text", IN_TEXT, "could not be delivered" },
-	{ "text", IN_TEXT, "cannot be delivered" },
-	{ "text", IN_TEXT, "undeliverable" },
-	{ "text", IN_TEXT, "delivery failed" },
-	{ "text", IN_TEXT, "delivery has failed" },
-	{ "text", IN_TEXT, "delivery to the following" },
-	{ "text", IN_TEXT, "unable to deliver" },
-	{ "text", IN_TEXT, "permanent error" },
-	{ "text", IN_TEXT, "was not delivered" },
-	{ "text", IN_TEXT, "failed to deliver" },
-	{ "text", IN_TEXT, "returned mail" },
-	{ "text", IN_FROM, "mailer-daemon" },
-	{ "text", IN_FROM, "postmaster" },
-	{ "text", IN_FROM, "mail delivery" },
-	{ "text", IN_SUBJECT, "undeliver" },
-	{ "text", IN_SUBJECT, "returned mail" },
-	{ "text", IN_SUBJECT, "delivery status notification" },
-	{ "text", IN_SUBJECT, "delivery failure" },
-	{ "text", IN_SUBJECT, "delivery failed" },
-	{ "text", IN_SUBJECT, "failure notice" },
-	{ "text", IN_SUBJECT, "mail delivery failed" },
-	{ "text", IN_SUBJECT, "non-delivery" },
-	{ "text", IN_SUBJECT, "nondeliverable" },
-	{ "text", IN_SUBJECT, "could not be delivered" },
-	{ "text", IN_SUBJECT, "delivery notification" },
-	{ "text", IN_SUBJECT, "mail system error" },
-	{ "text", IN_SUBJECT, "warning: message" },
-	{ "text", IN_SUBJECT, "delayed mail" },
-};
 
 /* Phrases after which the next address is the failed recipient. */
 static const char *const lead_phrases[] = {
@@ -144,52 +63,34 @@ typedef struct tblock {
 	bool before;    /* text is the paragraph before the address */
 } tblock;
 
-static bool
-sig_matches(const signature *s, const bn_doc *d, const char *ltext,
-    size_t ltlen, const char *lsubj)
-{
-	switch (s->where) {
-	case IN_FROM:
-		return mt_strn_istr(d->from_raw, strlen(d->from_raw),
-		    s->needle) != NULL;
-	case IN_SUBJECT:
-		return strstr(lsubj, s->needle) != NULL;
-	case IN_TEXT:
-		return memmem(ltext, ltlen, s->needle, strlen(s->needle)) != NULL;
-	case IN_HEADER: {
-		const char *colon = strchr(s->needle, ':');
-		char name[64];
-		const mt_header *h;
-		size_t nl = colon != NULL ? (size_t)(colon - s->needle) :
-		    strlen(s->needle);
+/* The lead phrases as one phrase set, built once per process (immutable
+ * after pthread_once, shared read-only). */
+typedef struct lead_set {
+	pthread_once_t once;
+	bool ok;
+	bn_phrases set;         /* lead_phrases[], same order */
+} lead_set;
 
-		if (nl >= sizeof(name))
-			return false;
-		memcpy(name, s->needle, nl);
-		name[nl] = '\0';
-		h = mt_msg_find(d->msg, name, NULL);
-		if (h == NULL)
-			return false;
-		return colon == NULL || mt_strn_istr(h->value.p, h->value.len,
-		    colon + 1) != NULL;
-	}
-	}
-	return false;
-}
+static lead_set the_leads = { .once = PTHREAD_ONCE_INIT };
 
-/* The reader format, or NULL when nothing says this is a bounce. */
-const char *
-bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
+static void
+build_leads(void)
 {
-	char lsubj[512];
 	size_t i;
 
-	bn_lower(lsubj, sizeof(lsubj), d->subject, strlen(d->subject));
-	for (i = 0; i < MT_ARRAY_LEN(signatures); i++) {
-		if (sig_matches(&signatures[i], d, ltext, ltlen, lsubj))
-			return signatures[i].format;
-	}
-	return NULL;
+	for (i = 0; i < MT_ARRAY_LEN(lead_phrases); i++)
+		if (!bn_phrases_add(&the_leads.set, lead_phrases[i]))
+			return;
+	bn_phrases_done(&the_leads.set);
+	the_leads.ok = true;
+}
+
+static const bn_phrases *
+get_leads(void)
+{
+	if (pthread_once(&the_leads.once, build_leads) != 0 || !the_leads.ok)
+		return NULL;
+	return &the_leads.set;
 }
 
 /* Does the line consist of an address and nothing else of substance?
@@ -336,10 +237,16 @@ lead_line(const char *low, size_t len, const char *orig, char *out,
     size_t outlen)
 {
 	size_t i;
-	const char *hit;
+	const char *hit, *first[MT_ARRAY_LEN(lead_phrases)];
+	const bn_phrases *ls = get_leads();
 
+	/* the leftmost place of every phrase in one pass, then as before:
+	 * phrases in table order, each at its first occurrence */
+	if (ls != NULL && bn_phrases_scan(ls, low, len, first) == 0)
+		return false;
 	for (i = 0; i < MT_ARRAY_LEN(lead_phrases); i++) {
-		hit = memmem(low, len, lead_phrases[i], strlen(lead_phrases[i]));
+		hit = ls != NULL ? first[i] : memmem(low, len, lead_phrases[i],
+		    strlen(lead_phrases[i]));
 		if (hit == NULL)
 			continue;
 		hit += strlen(lead_phrases[i]);
@@ -468,9 +375,14 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 	bool transcript = d->mta != NULL && strcmp(d->mta, "sendmail") == 0;
 	enum tline k;
 
-	if ((pre = calloc(2, sizeof(*pre))) == NULL)
+	if ((pre = malloc(2 * sizeof(*pre))) == NULL)
 		return 0;
 	sess = pre + 1;     /* the current sendmail session's lines */
+	/* text[] is read only up to len: clear the rest, not the 4 KB */
+	pre->rcpt[0] = sess->rcpt[0] = '\0';
+	pre->text[0] = sess->text[0] = '\0';
+	pre->len = sess->len = 0;
+	pre->before = sess->before = false;
 	mt_lines_init(&it, d->text.p, d->text_end);
 	while (mt_lines_next(&it, &line)) {
 		const char *low = ltext + (line.p - d->text.p);
@@ -647,29 +559,23 @@ reason_first(const char *format)
 size_t
 bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 {
-	char *ltext;
+	const char *ltext;
 	const char *format;
 	tblock *bl;
 	size_t n, i;
 
 	if (d->text_end == 0 && d->text.len == 0)
 		return 0;
-	if ((ltext = malloc(d->text_end + 1)) == NULL)
-		return 0;
-	bn_lower(ltext, d->text_end + 1, d->text.p, d->text_end);
+	ltext = d->ltext;
 	format = d->mta;
 	if (format == NULL && d->have_report)
 		format = "text";
-	if (format == NULL) {
-		free(ltext);
+	if (format == NULL)
 		return 0;
-	}
 	snprintf(ctx->format, sizeof(ctx->format), "%s", format);
 	/* blocks are cleared one by one as they are found */
-	if ((bl = malloc(max * sizeof(*bl))) == NULL) {
-		free(ltext);
+	if ((bl = malloc(max * sizeof(*bl))) == NULL)
 		return 0;
-	}
 	n = scan_blocks(d, ltext, bl, max, reason_first(format));
 	for (i = 0; i < n; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
@@ -722,26 +628,21 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		}
 	}
 	free(bl);
-	free(ltext);
 	return n;
 }
 
 void
 bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f)
 {
-	char *ltext;
+	const char *ltext;
 	tblock *bl;
 	size_t n, i;
 
 	if (d->text_end == 0)
 		return;
-	if ((ltext = malloc(d->text_end + 1)) == NULL)
+	ltext = d->ltext;
+	if ((bl = malloc(16 * sizeof(*bl))) == NULL)
 		return;
-	bn_lower(ltext, d->text_end + 1, d->text.p, d->text_end);
-	if ((bl = malloc(16 * sizeof(*bl))) == NULL) {
-		free(ltext);
-		return;
-	}
 	n = scan_blocks(d, ltext, bl, 16, false);
 	for (i = 0; i < n; i++) {
 		if (strcmp(bl[i].rcpt, rcpt) == 0 && bl[i].len > 0) {
@@ -762,28 +663,24 @@ bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f)
 		bn_squeeze(f->diag, sizeof(f->diag), tmp, strlen(tmp));
 	}
 	free(bl);
-	free(ltext);
 }
 
 bool
 bn_text_recipient(const bn_doc *d, char *out, size_t outlen)
 {
-	char *ltext;
+	const char *ltext;
 	tblock *bl;
 	size_t n;
 
-	if (d->text_end == 0 || (ltext = malloc(d->text_end + 1)) == NULL)
+	if (d->text_end == 0)
 		return false;
-	bn_lower(ltext, d->text_end + 1, d->text.p, d->text_end);
-	if ((bl = malloc(4 * sizeof(*bl))) == NULL) {
-		free(ltext);
+	ltext = d->ltext;
+	if ((bl = malloc(4 * sizeof(*bl))) == NULL)
 		return false;
-	}
 	n = scan_blocks(d, ltext, bl, 4, false);
 	if (n >= 1)
 		snprintf(out, outlen, "%s", bl[0].rcpt);
 	free(bl);
-	free(ltext);
 	return n >= 1;
 }
 

@@ -2,8 +2,10 @@
  * render_bounce.c -- the words of `mailtriage bounce`: a verdict line per
  * recipient, then the facts, then what to do.  JSON is the library's own
  * mt_bounce_record_json tree, written here one object per line exactly as
- * json_dumps(JSON_COMPACT) would, without its cost.
+ * json_dumps(JSON_COMPACT) would, without its cost; records are written
+ * straight from their struct in the same bytes, without building the tree.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,6 +244,44 @@ json_put_string(jbuf *b, const char *s, size_t n)
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i = 0, run;
 
+	/* room for the worst case (every byte \u00XX) once, then plain
+	 * stores: the same bytes without a room check per piece */
+	if (n < ((size_t)-1 - 2) / 6 && jb_room(b, 6 * n + 2)) {
+		char *o = b->p + b->len;
+
+		*o++ = '"';
+		while (i < n) {
+			unsigned char c;
+
+			for (run = i; i < n && !needs_escape((unsigned char)s[i]);
+			    i++)
+				;
+			memcpy(o, s + run, i - run);
+			o += i - run;
+			if (i == n)
+				break;
+			c = (unsigned char)s[i++];
+			*o++ = '\\';
+			switch (c) {
+			case '"': *o++ = '"'; break;
+			case '\\': *o++ = '\\'; break;
+			case '\b': *o++ = 'b'; break;
+			case '\f': *o++ = 'f'; break;
+			case '\n': *o++ = 'n'; break;
+			case '\r': *o++ = 'r'; break;
+			case '\t': *o++ = 't'; break;
+			default:
+				memcpy(o, "u00", 3);
+				o[3] = hex[c >> 4];
+				o[4] = hex[c & 15];
+				o += 5;
+				break;
+			}
+		}
+		*o++ = '"';
+		b->len = (size_t)(o - b->p);
+		return;
+	}
 	jb_putc(b, '"');
 	while (i < n) {
 		unsigned char c;
@@ -357,6 +397,169 @@ json_line(FILE *out, jbuf *b, json_t *j)
 	json_decref(j);
 }
 
+/*
+ * A record written straight from the struct, without building its tree:
+ * the same keys in the same order as mt_bounce_record_json, the same
+ * bytes as json_line on that tree.  Where the tree would lack a member --
+ * json_string() refuses NULL and invalid UTF-8, so json_object_set_new()
+ * leaves the key out -- the key is left out here too: ASCII strings are
+ * taken as they are, others are asked of json_string() itself.
+ */
+typedef struct jobj {
+	jbuf *b;
+	size_t n;       /* members written so far */
+} jobj;
+
+static bool
+jansson_takes(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	json_t *t;
+
+	while (*p != '\0' && *p < 0x80)
+		p++;
+	if (*p == '\0')
+		return true;
+	if ((t = json_string(s)) == NULL)
+		return false;
+	json_decref(t);
+	return true;
+}
+
+static void
+jo_key(jobj *o, const char *k)
+{
+	if (o->n++ > 0)
+		jb_putc(o->b, ',');
+	json_put_string(o->b, k, strlen(k));
+	jb_putc(o->b, ':');
+}
+
+/* json_string(s): NULL or not UTF-8 gives no member */
+static void
+jo_string(jobj *o, const char *k, const char *s)
+{
+	if (s == NULL || !jansson_takes(s))
+		return;
+	jo_key(o, k);
+	json_put_string(o->b, s, strlen(s));
+}
+
+/* str_or_null(s) of result.c */
+static void
+jo_str_or_null(jobj *o, const char *k, const char *s)
+{
+	if (s == NULL || s[0] == '\0') {
+		jo_key(o, k);
+		jb_put(o->b, "null", 4);
+		return;
+	}
+	jo_string(o, k, s);
+}
+
+static void
+jo_bool(jobj *o, const char *k, bool v)
+{
+	jo_key(o, k);
+	if (v)
+		jb_put(o->b, "true", 4);
+	else
+		jb_put(o->b, "false", 5);
+}
+
+static void
+jo_strings(jobj *o, const char *k, const char *const *v, size_t n)
+{
+	size_t i, w = 0;
+
+	jo_key(o, k);
+	jb_putc(o->b, '[');
+	for (i = 0; i < n; i++) {
+		if (v[i] == NULL || !jansson_takes(v[i]))
+			continue;
+		if (w++ > 0)
+			jb_putc(o->b, ',');
+		json_put_string(o->b, v[i], strlen(v[i]));
+	}
+	jb_putc(o->b, ']');
+}
+
+static void
+put_original(jbuf *b, const mt_bounce_original *r)
+{
+	jobj o = { b, 0 };
+	size_t n = r->ndkim < MT_BOUNCE_MAX_DKIM ? r->ndkim :
+	    MT_BOUNCE_MAX_DKIM;
+
+	jb_putc(b, '{');
+	jo_str_or_null(&o, "from", r->from);
+	jo_str_or_null(&o, "return_path", r->return_path);
+	jo_str_or_null(&o, "to", r->to);
+	jo_str_or_null(&o, "message_id", r->message_id);
+	jo_str_or_null(&o, "subject", r->subject);
+	jo_str_or_null(&o, "date", r->date);
+	jo_strings(&o, "dkim_domains", r->dkim_domains, n);
+	jo_strings(&o, "dkim_selectors", r->dkim_selectors, n);
+	jo_str_or_null(&o, "sending_ip", r->sending_ip);
+	jb_putc(b, '}');
+}
+
+static void
+put_record(jbuf *b, const mt_bounce_record *r, bool explain)
+{
+	jobj o = { b, 0 };
+	char num[32];
+
+	jb_putc(b, '{');
+	jo_str_or_null(&o, "file", r->file);
+	jo_bool(&o, "bounce", true);
+	jo_str_or_null(&o, "recipient", r->recipient);
+	jo_key(&o, "reply_code");
+	if (r->reply_code > 0) {
+		snprintf(num, sizeof(num), "%d", r->reply_code);
+		jb_put(b, num, strlen(num));
+	} else
+		jb_put(b, "null", 4);
+	jo_str_or_null(&o, "status", r->status);
+	jo_bool(&o, "status_inferred", r->status_inferred);
+	jo_str_or_null(&o, "diagnostic", r->diagnostic);
+	jo_str_or_null(&o, "remote_mta", r->remote_mta);
+	jo_str_or_null(&o, "reporting_mta", r->reporting_mta);
+	jo_str_or_null(&o, "smtp_command", r->smtp_command);
+	jo_str_or_null(&o, "provider", r->provider);
+	jo_string(&o, "reason", r->reason);
+	jo_str_or_null(&o, "cause", r->cause);
+	jo_bool(&o, "hard", r->hard);
+	jo_string(&o, "action", mt_bounce_action_name(r->action));
+	jo_str_or_null(&o, "dsn_action", r->dsn_action);
+	jo_str_or_null(&o, "date", r->date);
+	jo_str_or_null(&o, "format", r->format);
+	if (explain) {
+		jo_str_or_null(&o, "rule", r->rule);
+		jo_str_or_null(&o, "rule_text", r->rule_text);
+	}
+	jo_key(&o, "original");
+	put_original(b, r->original);
+	jb_putc(b, '}');
+	jb_putc(b, '\n');
+}
+
+/* The record straight from the struct; through its tree if that fails. */
+static void
+record_line(FILE *out, jbuf *b, const mt_bounce_record *r, bool explain)
+{
+	b->len = 0;
+	b->failed = false;
+	if (r->original != NULL) {
+		put_record(b, r, explain);
+		if (!b->failed) {
+			fwrite(b->p, 1, b->len, out);
+			return;
+		}
+	}
+	json_line(out, b, mt_bounce_record_json(r, explain));
+}
+
 void
 mt_render_bounce_json(FILE *out, const mt_bounce *b, bool explain)
 {
@@ -366,7 +569,6 @@ mt_render_bounce_json(FILE *out, const mt_bounce *b, bool explain)
 	if (!mt_bounce_is_bounce(b))
 		json_line(out, &jb, mt_bounce_verdict_json(b));
 	for (i = 0; mt_bounce_is_bounce(b) && i < mt_bounce_count(b); i++)
-		json_line(out, &jb, mt_bounce_record_json(mt_bounce_at(b, i),
-		    explain));
+		record_line(out, &jb, mt_bounce_at(b, i), explain);
 	free(jb.p);
 }

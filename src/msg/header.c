@@ -102,10 +102,13 @@ mt_msg_header_at(const mt_msg *m, size_t i)
 const mt_header *
 mt_msg_find(const mt_msg *m, const char *name, size_t *from)
 {
-	size_t i;
+	size_t i, nl = strlen(name);
 
+	/* names of another length cannot be equal: most fields are skipped
+	 * on that alone */
 	for (i = from != NULL ? *from : 0; i < m->n; i++) {
-		if (mt_strn_ieq(m->h[i].name.p, m->h[i].name.len, name)) {
+		if (m->h[i].name.len == nl &&
+		    mt_strn_ieq(m->h[i].name.p, m->h[i].name.len, name)) {
 			if (from != NULL)
 				*from = i + 1;
 			return &m->h[i];
@@ -138,13 +141,13 @@ mt_headers_next(mt_bytes block, size_t *pos, mt_header *out)
 	if (*pos >= block.len)
 		return false;
 	/* Restart the scan at *pos: a new scanner over the rest, so that a
-	 * "From " line is only skipped at the very start of the block. */
-	hdr_scan_init(&s, block.p, block.len, MT_MSG_MAX_HEADER_BYTES);
-	if (*pos > 0) {
-		if (*pos > s.lines.len)
-			return false;
-		s.lines.off = *pos;
-	}
+	 * "From " line is only skipped at the very start of the block; it
+	 * looks for line ends from *pos on, not from the block's start. */
+	if (*pos > 0 && (block.p == NULL || *pos > (block.len <
+	    MT_MSG_MAX_HEADER_BYTES ? block.len : MT_MSG_MAX_HEADER_BYTES)))
+		return false;
+	hdr_scan_init_at(&s, block.p, block.len, MT_MSG_MAX_HEADER_BYTES,
+	    *pos);
 	if (!hdr_scan_next(&s, out)) {
 		*pos = block.len;
 		return false;

@@ -23,6 +23,8 @@ typedef struct hdr_scan {
 
 /* Scan at most `window` bytes of p[0..len) for fields. */
 void hdr_scan_init(hdr_scan *s, const char *p, size_t len, size_t window);
+void hdr_scan_init_at(hdr_scan *s, const char *p, size_t len, size_t window,
+    size_t off);
 /* The next field; false at the end of the block (then s->body is set). */
 bool hdr_scan_next(hdr_scan *s, mt_header *h);
 /* After a block ended, move to the next group of fields (blank lines and

@@ -321,8 +321,14 @@ mt_header_param(mt_bytes value, const char *name, char *out, size_t outlen,
 		*n = 0;
 	if (outlen > 0)
 		out[0] = '\0';
-	if (value.p == NULL || (sec = calloc(1, sizeof(*sec))) == NULL)
+	if (value.p == NULL || (sec = malloc(sizeof(*sec))) == NULL)
 		return false;
+	/* part[k] is read only where have[k] is set: zero all but it (the
+	 * sections are most of the struct, cleared on every call before) */
+	memset(sec->star, 0, sizeof(sec->star));
+	memset(sec->have, 0, sizeof(sec->have));
+	sec->plain_found = false;
+	memset(&sec->plain, 0, sizeof(sec->plain));
 	if (!collect(value, name, sec))
 		goto done;
 	found = true;

@@ -30,6 +30,29 @@ hdr_scan_init(hdr_scan *s, const char *p, size_t len, size_t window)
 	s->body = s->buflen;
 }
 
+/* hdr_scan_init with the scan starting at off (> 0: no "From " line skip
+ * there).  The line ends before off are never looked at: lf and cr are
+ * left behind off, so the first mt_lines_next searches from off, where a
+ * fresh iterator would have searched from 0 and again from off. */
+void
+hdr_scan_init_at(hdr_scan *s, const char *p, size_t len, size_t window,
+    size_t off)
+{
+	if (off == 0 || p == NULL) {
+		hdr_scan_init(s, p, len, window);
+		return;
+	}
+	if (window > len)
+		window = len;
+	memset(s, 0, sizeof(*s));
+	s->lines.p = p;
+	s->lines.len = window;
+	s->lines.off = off;
+	s->lines.lf = s->lines.cr = 0;
+	s->buflen = len;
+	s->body = s->buflen;
+}
+
 static bool
 is_blank(char c)
 {

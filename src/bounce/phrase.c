@@ -1,0 +1,141 @@
+/*
+ * phrase.c -- one pass over a text for a whole list of phrases.
+ *
+ * The readers ask "which of these 20 to 60 phrases occur here": the SMTP
+ * stage, the MTA signatures, the lead phrases before a recipient.  One
+ * memmem per phrase read the text that many times; this scans it once,
+ * Wu-Manber style: a window as long as the shortest phrase slides along
+ * the text, and the last two bytes of the window say how far it may jump
+ * without passing the end of any phrase's prefix.  Only where the jump is
+ * zero are the phrases ending their prefix with those two bytes compared.
+ * Every position a phrase could start at is still looked at in order, so
+ * the first occurrence found of each phrase is its leftmost one: results
+ * are exactly those of a memmem per phrase.
+ *
+ * A bn_phrases is built by the caller (usually once per process, under
+ * pthread_once) and read-only afterwards; nothing here allocates.
+ */
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+static unsigned
+pair_hash(const char *p)
+{
+	return (((unsigned)(unsigned char)p[0] & 0x3f) << 6) |
+	    ((unsigned)(unsigned char)p[1] & 0x3f);
+}
+
+/* Add a phrase (at least 2 bytes, kept by pointer).  False when full. */
+bool
+bn_phrases_add(bn_phrases *ps, const char *phrase)
+{
+	size_t len = strlen(phrase);
+
+	if (ps->n >= BN_PHRASES_MAX || len < 2 || len > 255)
+		return false;
+	ps->phrase[ps->n] = phrase;
+	ps->len[ps->n] = (unsigned char)len;
+	ps->n++;
+	return true;
+}
+
+/* Build the jump table once every phrase is added. */
+void
+bn_phrases_done(bn_phrases *ps)
+{
+	size_t i, j, m = 255;
+	unsigned h, s;
+
+	for (i = 0; i < ps->n; i++)
+		if (ps->len[i] < m)
+			m = ps->len[i];
+	if (ps->n == 0)
+		m = 2;
+	ps->m = m;
+	memset(ps->shift, (int)(m - 1), sizeof(ps->shift));
+	memset(ps->slot, 0, sizeof(ps->slot));
+	memset(ps->mask, 0, sizeof(ps->mask));
+	ps->nslot = 0;
+	for (i = 0; i < ps->n; i++) {
+		for (j = 1; j < m; j++) {
+			h = pair_hash(ps->phrase[i] + j - 1);
+			s = (unsigned)(m - 1 - j);
+			if (s < ps->shift[h])
+				ps->shift[h] = (unsigned char)s;
+		}
+		h = pair_hash(ps->phrase[i] + m - 2);
+		if (ps->slot[h] == 0)
+			ps->slot[h] = (unsigned char)++ps->nslot;
+		ps->mask[ps->slot[h] - 1] |= (uint64_t)1 << i;
+	}
+}
+
+/*
+ * The core: phrases in live are looked for; when one is found at pos,
+ * first[] (if any) gets pos and live is cut by the caller's rule: lowest
+ * mode keeps only phrases before it (a lower index is all that can still
+ * matter), otherwise the phrase found is dropped.  Returns the phrases
+ * found.
+ */
+static uint64_t
+scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
+    bool lowest, const char **first)
+{
+	size_t pos = 0, m = ps->m, i;
+	uint64_t found = 0, c;
+	unsigned h, s;
+
+	while (live != 0 && n >= m && pos <= n - m) {
+		h = pair_hash(t + pos + m - 2);
+		if ((s = ps->shift[h]) != 0) {
+			pos += s;
+			continue;
+		}
+		c = ps->mask[ps->slot[h] - 1] & live;
+		while (c != 0) {
+			i = (size_t)__builtin_ctzll(c);
+			c &= c - 1;
+			if (ps->len[i] > n - pos ||
+			    memcmp(t + pos, ps->phrase[i], ps->len[i]) != 0)
+				continue;
+			found |= (uint64_t)1 << i;
+			if (first != NULL)
+				first[i] = t + pos;
+			if (lowest) {
+				live &= ((uint64_t)1 << i) - 1;
+				c &= live;
+			} else
+				live &= ~((uint64_t)1 << i);
+		}
+		pos++;
+	}
+	return found;
+}
+
+/* The index of the first phrase in list order that occurs in t, or -1. */
+int
+bn_phrases_first(const bn_phrases *ps, const char *t, size_t n)
+{
+	uint64_t all = ps->n >= 64 ? ~(uint64_t)0 :
+	    ((uint64_t)1 << ps->n) - 1;
+	uint64_t f = scan(ps, t, n, all, true, NULL);
+
+	return f == 0 ? -1 : __builtin_ctzll(f);
+}
+
+/* Which phrases occur in t; first[i] (when first is not NULL) is the
+ * leftmost occurrence of phrase i, NULL if none. */
+uint64_t
+bn_phrases_scan(const bn_phrases *ps, const char *t, size_t n,
+    const char **first)
+{
+	uint64_t all = ps->n >= 64 ? ~(uint64_t)0 :
+	    ((uint64_t)1 << ps->n) - 1;
+	size_t i;
+
+	if (first != NULL)
+		for (i = 0; i < ps->n; i++)
+			first[i] = NULL;
+	return scan(ps, t, n, all, false, first);
+}

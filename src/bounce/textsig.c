@@ -1,0 +1,184 @@
+/*
+ * textsig.c -- which MTA wrote a bounce that is not RFC 3464, and whether a
+ * message is a bounce at all: the signatures (From, Subject, a header
+ * field, a phrase of the text) the text readers of textread.c go by.
+ * The first signature that matches names the format.  Pure functions of
+ * the document; nothing is allocated.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "bounce/bounce_int.h"
+
+enum sig_field { IN_FROM, IN_SUBJECT, IN_TEXT, IN_HEADER };
+
+typedef struct signature {
+	const char *format;
+	enum sig_field where;
+	const char *needle;     /* lower case; IN_HEADER: a field name */
+} signature;
+
+/* First match names the format.  Any match makes the message a bounce. */
+static const signature signatures[] = {
+	{ "mcafee", IN_HEADER, "x-nai-header" },
+	{ "imailserver", IN_HEADER, "x-mailer:smtp32" },
+	{ "exchange2003", IN_HEADER, "x-ms-embedded-report" },
+	{ "exchange2003", IN_HEADER, "x-mailer:internet mail service" },
+	{ "domino", IN_TEXT, "------- failure reasons" },
+	{ "domino", IN_SUBJECT, "delivery failure:" },
+	{ "verizon", IN_HEADER, "from:vzwpix.com" },
+	{ "googlegroups", IN_HEADER, "x-failed-recipients:@googlegroups.com" },
+	{ "exim", IN_HEADER, "x-failed-recipients" },
+	{ "exim", IN_TEXT, "this message was created automatically by mail delivery software" },
+	{ "qmail", IN_TEXT, "this is the qmail-send program" },
+	{ "qmail", IN_TEXT, "i'm afraid i wasn't able to deliver your message" },
+	{ "postfix", IN_TEXT, "this is the mail system at host" },
+	{ "postfix", IN_TEXT, "i'm sorry to have to inform you that your message could not" },
+	{ "sendmail", IN_TEXT, "----- transcript of session follows -----" },
+	{ "sendmail", IN_TEXT, "the following addresses had permanent fatal errors" },
+	{ "dragonfly", IN_TEXT, "this is the dragonfly mail agent" },
+	{ "opensmtpd", IN_TEXT, "this is the mailer-daemon at" },
+	{ "opensmtpd", IN_TEXT, "an error has occurred while attempting to deliver a message" },
+	/* OpenSMTPD 6.x's report opens "Hi! This is the MAILER-DAEMON, please
+	 * DO NOT REPLY to this email." and has delay reports too */
+	{ "opensmtpd", IN_TEXT, "this is the mailer-daemon, please do not reply" },
+	{ "opensmtpd", IN_TEXT, "a message is delayed for more than" },
+	{ "courier", IN_TEXT, "this is a delivery status notification from" },
+	{ "gmail", IN_TEXT, "delivery to the following recipient failed permanently" },
+	{ "gmail", IN_TEXT, "delivery to the following recipient has been delayed" },
+	{ "gmail", IN_TEXT, "delivery to the following recipients failed" },
+	{ "googlegroups", IN_TEXT, "the group you tried to contact" },
+	{ "yahoo", IN_TEXT, "sorry, we were unable to deliver your message to the following address" },
+	{ "yahoo", IN_TEXT, "message from yahoo" },
+	{ "exchange", IN_TEXT, "did not reach the following recipient" },
+	{ "exchange", IN_TEXT, "delivery has failed to these recipients or groups" },
+	{ "exchange", IN_TEXT, "your message couldn't be delivered" },
+	{ "exchange", IN_TEXT, "your message wasn't delivered" },
+	{ "exchange", IN_TEXT, "diagnostic information for administrators" },
+	{ "amazonses", IN_TEXT, "an error occurred while trying to deliver the mail" },
+	{ "amazonses", IN_TEXT, "the following message to <" },
+	{ "mailru", IN_TEXT, "mail.ru" },
+	{ "x1", IN_TEXT, "the original message was received at" },
+	{ "domino", IN_TEXT, "your message" },
+	{ "text", IN_TEXT, "could not be delivered" },
+	{ "text", IN_TEXT, "cannot be delivered" },
+	{ "text", IN_TEXT, "undeliverable" },
+	{ "text", IN_TEXT, "delivery failed" },
+	{ "text", IN_TEXT, "delivery has failed" },
+	{ "text", IN_TEXT, "delivery to the following" },
+	{ "text", IN_TEXT, "unable to deliver" },
+	{ "text", IN_TEXT, "permanent error" },
+	{ "text", IN_TEXT, "was not delivered" },
+	{ "text", IN_TEXT, "failed to deliver" },
+	{ "text", IN_TEXT, "returned mail" },
+	{ "text", IN_FROM, "mailer-daemon" },
+	{ "text", IN_FROM, "postmaster" },
+	{ "text", IN_FROM, "mail delivery" },
+	{ "text", IN_SUBJECT, "undeliver" },
+	{ "text", IN_SUBJECT, "returned mail" },
+	{ "text", IN_SUBJECT, "delivery status notification" },
+	{ "text", IN_SUBJECT, "delivery failure" },
+	{ "text", IN_SUBJECT, "delivery failed" },
+	{ "text", IN_SUBJECT, "failure notice" },
+	{ "text", IN_SUBJECT, "mail delivery failed" },
+	{ "text", IN_SUBJECT, "non-delivery" },
+	{ "text", IN_SUBJECT, "nondeliverable" },
+	{ "text", IN_SUBJECT, "could not be delivered" },
+	{ "text", IN_SUBJECT, "delivery notification" },
+	{ "text", IN_SUBJECT, "mail system error" },
+	{ "text", IN_SUBJECT, "warning: message" },
+	{ "text", IN_SUBJECT, "delayed mail" },
+};
+
+/* The IN_TEXT signatures as one phrase set, built once per process
+ * (immutable after pthread_once, shared read-only). */
+typedef struct text_sets {
+	pthread_once_t once;
+	bool ok;
+	bn_phrases sig;         /* IN_TEXT needles, in table order */
+	unsigned char sig_bit[MT_ARRAY_LEN(signatures)];
+} text_sets;
+
+static text_sets the_sets = { .once = PTHREAD_ONCE_INIT };
+
+static void
+build_sets(void)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(signatures); i++) {
+		if (signatures[i].where != IN_TEXT)
+			continue;
+		the_sets.sig_bit[i] = (unsigned char)the_sets.sig.n;
+		if (!bn_phrases_add(&the_sets.sig, signatures[i].needle))
+			return;
+	}
+	bn_phrases_done(&the_sets.sig);
+	the_sets.ok = true;
+}
+
+static const text_sets *
+get_sets(void)
+{
+	if (pthread_once(&the_sets.once, build_sets) != 0 || !the_sets.ok)
+		return NULL;
+	return &the_sets;
+}
+
+static bool
+sig_matches(const signature *s, const bn_doc *d, const char *ltext,
+    size_t ltlen, const char *lsubj)
+{
+	switch (s->where) {
+	case IN_FROM:
+		return mt_strn_istr(d->from_raw, strlen(d->from_raw),
+		    s->needle) != NULL;
+	case IN_SUBJECT:
+		return strstr(lsubj, s->needle) != NULL;
+	case IN_TEXT:
+		return memmem(ltext, ltlen, s->needle, strlen(s->needle)) != NULL;
+	case IN_HEADER: {
+		const char *colon = strchr(s->needle, ':');
+		char name[64];
+		const mt_header *h;
+		size_t nl = colon != NULL ? (size_t)(colon - s->needle) :
+		    strlen(s->needle);
+
+		if (nl >= sizeof(name))
+			return false;
+		memcpy(name, s->needle, nl);
+		name[nl] = '\0';
+		h = mt_msg_find(d->msg, name, NULL);
+		if (h == NULL)
+			return false;
+		return colon == NULL || mt_strn_istr(h->value.p, h->value.len,
+		    colon + 1) != NULL;
+	}
+	}
+	return false;
+}
+
+/* The reader format, or NULL when nothing says this is a bounce. */
+const char *
+bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
+{
+	char lsubj[512];
+	size_t i;
+	const text_sets *ts = get_sets();
+	uint64_t in_text = 0;
+
+	bn_lower(lsubj, sizeof(lsubj), d->subject, strlen(d->subject));
+	/* all IN_TEXT needles in one pass; the table order still decides */
+	if (ts != NULL)
+		in_text = bn_phrases_scan(&ts->sig, ltext, ltlen, NULL);
+	for (i = 0; i < MT_ARRAY_LEN(signatures); i++) {
+		if (ts != NULL && signatures[i].where == IN_TEXT) {
+			if (in_text & ((uint64_t)1 << ts->sig_bit[i]))
+				return signatures[i].format;
+			continue;
+		}
+		if (sig_matches(&signatures[i], d, ltext, ltlen, lsubj))
+			return signatures[i].format;
+	}
+	return NULL;
+}
