@@ -126,47 +126,69 @@ received_ip(mt_bytes v, char *out, size_t outlen)
 	return false;
 }
 
+/* Note one field of the original message in o. */
+static void
+take_field(mt_arena *a, mt_bounce_original *o, const mt_header *hp,
+    const char **last_ip)
+{
+	mt_header h = *hp;
+	char dom[256], sel[128], ip[64];
+
+	if (mt_strn_ieq(h.name.p, h.name.len, "From") && !o->from[0])
+		o->from = address(a, h.value);
+	else if (mt_strn_ieq(h.name.p, h.name.len, "Return-Path") &&
+	    !o->return_path[0])
+		o->return_path = address(a, h.value);
+	else if (mt_strn_ieq(h.name.p, h.name.len, "To") && !o->to[0])
+		o->to = address(a, h.value);
+	else if (mt_strn_ieq(h.name.p, h.name.len, "Message-ID") &&
+	    !o->message_id[0])
+		o->message_id = decoded(a, h.value);
+	else if (mt_strn_ieq(h.name.p, h.name.len, "Subject") &&
+	    !o->subject[0])
+		o->subject = decoded(a, h.value);
+	else if (mt_strn_ieq(h.name.p, h.name.len, "Date") && !o->date[0])
+		o->date = decoded(a, h.value);
+	else if (mt_strn_ieq(h.name.p, h.name.len, "DKIM-Signature") &&
+	    o->ndkim < MT_BOUNCE_MAX_DKIM && dkim_tag(h.value, 'd',
+	    dom, sizeof(dom))) {
+		if (!dkim_tag(h.value, 's', sel, sizeof(sel)))
+			sel[0] = '\0';
+		o->dkim_domains[o->ndkim] = keep(a, dom);
+		o->dkim_selectors[o->ndkim] = keep(a, sel);
+		o->ndkim++;
+	} else if (mt_strn_ieq(h.name.p, h.name.len, "Received") &&
+	    received_ip(h.value, ip, sizeof(ip))) {
+		/* later fields are older hops: keep the last seen */
+		*last_ip = keep(a, ip);
+	}
+}
+
 void
 bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 {
 	mt_bytes blk = { d->orig.p, d->orig.len };
 	mt_header h;
-	size_t pos = 0;
-	char dom[256], sel[128], ip[64];
+	mt_msg *m;
+	size_t pos = 0, i, n;
 	const char *last_ip = NULL;
 
 	if (blk.p == NULL || blk.len == 0)
 		return;
-	while (mt_headers_next(blk, &pos, &h)) {
-		if (mt_strn_ieq(h.name.p, h.name.len, "From") && !o->from[0])
-			o->from = address(a, h.value);
-		else if (mt_strn_ieq(h.name.p, h.name.len, "Return-Path") &&
-		    !o->return_path[0])
-			o->return_path = address(a, h.value);
-		else if (mt_strn_ieq(h.name.p, h.name.len, "To") && !o->to[0])
-			o->to = address(a, h.value);
-		else if (mt_strn_ieq(h.name.p, h.name.len, "Message-ID") &&
-		    !o->message_id[0])
-			o->message_id = decoded(a, h.value);
-		else if (mt_strn_ieq(h.name.p, h.name.len, "Subject") &&
-		    !o->subject[0])
-			o->subject = decoded(a, h.value);
-		else if (mt_strn_ieq(h.name.p, h.name.len, "Date") && !o->date[0])
-			o->date = decoded(a, h.value);
-		else if (mt_strn_ieq(h.name.p, h.name.len, "DKIM-Signature") &&
-		    o->ndkim < MT_BOUNCE_MAX_DKIM && dkim_tag(h.value, 'd',
-		    dom, sizeof(dom))) {
-			if (!dkim_tag(h.value, 's', sel, sizeof(sel)))
-				sel[0] = '\0';
-			o->dkim_domains[o->ndkim] = keep(a, dom);
-			o->dkim_selectors[o->ndkim] = keep(a, sel);
-			o->ndkim++;
-		} else if (mt_strn_ieq(h.name.p, h.name.len, "Received") &&
-		    received_ip(h.value, ip, sizeof(ip))) {
-			/* later fields are older hops: keep the last seen */
-			last_ip = keep(a, ip);
-		}
+	/* One scan of the block into a field list (mt_headers_next would
+	 * start a scanner per field).  The list has the same fields in the
+	 * same order unless it was cut (too many fields, or the size limit):
+	 * then, and without memory, the fields are read one by one. */
+	m = mt_msg_open(blk.p, blk.len);
+	if (m != NULL && !mt_msg_truncated(m)) {
+		n = mt_msg_header_count(m);
+		for (i = 0; i < n; i++)
+			take_field(a, o, mt_msg_header_at(m, i), &last_ip);
+	} else {
+		while (mt_headers_next(blk, &pos, &h))
+			take_field(a, o, &h, &last_ip);
 	}
+	mt_msg_free(m);
 	if (last_ip != NULL)
 		o->sending_ip = last_ip;
 }

@@ -34,14 +34,37 @@ type_is(const mt_part *p, const char *t)
 	return mt_type_is(p->type, t);
 }
 
-/* Is the part an attachment by name (not the bounce's text)? */
+/* The first field `name` of part p's header block.  The message itself
+ * (index 0) was already scanned into d->msg, whose fields are what a scan
+ * of its block finds unless d->msg was cut or its first field starts with
+ * "From " (a scan starting there skips it as an envelope line); then, and
+ * for every other part, the block is scanned. */
 static bool
-is_attachment(const mt_part *p)
+part_field(const bn_doc *d, const mt_part *p, const char *name,
+    mt_header *out)
 {
-	mt_header h;
+	const mt_header *first, *h;
 	size_t pos = 0;
 
-	if (!mt_headers_find(p->headers, "Content-Disposition", &pos, &h))
+	if (p->index == 0 && d->msg != NULL &&
+	    (first = mt_msg_header_at(d->msg, 0)) != NULL &&
+	    !mt_msg_truncated(d->msg) && p->headers.p == first->raw.p &&
+	    !(first->raw.len >= 5 && memcmp(first->raw.p, "From ", 5) == 0)) {
+		if ((h = mt_msg_find(d->msg, name, NULL)) == NULL)
+			return false;
+		*out = *h;
+		return true;
+	}
+	return mt_headers_find(p->headers, name, &pos, out);
+}
+
+/* Is the part an attachment by name (not the bounce's text)? */
+static bool
+is_attachment(const bn_doc *d, const mt_part *p)
+{
+	mt_header h;
+
+	if (!part_field(d, p, "Content-Disposition", &h))
 		return false;
 	{
 		size_t l = h.value.len;
@@ -174,10 +197,9 @@ gather_part(void *arg, const mt_part *p)
 	}
 	if (p->index == 0 && type_is(p, "multipart/report")) {
 		mt_header h;
-		size_t pos = 0;
 
 		d->have_report = true;
-		if (mt_headers_find(p->headers, "Content-Type", &pos, &h))
+		if (part_field(d, p, "Content-Type", &h))
 			mt_header_param(h.value, "report-type", d->report_type,
 			    sizeof(d->report_type), NULL);
 	}
@@ -195,11 +217,11 @@ gather_part(void *arg, const mt_part *p)
 	if (type_is(p, "text/plain") || (p->index == 0 &&
 	    mt_strn_iprefix(p->type.p, p->type.len, "text/") &&
 	    !type_is(p, "text/html"))) {
-		if (!is_attachment(p) || d->text.len == 0)
+		if (!is_attachment(d, p) || d->text.len == 0)
 			append_decoded(&d->text, p, DOC_TEXT_MAX);
 		return 0;
 	}
-	if (type_is(p, "text/html") && !is_attachment(p)) {
+	if (type_is(p, "text/html") && !is_attachment(d, p)) {
 		char *out = NULL;
 		size_t n = 0;
 

@@ -156,13 +156,34 @@ iconv_append(mt_buf *b, iconv_t cd, const char *in, size_t len,
 	return true;
 }
 
+/* Charsets that map every byte 0x01..0x7F to the same code point (the
+ * single-byte ISO 8859 and Windows code pages): 7-bit text without NUL
+ * in them is its own UTF-8.  Not the CJK ones (Shift_JIS reads 0x5C as
+ * YEN SIGN, ISO-2022 and UTF-7 shift with 7-bit bytes). */
+static bool
+ascii_identity(const char *iconv_name)
+{
+	return strcmp(iconv_name, "WINDOWS-1252") == 0 ||
+	    strcmp(iconv_name, "WINDOWS-1254") == 0 ||
+	    strncmp(iconv_name, "iso-8859-", 9) == 0 ||
+	    strncmp(iconv_name, "windows-125", 11) == 0;
+}
+
 static bool
 convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
     size_t limit)
 {
-	iconv_t cd = iconv_open("UTF-8", iconv_name);
+	iconv_t cd;
 	bool ok;
 
+	/* What iconv would give, without opening a converter: the bytes,
+	 * as many as fit below the limit (the caller cuts there anyway;
+	 * an unknown "iso-8859-" name falls back to copying UTF-8, which
+	 * for such text is the same). */
+	if (ascii_identity(iconv_name) && utf8_ascii_run(in, len) == len)
+		return mt_buf_append(b, in,
+		    len < limit - b->len ? len : limit - b->len);
+	cd = iconv_open("UTF-8", iconv_name);
 	if (cd == (iconv_t)-1)
 		return utf8_append_sanitized(b, in, len);
 	ok = iconv_append(b, cd, in, len, limit);

@@ -133,21 +133,30 @@ mt_msg_truncated(const mt_msg *m)
 
 /* ---- header blocks without an mt_msg ---- */
 
+/* Start a scanner where mt_headers_next would start one for *pos; false
+ * when that call would return false at once (*pos is then left alone). */
+static bool
+headers_start(mt_bytes block, size_t pos, hdr_scan *s)
+{
+	if (pos >= block.len)
+		return false;
+	/* Restart the scan at pos: a new scanner over the rest, so that a
+	 * "From " line is only skipped at the very start of the block; it
+	 * looks for line ends from pos on, not from the block's start. */
+	if (pos > 0 && (block.p == NULL || pos > (block.len <
+	    MT_MSG_MAX_HEADER_BYTES ? block.len : MT_MSG_MAX_HEADER_BYTES)))
+		return false;
+	hdr_scan_init_at(s, block.p, block.len, MT_MSG_MAX_HEADER_BYTES, pos);
+	return true;
+}
+
 bool
 mt_headers_next(mt_bytes block, size_t *pos, mt_header *out)
 {
 	hdr_scan s;
 
-	if (*pos >= block.len)
+	if (!headers_start(block, *pos, &s))
 		return false;
-	/* Restart the scan at *pos: a new scanner over the rest, so that a
-	 * "From " line is only skipped at the very start of the block; it
-	 * looks for line ends from *pos on, not from the block's start. */
-	if (*pos > 0 && (block.p == NULL || *pos > (block.len <
-	    MT_MSG_MAX_HEADER_BYTES ? block.len : MT_MSG_MAX_HEADER_BYTES)))
-		return false;
-	hdr_scan_init_at(&s, block.p, block.len, MT_MSG_MAX_HEADER_BYTES,
-	    *pos);
 	if (!hdr_scan_next(&s, out)) {
 		*pos = block.len;
 		return false;
@@ -156,14 +165,27 @@ mt_headers_next(mt_bytes block, size_t *pos, mt_header *out)
 	return true;
 }
 
+/* Exactly a loop of mt_headers_next, but with one scanner: a scanner
+ * continued after a field is where a new one started at the field's end
+ * would be (the "From " skip only applies at offset 0, and a field's raw
+ * view ends where the scanner's next line starts), so the line ends of the
+ * block are searched once, not once per field. */
 bool
 mt_headers_find(mt_bytes block, const char *name, size_t *pos,
     mt_header *out)
 {
-	while (mt_headers_next(block, pos, out)) {
-		if (mt_strn_ieq(out->name.p, out->name.len, name))
+	hdr_scan s;
+	size_t nl = strlen(name);
+
+	if (!headers_start(block, *pos, &s))
+		return false;
+	while (hdr_scan_next(&s, out)) {
+		*pos = (size_t)(out->raw.p - block.p) + out->raw.len;
+		if (out->name.len == nl &&
+		    mt_strn_ieq(out->name.p, out->name.len, name))
 			return true;
 	}
+	*pos = block.len;
 	return false;
 }
 

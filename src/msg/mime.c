@@ -400,6 +400,31 @@ visit(walker *w, mt_part *part, const part_fields *pf)
 	return 0;
 }
 
+/* The Content-Type and Content-Transfer-Encoding of the message itself.
+ * m already holds its fields: they are what a scan of root->headers would
+ * find (the block starts at m's first field and ends where m's body
+ * starts), so the block is not scanned a second time.  Except when m was
+ * cut (fields dropped) or its first field starts with "From ", which a
+ * scan starting there would skip as an mbox envelope line: then scan. */
+static void
+root_fields(const mt_msg *m, const mt_part *root, part_fields *pf)
+{
+	const mt_header *first, *h;
+	hdr_scan s;
+
+	first = mt_msg_header_at(m, 0);
+	if (first == NULL || mt_msg_truncated(m) || (first->raw.len >= 5 &&
+	    memcmp(first->raw.p, "From ", 5) == 0)) {
+		scan_fields(&s, root->headers.p, root->headers.len, pf);
+		return;
+	}
+	h = mt_msg_find(m, "Content-Type", NULL);
+	pf->ct = h != NULL ? h->value : empty;
+	h = mt_msg_find(m, "Content-Transfer-Encoding", NULL);
+	pf->cte = h != NULL ? h->value : empty;
+	pf->known = true;
+}
+
 int
 mt_msg_walk_ex(const mt_msg *m, mt_part_cb cb, void *arg, bool *truncated)
 {
@@ -424,11 +449,9 @@ mt_msg_walk_ex(const mt_msg *m, mt_part_cb cb, void *arg, bool *truncated)
 	}
 	root.body = body;
 	{
-		/* the message's own block: one scan, not one per field */
-		hdr_scan s;
 		part_fields pf;
 
-		scan_fields(&s, root.headers.p, root.headers.len, &pf);
+		root_fields(m, &root, &pf);
 		r = visit(&w, &root, &pf);
 	}
 	if (truncated != NULL)

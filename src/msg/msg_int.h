@@ -15,6 +15,12 @@
 
 typedef struct hdr_scan {
 	mt_lines lines;     /* over the header window only */
+	/* The line after `lines`, read ahead once: a field's end is only
+	 * known from the line after it, which then starts the next field,
+	 * so without this every line would be looked up twice. */
+	mt_lines after;     /* `lines` past the peeked line */
+	mt_bytes peek;
+	bool peeked, peek_ok;
 	size_t buflen;      /* the whole buffer, for locating the body */
 	size_t body;        /* body offset once done */
 	bool done;
@@ -40,6 +46,8 @@ bool charset_append(mt_buf *b, const char *charset, size_t cslen,
     const char *in, size_t len, size_t limit);
 /* Append p[0..len) to b with invalid UTF-8 replaced by U+FFFD. */
 bool utf8_append_sanitized(mt_buf *b, const char *p, size_t len);
+/* Length of the leading run of p[0..len) that is ASCII without NUL. */
+size_t utf8_ascii_run(const char *p, size_t len);
 /* Length of the valid UTF-8 sequence at p (1..4), 0 when invalid. */
 size_t utf8_seq_len(const unsigned char *p, size_t n);
 /* The largest prefix of p[0..len) not longer than max that ends on a

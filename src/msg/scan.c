@@ -59,6 +59,27 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* The next line without taking it; false at the end of the window. */
+static bool
+peek_line(hdr_scan *s, mt_bytes *line)
+{
+	if (!s->peeked) {
+		s->after = s->lines;
+		s->peek_ok = mt_lines_next(&s->after, &s->peek);
+		s->peeked = true;
+	}
+	*line = s->peek;
+	return s->peek_ok;
+}
+
+/* Take the line peek_line returned. */
+static void
+take_line(hdr_scan *s)
+{
+	s->lines = s->after;
+	s->peeked = false;
+}
+
 /* Length of the field name when `line` starts a field, else 0; *colon is
  * set to the offset of the colon. */
 static size_t
@@ -101,18 +122,14 @@ take_continuations(hdr_scan *s, mt_header *h, mt_bytes first)
 {
 	const char *base = s->lines.p;
 	size_t value_end = (size_t)(first.p - base) + first.len;
-	mt_lines save;
 	mt_bytes line;
 
-	for (;;) {
-		save = s->lines;
-		if (!mt_lines_next(&s->lines, &line))
-			break;
+	/* the line that ends the field stays peeked for the next call */
+	while (peek_line(s, &line)) {
 		if (line.len == 0 || !is_blank(line.p[0]) ||
-		    cut_by_window(s, line)) {
-			s->lines = save;
+		    cut_by_window(s, line))
 			break;
-		}
+		take_line(s);
 		value_end = (size_t)(line.p - base) + line.len;
 	}
 	h->value.len = (size_t)(base + value_end - h->value.p);
@@ -122,36 +139,39 @@ take_continuations(hdr_scan *s, mt_header *h, mt_bytes first)
 bool
 hdr_scan_next(hdr_scan *s, mt_header *h)
 {
-	mt_lines save;
 	mt_bytes line;
-	size_t name, colon = 0;
+	size_t name, colon = 0, start;
 
 	while (!s->done) {
-		save = s->lines;
-		if (!mt_lines_next(&s->lines, &line)) {
+		start = s->lines.off;
+		if (!peek_line(s, &line)) {
 			/* The window or the input ended inside the block. */
 			finish(s, s->buflen, s->lines.len < s->buflen);
 			break;
 		}
 		if (cut_by_window(s, line)) {
+			take_line(s);
 			finish(s, s->buflen, true);
 			break;
 		}
 		if (line.len == 0) {
+			take_line(s);
 			finish(s, s->lines.off, false);
 			break;
 		}
-		if (is_blank(line.p[0]))
-			continue;       /* a continuation with no field */
-		if (save.off == 0 && line.len >= 5 &&
-		    memcmp(line.p, "From ", 5) == 0)
-			continue;       /* mbox envelope line */
+		/* a continuation with no field, or an mbox envelope line */
+		if (is_blank(line.p[0]) || (start == 0 && line.len >= 5 &&
+		    memcmp(line.p, "From ", 5) == 0)) {
+			take_line(s);
+			continue;
+		}
 		name = field_name_len(line, &colon);
 		if (name == 0) {
-			s->lines = save;
-			finish(s, save.off, false);
+			/* the body starts at this line: it stays unread */
+			finish(s, start, false);
 			break;
 		}
+		take_line(s);
 		h->name.p = line.p;
 		h->name.len = name;
 		h->value.p = line.p + colon + 1;
@@ -171,6 +191,7 @@ hdr_scan_next_group(hdr_scan *s)
 	mt_bytes line;
 	size_t colon;
 
+	s->peeked = false;      /* off may move: read the next line anew */
 	if (s->done)
 		s->lines.off = s->body < s->lines.len ? s->body : s->lines.len;
 	for (;;) {

@@ -3,6 +3,7 @@
  * base64 (RFC 2045), tolerant the way real readers are.  Output never
  * exceeds input length; the caller owns both buffers.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "msg/msg_int.h"
@@ -36,24 +37,61 @@ soft_break(const char *in, size_t len, size_t i)
 	return e > 0 ? j + e - i : 0;
 }
 
+/* Does any byte of w equal the byte that fills `pat`?  Exact as a yes/no
+ * answer (the classic "has a zero byte" test on w ^ pat). */
+static inline uint64_t
+has_byte(uint64_t w, uint64_t pat)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t x = w ^ pat;
+
+	return (x - ones) & ~x & (ones << 7);
+}
+
+/* The number of bytes of in[i..stop) before the first '=', LF or CR:
+ * eight at a time while a word holds none of them, then byte by byte. */
+static size_t
+plain_run(const char *in, size_t i, size_t stop)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t w;
+	size_t j = i;
+
+	while (stop - j >= 8) {
+		memcpy(&w, in + j, 8);
+		if (has_byte(w, ones * '=') | has_byte(w, ones * '\n') |
+		    has_byte(w, ones * '\r'))
+			break;
+		j += 8;
+	}
+	while (j < stop && in[j] != '=' && in[j] != '\n' && in[j] != '\r')
+		j++;
+	return j - i;
+}
+
 size_t
 mt_qp_decode(const char *in, size_t inlen, char *out, size_t outlen)
 {
-	size_t i = 0, o = 0, keep = 0, e, skip;
+	size_t i = 0, o = 0, keep = 0, e, skip, n, k;
 	int hi, lo;
 
 	while (i < inlen && o < outlen) {
 		char c;
-		/* plain bytes up to the next '=' or line end in one tight
-		 * loop: most of a quoted-printable text is plain */
+		/* plain bytes up to the next '=' or line end are copied as
+		 * one run: most of a quoted-printable text is plain */
 		size_t stop = inlen - i < outlen - o ? inlen : i + (outlen - o);
 
-		while (i < stop && (c = in[i]) != '=' && c != '\n' &&
-		    c != '\r') {
-			out[o++] = c;
-			if (c != ' ' && c != '\t')
-				keep = o;
-			i++;
+		if ((n = plain_run(in, i, stop)) > 0) {
+			memmove(out + o, in + i, n);
+			/* blanks at the end of the run may be dropped at a
+			 * hard break: keep ends after its last other byte */
+			for (k = n; k > 0 && (out[o + k - 1] == ' ' ||
+			    out[o + k - 1] == '\t'); k--)
+				;
+			if (k > 0)
+				keep = o + k;
+			o += n;
+			i += n;
 		}
 		if (i >= stop)
 			continue;

@@ -46,8 +46,8 @@ utf8_seq_len(const unsigned char *p, size_t n)
  * a time while a word has no byte >= 0x80 and no zero byte (w - 0x01..
  * sets a byte's high bit only when the byte is 0 or >= 0x81), then byte
  * by byte for the rest: the same length as the plain loop. */
-static size_t
-ascii_run(const char *p, size_t len)
+size_t
+utf8_ascii_run(const char *p, size_t len)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t highs = 0x8080808080808080ULL;
@@ -71,7 +71,7 @@ mt_utf8_valid(const char *p, size_t len)
 	size_t i = 0, k;
 
 	while (i < len) {
-		i += ascii_run(p + i, len - i);
+		i += utf8_ascii_run(p + i, len - i);
 		if (i >= len)
 			break;
 		if (p[i] == '\0') {
@@ -92,7 +92,7 @@ utf8_append_sanitized(mt_buf *b, const char *p, size_t len)
 	size_t i = 0, run, k;
 
 	while (i < len) {
-		run = ascii_run(p + i, len - i);
+		run = utf8_ascii_run(p + i, len - i);
 		if (run > 0 && !mt_buf_append(b, p + i, run))
 			return false;
 		i += run;
