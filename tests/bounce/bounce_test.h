@@ -21,7 +21,7 @@ static char *buf;
 static size_t len;
 
 /* The sample NAME read as one bounce; NULL (and a line why) on failure. */
-static mt_bounce *
+static inline mt_bounce *
 load(const char *name)
 {
 	char path[512];
@@ -40,7 +40,7 @@ load(const char *name)
 }
 
 /* Record i, or NULL when there is no such record. */
-static const mt_bounce_record *
+static inline const mt_bounce_record *
 rec(mt_bounce *b, size_t i)
 {
 	return b != NULL && i < mt_bounce_count(b) ? mt_bounce_at(b, i) : NULL;
