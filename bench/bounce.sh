@@ -43,7 +43,9 @@ msgs=$(echo "$stats" | sed -E 's/.* ([0-9]+) messages.*/\1/')
 recs=$(echo "$stats" | sed -E 's/.* ([0-9]+) records.*/\1/')
 bytes=$(cat $(find $dirs -type f) $boxes | wc -c)
 
-# mailtriage: one pass, and 20 passes in one process (start-up amortised)
+# mailtriage: one pass on one thread, one pass with the default --jobs (one
+# thread per CPU), and 20 passes in one process (start-up amortised)
+mt1s=$(best "$cli" bounce --json --no-progress --jobs 1 $dirs $boxes)
 mt1=$(best "$cli" bounce --json --no-progress $dirs $boxes)
 many=""
 i=0; while [ $i -lt 20 ]; do many="$many $dirs $boxes"; i=$((i + 1)); done
@@ -60,6 +62,7 @@ fi
 
 rate() { echo "$1 / $2" | bc -l | xargs printf '%.0f'; }
 mt1r=$(rate "$msgs" "$mt1")
+mt1sr=$(rate "$msgs" "$mt1s")
 mt20r=$(rate "$((msgs * 20))" "$mt20")
 
 # A 15 MB bounce: a DSN returning the whole message with a 15 MB base64
@@ -105,13 +108,16 @@ echo
 echo "Input: every folder of \`../shared/corpus/bounces/maildir\` and every non-empty file of"
 echo "\`mailbox/\`: $msgs messages, $bytes bytes; mailtriage writes $recs JSON records."
 echo
-echo "| tool | run | seconds | messages/s | mailtriage is |"
+echo "| tool | run | seconds | messages/s | × Sisimai |"
 echo "|---|---|---:|---:|---:|"
-echo "| mailtriage \`bounce --json\` | one pass | $(printf '%.3f' "$mt1") | $mt1r | |"
-echo "| mailtriage \`bounce --json\` | 20 passes in one process | $(printf '%.3f' "$mt20") | $mt20r | |"
+x() { echo "$1 / $ssr" | bc -l | xargs printf '%.0f×'; }
+ssr=""
+[ -n "$ss" ] && ssr=$(rate "$msgs" "$ss")
+echo "| mailtriage \`bounce --json --jobs 1\` | one pass, one thread | $(printf '%.3f' "$mt1s") | $mt1sr | ${ssr:+$(x "$mt1sr")} |"
+echo "| mailtriage \`bounce --json\` | one pass, --jobs $(nproc) (the default: one thread per CPU) | $(printf '%.3f' "$mt1") | $mt1r | ${ssr:+$(x "$mt1r")} |"
+echo "| mailtriage \`bounce --json\` | 20 passes in one process, --jobs $(nproc) | $(printf '%.3f' "$mt20") | $mt20r | ${ssr:+$(x "$mt20r")} |"
 if [ -n "$ss" ]; then
-	ssr=$(rate "$msgs" "$ss")
-	echo "| Sisimai $sver (\`bench/bounce_sisimai.pl\`, $srecs records) | one pass | $(printf '%.3f' "$ss") | $ssr | $(echo "$mt1r / $ssr" | bc -l | xargs printf '%.0f')× faster (one pass), $(echo "$mt20r / $ssr" | bc -l | xargs printf '%.0f')× (20 passes) |"
+	echo "| Sisimai $sver (\`bench/bounce_sisimai.pl\`, $srecs records) | one pass (Perl, one thread) | $(printf '%.3f' "$ss") | $ssr | 1× |"
 else
 	echo "| Sisimai | — | skipped: libsisimai-perl not installed | | |"
 fi

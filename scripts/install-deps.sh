@@ -10,7 +10,10 @@ set -eu
 # libevent-dev and nettle-dev: libunbound.pc names them, so pkg-config
 # (ours and a library user's) fails without them.  libc6-dev: gcc only
 # recommends it, and --no-install-recommends leaves gcc without stdio.h.
-BUILD_PKGS="gcc libc6-dev make pkg-config libunbound-dev libevent-dev nettle-dev libssl-dev libjansson-dev libpsl-dev"
+# libidn2-dev, libunistring-dev, libgmp-dev: the CLI links its libraries
+# statically (see the Makefile's CLI_LINK), and these carry the archives of
+# libpsl's and nettle's own dependencies.
+BUILD_PKGS="gcc libc6-dev make pkg-config libunbound-dev libevent-dev nettle-dev libgmp-dev libssl-dev libjansson-dev libpsl-dev libidn2-dev libunistring-dev"
 TEST_PKGS="$BUILD_PKGS libyaml-dev clang nsd ldnsutils python3-dkim opendkim-tools jq"
 BENCH_PKGS="$BUILD_PKGS nsd hyperfine libspf2-dev python3-spf spfquery libmail-spf-perl libsisimai-perl python3-dkim opendkim-tools"
 

@@ -119,6 +119,29 @@ out=$("$cli" bounce --json --no-progress "$tmp/mix" 2>"$tmp/err"); rc=$?
 files=$(printf '%s\n' "$out" | sed -n 's/.*"file":"\([^"]*\)".*/\1/p' | uniq | sed 's|.*/mix/||' | tr '\n' ' ')
 [ "$files" = "a.eml b/c.eml d.eml " ] && ok || no "mixed folder order: $files"
 
+# --jobs: the same bytes in the same order whatever the thread count, and an
+# error line keeps its place between the records around it
+for n in 1 2 7; do
+	"$cli" bounce --json --no-progress --jobs $n "$data" "$tmp/missing.eml" \
+		"$tmp/mix" "$data/exim.eml" >"$tmp/j$n" 2>"$tmp/je$n"; rc=$?
+	[ $rc -eq 66 ] && ok || no "--jobs $n exit $rc"
+done
+cmp -s "$tmp/j1" "$tmp/j2" && cmp -s "$tmp/j1" "$tmp/j7" && ok || no "--jobs output differs"
+cmp -s "$tmp/je1" "$tmp/je7" && [ "$(wc -l < "$tmp/je7")" -eq 1 ] && ok || no "--jobs errors: $(cat "$tmp/je7")"
+[ "$(wc -l < "$tmp/j1")" -ge 16 ] && ok || no "--jobs records $(wc -l < "$tmp/j1")"
+# text output and error lines on one stream: each error where its input was
+out=$("$cli" bounce --no-progress --jobs 3 "$data/exim.eml" "$tmp/missing.eml" "$data/qmail.eml" 2>&1)
+printf '%s\n' "$out" | grep -e 'missing.eml' -e '^gone@receiver.test' -e '^dave@receiver.test' |
+	cut -c1-22 | tr '\n' '|' > "$tmp/order"
+case "$(cat "$tmp/order")" in
+gone@receiver.test*"mailtriage bounce: "*dave@receiver.test*) ok ;;
+*) no "--jobs interleaving: $(cat "$tmp/order")" ;;
+esac
+for bad in 0 17 x -1; do
+	"$cli" bounce --jobs "$bad" "$data/exim.eml" >/dev/null 2>"$tmp/err"; rc=$?
+	[ $rc -eq 64 ] && grep -q -- "--jobs '$bad'" "$tmp/err" && ok || no "--jobs $bad: exit $rc"
+done
+
 # the shared corpus reads end to end without an error line
 if [ -n "${MT_SHARED:-}" ] && [ -d "$MT_SHARED/corpus/bounces/maildir" ]; then
 	"$cli" bounce --json --no-progress "$MT_SHARED/corpus/bounces/maildir" >"$tmp/all" 2>"$tmp/err"

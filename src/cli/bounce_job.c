@@ -1,0 +1,309 @@
+/*
+ * bounce_job.c -- read one input of `mailtriage bounce` and render its
+ * records into memory (see bounce_job.h).
+ *
+ * Files up to READ_SMALL_MAX are read into the thread's scratch buffer,
+ * larger ones are mapped and unmapped after the file; results are freed
+ * after each message.  An error is one line in the job's err buffer, worded
+ * as the command's other errors ("mailtriage bounce: INPUT: problem").
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mailtriage/bounce.h>
+#include <mailtriage/msg.h>
+
+#include "cli/bounce_job.h"
+#include "cli/cli.h"
+#include "cli/render_bounce.h"
+
+#define STDIN_MAX MT_BOUNCE_MAX_INPUT
+
+/* Files up to this size are read into the scratch buffer: one read costs
+ * less than mmap, the page faults and munmap of a small file.  A larger one
+ * is mapped (no copy: a 15 MB bounce costs only the pages the reader
+ * touches). */
+#define READ_SMALL_MAX (1024 * 1024)
+
+/* What a job writes while it runs: two memory streams. */
+typedef struct jobio {
+	mt_bjob *j;
+	const mt_bopts *o;
+	FILE *out, *err;
+} jobio;
+
+mt_bjob *
+mt_bjob_new(mt_bjob_kind kind, const char *text, int note_exit)
+{
+	mt_bjob *j = calloc(1, sizeof(*j));
+
+	if (j == NULL)
+		return NULL;
+	if ((j->text = strdup(text)) == NULL) {
+		free(j);
+		return NULL;
+	}
+	j->kind = kind;
+	j->note_exit = note_exit;
+	return j;
+}
+
+void
+mt_bjob_free(mt_bjob *j)
+{
+	if (j == NULL)
+		return;
+	free(j->text);
+	free(j->out);
+	free(j->err);
+	free(j);
+}
+
+static void
+note_exit(mt_bjob *j, int code)
+{
+	if (j->exit == MT_EXIT_OK || code == MT_EXIT_NOINPUT)
+		j->exit = code;
+}
+
+static void
+job_error(jobio *io, int code, const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f = io->err != NULL ? io->err : stderr;
+
+	fputs("mailtriage bounce: ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	note_exit(io->j, code);
+}
+
+/* Does the text start with an SMTP reply code rather than a header? */
+static bool
+looks_like_reply(const char *p, size_t len)
+{
+	while (len > 0 && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r')) {
+		p++;
+		len--;
+	}
+	return len >= 4 && (p[0] == '4' || p[0] == '5') && p[1] >= '0' &&
+	    p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
+	    (p[3] == ' ' || p[3] == '-');
+}
+
+static void
+read_one(jobio *io, const char *name, const char *p, size_t len)
+{
+	mt_bounce *b = NULL;
+	mt_err err;
+
+	if (looks_like_reply(p, len))
+		err = mt_bounce_classify_reply(p, len, name, &b);
+	else
+		err = mt_bounce_read(p, len, name, &b);
+	if (err != MT_OK) {
+		job_error(io, err == MT_ENOMEM ? MT_EXIT_SOFTWARE : MT_EXIT_DATA,
+		    "%s: %s", name, mt_strerror(err));
+		return;
+	}
+	io->j->messages++;
+	io->j->records += mt_bounce_count(b);
+	if (io->o->json)
+		mt_render_bounce_json(io->out, b, io->o->explain);
+	else
+		mt_render_bounce_text(io->out, b, io->o->explain, io->o->color);
+	mt_bounce_free(b);
+}
+
+/* A whole input: one message, or each message of an mbox. */
+static void
+read_buffer(jobio *io, const char *name, const char *buf, size_t len)
+{
+	mt_mbox it;
+	mt_bytes m;
+
+	io->j->files++;
+	if (!mt_mbox_is(buf, len)) {
+		read_one(io, name, buf, len);
+		return;
+	}
+	mt_mbox_init(&it, buf, len);
+	while (mt_mbox_next(&it, &m))
+		read_one(io, name, m.p, m.len);
+}
+
+/* Read all of fd (size bytes expected) into the scratch buffer. */
+static bool
+read_small(mt_bscratch *s, int fd, size_t size, size_t *len)
+{
+	size_t got = 0;
+	ssize_t n = 0;
+
+	if (s->cap < size + 1) {
+		char *nb = realloc(s->buf, size + 1);
+
+		if (nb == NULL)
+			return false;
+		s->buf = nb;
+		s->cap = size + 1;
+	}
+	while (got < size) {
+		n = read(fd, s->buf + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (n < 0)
+		return false;
+	s->buf[got] = '\0';
+	*len = got;
+	return true;
+}
+
+/* Read or map a regular file: 1 read into the scratch buffer, 2 mapped
+ * (munmap it), 0 neither (then it is read the slow way, which says why). */
+static int
+load_file(mt_bscratch *s, const char *path, char **buf, size_t *len)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY), kind = 0;
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uintmax_t)st.st_size > MT_MSG_MAX_FILE) {
+		close(fd);
+		return 0;
+	}
+	if (st.st_size <= READ_SMALL_MAX) {
+		if (read_small(s, fd, (size_t)st.st_size, len) && *len > 0) {
+			*buf = s->buf;
+			kind = 1;
+		}
+	} else {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+		    fd, 0);
+		if (p != MAP_FAILED) {
+			*buf = p;
+			*len = (size_t)st.st_size;
+			kind = 2;
+		}
+	}
+	close(fd);
+	return kind;
+}
+
+static void
+read_file(jobio *io, mt_bscratch *s, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	mt_err err;
+	int kind;
+
+	if ((kind = load_file(s, path, &buf, &len)) != 0) {
+		read_buffer(io, path, buf, len);
+		if (kind == 2)
+			munmap(buf, len);
+		return;
+	}
+	errno = 0;
+	err = mt_msg_read_file(path, &buf, &len);
+	if (err != MT_OK) {
+		job_error(io, err == MT_EIO ? MT_EXIT_NOINPUT : MT_EXIT_DATA,
+		    "%s: %s", path, err == MT_EIO ?
+		    strerror(errno ? errno : EIO) : mt_strerror(err));
+		return;
+	}
+	if (len == 0) {
+		io->j->files++;
+		job_error(io, MT_EXIT_DATA, "%s: empty file", path);
+	} else {
+		read_buffer(io, path, buf, len);
+	}
+	free(buf);
+}
+
+static void
+read_stdin(jobio *io)
+{
+	char *buf = NULL, *nb;
+	size_t len = 0, cap = 0, got;
+
+	for (;;) {
+		if (cap - len < 65536) {
+			cap = cap ? cap * 2 : 131072;
+			if (cap > STDIN_MAX + 1)
+				cap = STDIN_MAX + 1;
+			if (len >= cap || (nb = realloc(buf, cap)) == NULL) {
+				job_error(io, MT_EXIT_DATA, "-: input larger "
+				    "than %u bytes", STDIN_MAX);
+				free(buf);
+				return;
+			}
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len, stdin);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (len == 0)
+		job_error(io, MT_EXIT_DATA, "-: empty input");
+	else
+		read_buffer(io, "-", buf, len);
+	free(buf);
+}
+
+void
+mt_bjob_run(mt_bjob *j, const mt_bopts *o, mt_bscratch *s)
+{
+	jobio io = { j, o, NULL, NULL };
+
+	io.out = open_memstream(&j->out, &j->outlen);
+	io.err = open_memstream(&j->err, &j->errlen);
+	if (io.out == NULL || io.err == NULL) {
+		job_error(&io, MT_EXIT_SOFTWARE, "%s: %s", j->text,
+		    strerror(ENOMEM));
+		goto done;
+	}
+	switch (j->kind) {
+	case MT_BJOB_FILE:
+		read_file(&io, s, j->text);
+		break;
+	case MT_BJOB_STDIN:
+		read_stdin(&io);
+		break;
+	case MT_BJOB_REPLY:
+		read_one(&io, "--reply", j->text, strlen(j->text));
+		break;
+	case MT_BJOB_NOTE:
+		fprintf(io.err, "mailtriage bounce: %s\n", j->text);
+		note_exit(j, j->note_exit);
+		break;
+	}
+	if (ferror(io.out))
+		job_error(&io, MT_EXIT_SOFTWARE, "%s: %s", j->text,
+		    strerror(ENOMEM));
+done:
+	/* closing a memory stream makes out/err final (and NUL-ended) */
+	if (io.out != NULL)
+		fclose(io.out);
+	if (io.err != NULL)
+		fclose(io.err);
+}
