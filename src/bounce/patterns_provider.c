@@ -125,6 +125,13 @@ const bn_rule bn_provider_rules[] = {
 	P("mc.rbl", "mimecast", NULL, "blocked", "blocklist", "rbl"),
 	P("mc.envelope-blocked", "mimecast", NULL, "rejected", "policy", "envelope blocked"),
 	P("mc.hostile-content", "mimecast", NULL, "spamdetected", "content", "message contains hostile content"),
+	/* Mimecast's SMTP error table: "554 Email rejected due to security
+	 * policies" is its signature check ("a signature was detected that
+	 * could either be a virus, or a spam score over the maximum
+	 * threshold"); a signature match is read as a virus detection, as
+	 * Sisimai does, ahead of the generic "spam" word below, which would
+	 * otherwise catch the signature's name (MCSpamSignature...) */
+	P("mc.security-policies", "mimecast", NULL, "virusdetected", "content", "email rejected due to security policies"),
 	P("mc.spam", "mimecast", NULL, "spamdetected", "content", "spam"),
 	P("mc.nosuchuser", "mimecast", NULL, "userunknown", "recipient", "invalid recipient"),
 	P("mc.relay", "mimecast", NULL, "norelaying", "relay", "relay"),

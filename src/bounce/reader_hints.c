@@ -144,6 +144,17 @@ static const hint_rule hint_rules[] = {
 	/* Lotus Notes (Japanese): "not in the directory's list" */
 	{ "domino.not-in-list-ja", "domino", IN_TEXT, NULL,
 	    "ディレクトリのリストにありません", "userunknown" },
+	/* Dovecot's LDA/LMTP writes its rejection_reason template, "Your
+	 * message to <%t> was automatically rejected:%n%r", with its own
+	 * error strings for %r ("Not enough disk space", and the quota
+	 * plugin's "Quota exceeded (mailbox for user is full)"): the delivery
+	 * agent's word on the mailbox, more exact than whatever status the
+	 * relaying MTA put around it.  Its "Mailbox doesn't exist: %s" names
+	 * a folder, not the user, so it settles nothing here. */
+	{ "dovecot.rejected-no-space", NULL, IN_TEXT, NULL,
+	    "was automatically rejected: not enough disk space", "mailboxfull" },
+	{ "dovecot.rejected-quota", NULL, IN_TEXT, NULL,
+	    "was automatically rejected: quota exceeded", "mailboxfull" },
 	/* Sendmail's local delivery agent in the transcript */
 	{ "sendmail.mail-local-unknown", NULL, IN_TEXT, NULL,
 	    "mail.local: unknown user", "userunknown" },

@@ -59,6 +59,9 @@ static const signature signatures[] = {
 	{ "amazonses", IN_TEXT, "the following message to <" },
 	{ "mailru", IN_TEXT, "mail.ru" },
 	{ "x1", IN_TEXT, "the original message was received at" },
+	/* Dovecot LDA/LMTP's rejection template ("Your message to <%t> was
+	 * automatically rejected:"), ahead of Domino's looser words */
+	{ "dovecot", IN_TEXT, "was automatically rejected:" },
 	{ "domino", IN_TEXT, "your message" },
 	{ "text", IN_TEXT, "could not be delivered" },
 	{ "text", IN_TEXT, "cannot be delivered" },

@@ -4,7 +4,8 @@
  * tests/bounce/data: fml's list notices, Apache James, Postfix's
  * postmaster session notice, OpenSMTPD's delay report, a Sendmail
  * transcript with a session error, a gateway forwarding a DSN, an SES
- * receipt-rule bounce and an Exim refusal at MAIL FROM.
+ * receipt-rule bounce, an Exim refusal at MAIL FROM, Dovecot's rejection
+ * notice and Mimecast's signature refusal.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,40 @@ TEST(exim_mail_from_pseudo_status)
 	mt_bounce_free(b);
 }
 
+TEST(dovecot_rejection)
+{
+	mt_bounce *b = load("dovecot-quota.eml");
+	const mt_bounce_record *r;
+
+	if ((r = rec(b, 0)) != NULL) {
+		CHECK_STR(r->format, "dovecot");
+		CHECK_STR(r->recipient, "kim@full.example.test");
+		/* the delivery agent's own words: the mailbox is full */
+		CHECK_STR(r->reason, "mailboxfull");
+		CHECK_STR(r->rule, "dovecot.rejected-quota");
+		CHECK(!r->hard);
+	} else
+		CHECK(r != NULL);
+	mt_bounce_free(b);
+}
+
+TEST(mimecast_signature)
+{
+	mt_bounce *b = load("mimecast-security.eml");
+	const mt_bounce_record *r;
+
+	if ((r = rec(b, 0)) != NULL) {
+		CHECK_STR(r->provider, "mimecast");
+		CHECK_STR(r->reason, "virusdetected");
+		CHECK_STR(r->cause, "content");
+		CHECK_STR(r->rule, "mc.security-policies");
+		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
+		CHECK(!r->hard);
+	} else
+		CHECK(r != NULL);
+	mt_bounce_free(b);
+}
+
 int
 main(void)
 {
@@ -167,6 +202,8 @@ main(void)
 	RUN(forwarded_dsn);
 	RUN(ses_receipt_rule);
 	RUN(exim_mail_from_pseudo_status);
+	RUN(dovecot_rejection);
+	RUN(mimecast_signature);
 	free(buf);
 	return DONE();
 }
