@@ -79,7 +79,12 @@ static void
 job_error(jobio *io, int code, const char *fmt, ...)
 {
 	va_list ap;
-	FILE *f = io->err != NULL ? io->err : stderr;
+	FILE *f;
+
+	/* most jobs have no error: the stream is opened on the first one */
+	if (io->err == NULL)
+		io->err = open_memstream(&io->j->err, &io->j->errlen);
+	f = io->err != NULL ? io->err : stderr;
 
 	fputs("mailtriage bounce: ", f);
 	va_start(ap, fmt);
@@ -276,8 +281,7 @@ mt_bjob_run(mt_bjob *j, const mt_bopts *o, mt_bscratch *s)
 	jobio io = { j, o, NULL, NULL };
 
 	io.out = open_memstream(&j->out, &j->outlen);
-	io.err = open_memstream(&j->err, &j->errlen);
-	if (io.out == NULL || io.err == NULL) {
+	if (io.out == NULL) {
 		job_error(&io, MT_EXIT_SOFTWARE, "%s: %s", j->text,
 		    strerror(ENOMEM));
 		goto done;
@@ -293,8 +297,7 @@ mt_bjob_run(mt_bjob *j, const mt_bopts *o, mt_bscratch *s)
 		read_one(&io, "--reply", j->text, strlen(j->text));
 		break;
 	case MT_BJOB_NOTE:
-		fprintf(io.err, "mailtriage bounce: %s\n", j->text);
-		note_exit(j, j->note_exit);
+		job_error(&io, j->note_exit, "%s", j->text);
 		break;
 	}
 	if (ferror(io.out))
