@@ -74,6 +74,13 @@ mt_buf_puts(mt_buf *b, const char *s)
 bool
 mt_buf_putc(mt_buf *b, char c)
 {
+	/* with room for the byte and the NUL (what mt_buf_reserve(b, 1)
+	 * asks), store it here: callers put text a byte at a time */
+	if (!b->failed && b->p != NULL && b->cap - b->len >= 2) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return true;
+	}
 	return mt_buf_append(b, &c, 1);
 }
 

@@ -27,10 +27,26 @@ mt_strn_iprefix(const char *s, size_t n, const char *prefix)
 	return true;
 }
 
+/* Could needle's first byte (lower-cased: first) be among the eight bytes
+ * of w?  With fold = 0x20.. for a letter, w | fold has first where w has
+ * it in either case (no other byte ORs to a lower-case letter); then
+ * (x - 0x01..) & ~x & 0x80.. finds a zero byte of x = that ^ first.. */
+static bool
+word_may_hold(uint64_t w, uint64_t fold, uint64_t firsts)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t x = (w | fold) ^ firsts;
+
+	return ((x - ones) & ~x & high) != 0;
+}
+
 const char *
 mt_strn_istr(const char *s, size_t n, const char *needle)
 {
-	size_t m = strlen(needle), i;
+	const uint64_t ones = 0x0101010101010101ULL;
+	size_t m = strlen(needle), i = 0, k;
+	uint64_t w, fold, firsts;
 	char first;
 
 	if (m == 0)
@@ -38,9 +54,22 @@ mt_strn_istr(const char *s, size_t n, const char *needle)
 	if (m > n)
 		return NULL;
 	first = mt_lower(needle[0]);
-	for (i = 0; i + m <= n; i++) {
-		if (mt_lower(s[i]) == first && mt_strn_iprefix(s + i, n - i, needle))
-			return s + i;
+	fold = mt_is_alpha(first) ? ones * 0x20 : 0;
+	firsts = ones * (unsigned char)first;
+	/* eight places at a time are ruled out by their first byte; the rest
+	 * are looked at one by one, as before */
+	while (i + m <= n) {
+		if (n - i >= 8) {
+			memcpy(&w, s + i, sizeof(w));
+			if (!word_may_hold(w, fold, firsts)) {
+				i += 8;
+				continue;
+			}
+		}
+		for (k = i + 8; i < k && i + m <= n; i++)
+			if (mt_lower(s[i]) == first &&
+			    mt_strn_iprefix(s + i, n - i, needle))
+				return s + i;
 	}
 	return NULL;
 }
@@ -87,4 +116,65 @@ mt_edit_distance(const char *a, size_t alen, const char *b, size_t blen)
 		}
 	}
 	return row[blen] > 255 ? 255 : row[blen];
+}
+
+size_t
+mt_span_graph(const char *s, size_t n)
+{
+	const uint64_t ones21 = 0x2121212121212121ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	size_t i = 0;
+	uint64_t w;
+
+	/* eight bytes at a time while no byte is below 0x21: (w - 0x21..) &
+	 * ~w & 0x80.. is non-zero exactly when one is, and its first flag
+	 * is on the first such byte */
+	uint64_t stop;
+
+	while (n - i >= 8) {
+		memcpy(&w, s + i, sizeof(w));
+		if ((stop = (w - ones21) & ~w & high) != 0)
+			return i + mt_first_flag(stop);
+		i += 8;
+	}
+	while (i < n && (unsigned char)s[i] > ' ')
+		i++;
+	return i;
+}
+
+size_t
+mt_strlcpy(char *dst, const char *src, size_t dstlen)
+{
+	size_t n = strlen(src), k;
+
+	if (dstlen == 0)
+		return n;
+	k = n < dstlen - 1 ? n : dstlen - 1;
+	memmove(dst, src, k);
+	dst[k] = '\0';
+	return n;
+}
+
+size_t
+mt_find2(const char *s, size_t n, char a, char b)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w, x, y, hit;
+	size_t i = 0;
+
+	/* eight bytes a turn: (x - 0x01..) & ~x & 0x80.. flags the zero
+	 * bytes of x = w ^ a.., and the first flag is a true one */
+	while (n - i >= 8) {
+		memcpy(&w, s + i, sizeof(w));
+		x = w ^ (ones * (unsigned char)a);
+		y = w ^ (ones * (unsigned char)b);
+		hit = (((x - ones) & ~x) | ((y - ones) & ~y)) & high;
+		if (hit != 0)
+			return i + mt_first_flag(hit);
+		i += 8;
+	}
+	while (i < n && s[i] != a && s[i] != b)
+		i++;
+	return i;
 }

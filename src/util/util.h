@@ -68,12 +68,34 @@ static inline bool mt_is_alpha(char c)
 }
 static inline bool mt_is_alnum(char c) { return mt_is_alpha(c) || mt_is_digit(c); }
 
+/* Word-at-a-time scans test eight bytes at once and set the high bit
+ * (0x80) of each byte that ends the scan (plus, at worst, of bytes after
+ * the first such one); this is the offset of the first flagged byte in
+ * memory order. */
+static inline size_t mt_first_flag(uint64_t flags)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (size_t)__builtin_clzll(flags) / 8;
+#else
+	return (size_t)__builtin_ctzll(flags) / 8;
+#endif
+}
+
 /* Case-insensitive equality of a counted string with a C string. */
 bool mt_strn_ieq(const char *s, size_t n, const char *lit);
 /* Case-insensitive prefix test. */
 bool mt_strn_iprefix(const char *s, size_t n, const char *prefix);
 /* Case-insensitive search for needle in s[0..n); NULL when absent. */
 const char *mt_strn_istr(const char *s, size_t n, const char *needle);
+/* Length of the leading run of s[0..n) of bytes above ' ' (no white space,
+ * control byte or NUL; 8-bit bytes count). */
+size_t mt_span_graph(const char *s, size_t n);
+/* Copy src into dst[0..dstlen) cut to fit and NUL-terminated (when dstlen
+ * > 0): the bytes snprintf(dst, dstlen, "%s", src) writes, without the
+ * cost of a format.  Returns strlen(src). */
+size_t mt_strlcpy(char *dst, const char *src, size_t dstlen);
+/* Offset of the first byte of s[0..n) that is a or b; n when none. */
+size_t mt_find2(const char *s, size_t n, char a, char b);
 /* Trim ASCII white space from both ends of s[0..*n); returns the new start. */
 const char *mt_trim(const char *s, size_t *n);
 /* Levenshtein distance of two short strings (capped at 255). */

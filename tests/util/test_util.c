@@ -1,4 +1,9 @@
-/* test_util.c -- buffer, arena and string helpers. */
+/* test_util.c -- buffer, arena and string helpers.  The scans that test
+ * eight bytes at a time are checked against plain byte-by-byte versions
+ * on random text at every offset and length (alignment and the tail are
+ * where such code goes wrong). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/harness.h"
@@ -62,6 +67,100 @@ TEST(trim)
 	CHECK(strncmp(s, "a b", 3) == 0);
 }
 
+/* ---- word-at-a-time scans against the plain byte loops ---- */
+
+static const char *
+plain_istr(const char *s, size_t n, const char *needle)
+{
+	size_t m = strlen(needle), i;
+
+	for (i = 0; m <= n && i + m <= n; i++)
+		if (mt_strn_iprefix(s + i, n - i, needle))
+			return s + i;
+	return m == 0 ? s : NULL;
+}
+
+static size_t
+plain_span_graph(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (unsigned char)s[i] > ' ')
+		i++;
+	return i;
+}
+
+static size_t
+plain_find2(const char *s, size_t n, char a, char b)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] != a && s[i] != b)
+		i++;
+	return i;
+}
+
+/* Random bytes drawn mostly from a small alphabet (so needles occur),
+ * with upper case, spaces, control and 8-bit bytes mixed in. */
+static void
+random_text(char *s, size_t n, unsigned *seed)
+{
+	static const char pool[] = "aAbBcC @ \t\r\n\x01\x80\xe9\xffxyz.:<>";
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s[i] = pool[rand_r(seed) % (sizeof(pool) - 1)];
+}
+
+TEST(word_scans_match_byte_loops)
+{
+	static const char *const needles[] = { "a", "Ab", "abc", "b@", "z.",
+	    "\xe9" "a", ":<", "aaaaaaaaaa" };
+	char text[80];
+	unsigned seed = 20261201;
+	size_t round, off, len, k;
+	int bad = 0;
+
+	for (round = 0; round < 300; round++) {
+		random_text(text, sizeof(text), &seed);
+		for (off = 0; off < 9; off++) {
+			for (len = 0; off + len <= sizeof(text); len += 1 +
+			    len / 8) {
+				const char *s = text + off;
+
+				for (k = 0; k < MT_ARRAY_LEN(needles); k++)
+					bad += mt_strn_istr(s, len, needles[k]) !=
+					    plain_istr(s, len, needles[k]);
+				bad += mt_span_graph(s, len) !=
+				    plain_span_graph(s, len);
+				bad += mt_find2(s, len, '@', '\n') !=
+				    plain_find2(s, len, '@', '\n');
+				bad += mt_find2(s, len, '\xe9', 'A') !=
+				    plain_find2(s, len, '\xe9', 'A');
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
+TEST(strlcpy_cuts_like_snprintf)
+{
+	char a[8], b[8];
+	static const char *const srcs[] = { "", "abc", "exactly", "too long "
+	    "for eight" };
+	size_t i, cap;
+
+	for (i = 0; i < MT_ARRAY_LEN(srcs); i++) {
+		for (cap = 1; cap <= sizeof(a); cap++) {
+			memset(a, 'x', sizeof(a));
+			memset(b, 'x', sizeof(b));
+			CHECK_INT(mt_strlcpy(a, srcs[i], cap), strlen(srcs[i]));
+			snprintf(b, cap, "%s", srcs[i]);
+			CHECK(memcmp(a, b, sizeof(a)) == 0);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -70,5 +169,7 @@ main(void)
 	RUN(case_insensitive_helpers);
 	RUN(edit_distance);
 	RUN(trim);
+	RUN(word_scans_match_byte_loops);
+	RUN(strlcpy_cuts_like_snprintf);
 	return DONE();
 }
