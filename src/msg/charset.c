@@ -118,9 +118,15 @@ append_out(mt_buf *b, const char *p, size_t len)
 	return mt_buf_append(b, p, len);
 }
 
+/*
+ * seven_bit: the charset is a 7-bit one (ISO-2022), in which no byte
+ * above 0x7F is valid in any shift state; text labelled so but written in
+ * an 8-bit charset has long runs of them, and each would cost an iconv
+ * call that only says EILSEQ again.
+ */
 static bool
 iconv_append(mt_buf *b, iconv_t cd, const char *in, size_t len,
-    size_t limit)
+    size_t limit, bool seven_bit)
 {
 	char chunk[4096], *op;
 	char *ip = (char *)(uintptr_t)in;
@@ -149,6 +155,16 @@ iconv_append(mt_buf *b, iconv_t cd, const char *in, size_t len,
 		if (errno == EILSEQ && il > 0) {
 			ip++;
 			il--;
+			/* the rest of a run of 8-bit bytes in a 7-bit charset:
+			 * one U+FFFD each, as iconv would have said */
+			while (seven_bit && il > 0 && b->len < limit &&
+			    (unsigned char)ip[-1] >= 0x80 &&
+			    (unsigned char)ip[0] >= 0x80) {
+				if (!mt_buf_append(b, replacement, 3))
+					return false;
+				ip++;
+				il--;
+			}
 		} else {
 			stop = true;
 		}
@@ -169,6 +185,57 @@ ascii_identity(const char *iconv_name)
 	    strncmp(iconv_name, "windows-125", 11) == 0;
 }
 
+/* Where the 8-bit stretch at in[i] ends: at the next run of at least
+ * ASCII_STRETCH plain ASCII bytes (or one that reaches the end), or len. */
+#define ASCII_STRETCH 16
+
+static size_t
+stretch_end(const char *in, size_t len, size_t i)
+{
+	size_t run;
+
+	while (i < len) {
+		run = utf8_ascii_run(in + i, len - i);
+		if (run == 0) {
+			i++;
+			continue;
+		}
+		if (run >= ASCII_STRETCH || i + run >= len)
+			return i;
+		i += run;
+	}
+	return len;
+}
+
+/*
+ * A charset of ascii_identity through cd: its ASCII stretches are their
+ * own UTF-8 and are copied, and only the stretches between them go
+ * through iconv.  These charsets have no shift state, so converting piece
+ * by piece gives the bytes converting the whole would (a bad byte is
+ * replaced and skipped either way); Latin-1 mail is mostly ASCII, and
+ * iconv costs a call per piece instead of work per byte.
+ */
+static bool
+convert_pieces(mt_buf *b, iconv_t cd, const char *in, size_t len,
+    size_t limit)
+{
+	size_t i = 0, run, end;
+
+	while (i < len && b->len < limit) {
+		run = utf8_ascii_run(in + i, len - i);
+		if (run > 0 && !mt_buf_append(b, in + i, run))
+			return false;
+		i += run;
+		if (i >= len)
+			break;
+		end = stretch_end(in, len, i);
+		if (!iconv_append(b, cd, in + i, end - i, limit, false))
+			return false;
+		i = end;
+	}
+	return true;
+}
+
 static bool
 convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
     size_t limit)
@@ -186,7 +253,11 @@ convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
 	cd = iconv_open("UTF-8", iconv_name);
 	if (cd == (iconv_t)-1)
 		return utf8_append_sanitized(b, in, len);
-	ok = iconv_append(b, cd, in, len, limit);
+	if (ascii_identity(iconv_name))
+		ok = convert_pieces(b, cd, in, len, limit);
+	else
+		ok = iconv_append(b, cd, in, len, limit,
+		    strncmp(iconv_name, "ISO-2022-", 9) == 0);
 	iconv_close(cd);
 	return ok;
 }

@@ -14,6 +14,7 @@
  *  - raw 8-bit text is kept when it is UTF-8, else read as Windows-1252.
  * Output always valid UTF-8.  Work space is a heap buffer freed on return.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "msg/msg_int.h"
@@ -205,6 +206,29 @@ decode_value(decoder *d, const char *v, size_t n)
 	return flush_pending(d);
 }
 
+/* Can v[i] be part of a plain value (see plain_ascii)? */
+static bool
+plain_byte_ok(const char *v, size_t n, size_t i)
+{
+	unsigned char c = (unsigned char)v[i];
+
+	return !(c == 0 || c >= 0x80 || c == 0x1b ||
+	    (c == '=' && i + 1 < n && v[i + 1] == '?'));
+}
+
+/* Does the word w hold a byte that is 0, >= 0x80, ESC or '='?  (x - 0x01..)
+ * & ~x & 0x80.. is non-zero exactly when x has a zero byte. */
+static bool
+word_suspect(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t esc = w ^ (ones * 0x1b), eq = w ^ (ones * '=');
+
+	return ((w | ((w - ones) & ~w) | ((esc - ones) & ~esc) |
+	    ((eq - ones) & ~eq)) & high) != 0;
+}
+
 /*
  * Most header values are plain ASCII without encoded words; for them the
  * decoder's answer is the words with white space folded, which is written
@@ -214,16 +238,51 @@ decode_value(decoder *d, const char *v, size_t n)
 static bool
 plain_ascii(const char *v, size_t n)
 {
-	size_t i;
+	size_t i = 0, k;
+	uint64_t w;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if (c == 0 || c >= 0x80 || c == 0x1b ||
-		    (c == '=' && i + 1 < n && v[i + 1] == '?'))
-			return false;
+	/* every header value read comes here: eight bytes at a time, and a
+	 * word with a suspect byte is looked at byte by byte */
+	while (i < n) {
+		if (n - i >= 8) {
+			memcpy(&w, v + i, sizeof(w));
+			if (!word_suspect(w)) {
+				i += 8;
+				continue;
+			}
+		}
+		for (k = i + (n - i >= 8 ? 8 : n - i); i < k; i++)
+			if (!plain_byte_ok(v, n, i))
+				return false;
 	}
 	return true;
+}
+
+/* A run of white space is short: a plain loop beats two memchr calls. */
+static bool
+has_line_end(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == '\n' || p[i] == '\r')
+			return true;
+	return false;
+}
+
+/* The end of the word starting at v[i]: the next white space or n.  Bytes
+ * above ' ' are skipped in runs (mt_span_graph); a control byte other
+ * than white space stays part of the word. */
+static size_t
+word_end(const char *v, size_t n, size_t i)
+{
+	while (i < n) {
+		i += mt_span_graph(v + i, n - i);
+		if (i >= n || is_ws(v[i]))
+			break;
+		i++;
+	}
+	return i;
 }
 
 static size_t
@@ -239,9 +298,10 @@ decode_plain(const char *v, size_t n, char *out, size_t outlen)
 		if (i == n)
 			break;          /* trailing white space is dropped */
 		if (i > ws) {
-			if (memchr(v + ws, '\n', i - ws) != NULL ||
-			    memchr(v + ws, '\r', i - ws) != NULL) {
+			if (has_line_end(v + ws, i - ws)) {
 				out[o++] = ' ';
+			} else if (i - ws == 1) {
+				out[o++] = v[ws];       /* one blank: usual */
 			} else {
 				k = i - ws < outlen - 1 - o ? i - ws :
 				    outlen - 1 - o;
@@ -249,8 +309,8 @@ decode_plain(const char *v, size_t n, char *out, size_t outlen)
 				o += k;
 			}
 		}
-		for (ws = i; i < n && !is_ws(v[i]); i++)
-			;
+		ws = i;
+		i = word_end(v, n, i);
 		k = i - ws < outlen - 1 - o ? i - ws : outlen - 1 - o;
 		memcpy(out + o, v + ws, k);
 		o += k;

@@ -105,9 +105,11 @@ mt_msg_find(const mt_msg *m, const char *name, size_t *from)
 	size_t i, nl = strlen(name);
 
 	/* names of another length cannot be equal: most fields are skipped
-	 * on that alone */
+	 * on that alone, most others on their first byte */
 	for (i = from != NULL ? *from : 0; i < m->n; i++) {
 		if (m->h[i].name.len == nl &&
+		    (nl == 0 ||
+		    mt_lower(m->h[i].name.p[0]) == mt_lower(name[0])) &&
 		    mt_strn_ieq(m->h[i].name.p, m->h[i].name.len, name)) {
 			if (from != NULL)
 				*from = i + 1;

@@ -54,7 +54,18 @@ size_t utf8_seq_len(const unsigned char *p, size_t n);
  * character boundary. */
 size_t utf8_cut(const char *p, size_t len, size_t max);
 
-/* Hex digit value or -1. */
-int hex_value(char c);
+/* Hex digit value or -1 (inline: quoted-printable text of 8-bit mail is
+ * mostly "=XX", two of these per byte). */
+static inline int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 #endif

@@ -47,8 +47,16 @@ cfws_skip(const char *s, size_t n, size_t *i)
 static bool
 is_token(char c)
 {
-	return (unsigned char)c > 32 && (unsigned char)c < 127 &&
-	    strchr("()<>@,;:\\\"/[]?=", c) == NULL;
+	if ((unsigned char)c <= 32 || (unsigned char)c >= 127)
+		return false;
+	switch (c) {    /* the tspecials */
+	case '(': case ')': case '<': case '>': case '@': case ',': case ';':
+	case ':': case '\\': case '"': case '/': case '[': case ']': case '?':
+	case '=':
+		return false;
+	default:
+		return true;
+	}
 }
 
 mt_bytes
@@ -153,17 +161,30 @@ next_param(const char *s, size_t n, size_t *i, raw_param *p)
 static bool
 append_plain(mt_buf *b, const raw_param *p)
 {
-	size_t i;
-	char c;
+	const char *v = p->value.p;
+	size_t i = 0, run, n = p->value.len;
 
-	for (i = 0; i < p->value.len; i++) {
-		c = p->value.p[i];
-		if (c == '\r' || c == '\n')
-			continue;
-		if (p->quoted && c == '\\' && i + 1 < p->value.len)
-			c = p->value.p[++i];
-		if (!mt_buf_putc(b, c))
+	while (i < n) {
+		/* the bytes up to the next line end or quoted pair in one
+		 * append (a boundary is one long run) */
+		for (run = i; i < n && v[i] != '\r' && v[i] != '\n' &&
+		    !(p->quoted && v[i] == '\\'); i++)
+			;
+		if (i > run && !mt_buf_append(b, v + run, i - run))
 			return false;
+		if (i >= n)
+			break;
+		if (v[i] == '\\' && i + 1 < n) {
+			if (!mt_buf_putc(b, v[i + 1]))
+				return false;
+			i += 2;
+		} else if (v[i] == '\\') {
+			if (!mt_buf_putc(b, v[i]))
+				return false;
+			i++;
+		} else {
+			i++;    /* a line end: dropped */
+		}
 	}
 	return true;
 }

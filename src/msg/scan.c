@@ -15,6 +15,7 @@
  *    within them is truncated and its body is empty.
  * Nothing is copied; every view points into the caller's buffer.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "msg/msg_int.h"
@@ -80,16 +81,48 @@ take_line(hdr_scan *s)
 	s->peeked = false;
 }
 
+/* Flags (mt_first_flag) on the bytes of w that cannot be in a field name
+ * (below 33, 127 or above, or ':').  For each test, (x - 0x01..) & ~x &
+ * 0x80.. (or its 0x21 form) is non-zero exactly when such a byte is
+ * there; w + 0x01.. sets a high bit for 0x7f, and a carry comes only out
+ * of a byte that is already flagged. */
+static uint64_t
+name_end_flags(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t colon = w ^ (ones * ':');
+
+	return (((w - ones * 0x21) & ~w) | w | (w + ones) |
+	    ((colon - ones) & ~colon)) & high;
+}
+
 /* Length of the field name when `line` starts a field, else 0; *colon is
  * set to the offset of the colon. */
 static size_t
 field_name_len(mt_bytes line, size_t *colon)
 {
 	size_t i = 0, name;
+	uint64_t w, end;
 
-	while (i < line.len && line.p[i] != ':' &&
-	    (unsigned char)line.p[i] > 32 && (unsigned char)line.p[i] < 127)
-		i++;
+	/* every line of every header block is measured: eight bytes at a
+	 * time through the name (the first flag is where it ends), byte by
+	 * byte at the end of a short line */
+	for (;;) {
+		if (line.len - i < 8) {
+			while (i < line.len && line.p[i] != ':' &&
+			    (unsigned char)line.p[i] > 32 &&
+			    (unsigned char)line.p[i] < 127)
+				i++;
+			break;
+		}
+		memcpy(&w, line.p + i, sizeof(w));
+		if ((end = name_end_flags(w)) != 0) {
+			i += mt_first_flag(end);
+			break;
+		}
+		i += 8;
+	}
 	name = i;
 	while (i < line.len && is_blank(line.p[i]))
 		i++;

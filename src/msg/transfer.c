@@ -54,14 +54,15 @@ static size_t
 plain_run(const char *in, size_t i, size_t stop)
 {
 	const uint64_t ones = 0x0101010101010101u;
-	uint64_t w;
+	uint64_t w, hit;
 	size_t j = i;
 
 	while (stop - j >= 8) {
 		memcpy(&w, in + j, 8);
-		if (has_byte(w, ones * '=') | has_byte(w, ones * '\n') |
-		    has_byte(w, ones * '\r'))
-			break;
+		hit = has_byte(w, ones * '=') | has_byte(w, ones * '\n') |
+		    has_byte(w, ones * '\r');
+		if (hit != 0)   /* the first flag is the first such byte */
+			return j + mt_first_flag(hit) - i;
 		j += 8;
 	}
 	while (j < stop && in[j] != '=' && in[j] != '\n' && in[j] != '\r')

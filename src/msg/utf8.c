@@ -44,20 +44,30 @@ utf8_seq_len(const unsigned char *p, size_t n)
 
 /* Length of the leading run of plain ASCII without NUL.  Eight bytes at
  * a time while a word has no byte >= 0x80 and no zero byte (w - 0x01..
- * sets a byte's high bit only when the byte is 0 or >= 0x81), then byte
- * by byte for the rest: the same length as the plain loop. */
+ * sets a byte's high bit only when the byte is 0 or >= 0x81, and a
+ * borrow flags bytes only above a true one, so the first flag ends the
+ * run), then byte by byte for the rest: the same length as the plain
+ * loop. */
 size_t
 utf8_ascii_run(const char *p, size_t len)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t highs = 0x8080808080808080ULL;
 	size_t i = 0;
-	uint64_t w;
+	uint64_t w, w2, stop;
 
+	/* sixteen bytes a turn through long ASCII text, then eight */
+	while (len - i >= 16) {
+		memcpy(&w, p + i, sizeof(w));
+		memcpy(&w2, p + i + 8, sizeof(w2));
+		if (((w | (w - ones) | w2 | (w2 - ones)) & highs) != 0)
+			break;
+		i += 16;
+	}
 	while (len - i >= 8) {
 		memcpy(&w, p + i, sizeof(w));
-		if (((w | (w - ones)) & highs) != 0)
-			break;
+		if ((stop = (w | (w - ones)) & highs) != 0)
+			return i + mt_first_flag(stop);
 		i += 8;
 	}
 	while (i < len && (unsigned char)p[i] < 0x80 && p[i] != '\0')
@@ -146,16 +156,4 @@ mt_utf8_sanitize(const char *p, size_t len, char *out, size_t outlen)
 	out[n] = '\0';
 	mt_buf_free(&b);
 	return n;
-}
-
-int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
