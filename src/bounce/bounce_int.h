@@ -113,10 +113,14 @@ uint64_t bn_phrases_scan(const bn_phrases *ps, const char *t, size_t n,
 
 /* ---- text.c ---- */
 /* Copy src into dst (bounded), collapsing runs of white space to one
- * space and trimming; returns the length. */
+ * space and trimming; returns the length.  dst must not overlap src;
+ * bytes of dst past the final NUL may be written too. */
 size_t bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len);
 /* Append with one separating space (bounded). */
 void bn_append(char *dst, size_t dstlen, const char *src, size_t len);
+/* The same where strlen(dst) is known (have); returns the new length. */
+size_t bn_append_at(char *dst, size_t dstlen, size_t have, const char *src,
+    size_t len);
 /* mt_strn_istr for a needle in lower case, using d->ltext for the part of
  * p[0..len) that lies in d's text before text_end (same answer). */
 struct bn_doc;
@@ -198,7 +202,6 @@ typedef struct bn_doc {
 	char *lsq;                  /* text[0..text_end) squeezed, lower case */
 	size_t lsqlen;
 	const char *mta;            /* bn_detect_mta on it, NULL: no signature */
-	const char *text_command;   /* the SMTP stage the text names, or "" */
 	/* the returned message, raw, when it is itself a delivery report
 	 * (a notice that forwards a DSN); NULL otherwise */
 	const char *inner;

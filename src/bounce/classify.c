@@ -69,13 +69,21 @@ static const reason_info bn_reasons[] = {
 	{ "undefined", 99, "other", false, MT_BOUNCE_ACT_RETRY },
 };
 
+/* strcmp(a, b) == 0 for the reason names the tables are searched by:
+ * every row is compared, and the first byte settles most of them. */
+static bool
+same(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static const reason_info *
 reason_find(const char *reason)
 {
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(bn_reasons); i++) {
-		if (strcmp(bn_reasons[i].reason, reason) == 0)
+		if (same(bn_reasons[i].reason, reason))
 			return &bn_reasons[i];
 	}
 	return &bn_reasons[MT_ARRAY_LEN(bn_reasons) - 1];
@@ -120,7 +128,7 @@ refine_cause(const char *reason, const char *cause, const char *lower)
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(cause_words); i++) {
-		if (strcmp(cause_words[i].reason, reason) == 0 &&
+		if (same(cause_words[i].reason, reason) &&
 		    strstr(lower, cause_words[i].needle) != NULL)
 			return cause_words[i].cause;
 	}
@@ -155,7 +163,7 @@ in_set(const char *const *set, size_t n, const char *r)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (strcmp(set[i], r) == 0)
+		if (same(set[i], r))
 			return true;
 	}
 	return false;
@@ -167,7 +175,7 @@ reason_find_strict(const char *reason)
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(bn_reasons); i++) {
-		if (strcmp(bn_reasons[i].reason, reason) == 0)
+		if (same(bn_reasons[i].reason, reason))
 			return &bn_reasons[i];
 	}
 	return NULL;
@@ -272,7 +280,7 @@ text_says(const evidence *e, const char *reason)
 
 	for (i = 0; i < e->nm; i++) {
 		if (e->m[i].provider == NULL &&
-		    strcmp(e->m[i].reason, reason) == 0)
+		    same(e->m[i].reason, reason))
 			return &e->m[i];
 	}
 	return NULL;
@@ -292,7 +300,7 @@ take_status(bn_verdict *v, const evidence *e, const char *reason)
 {
 	v->reason = reason;
 	v->rule = "status";
-	snprintf(v->rule_text, sizeof(v->rule_text), "%s", e->f->status);
+	mt_strlcpy(v->rule_text, e->f->status, sizeof(v->rule_text));
 }
 
 /* One first-tier reason: does the evidence support it?  *m is set when
@@ -524,7 +532,7 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 	if (f->status[0] == '2') {
 		v->reason = "delivered";
 		v->rule = "status";
-		snprintf(v->rule_text, sizeof(v->rule_text), "%s", f->status);
+		mt_strlcpy(v->rule_text, f->status, sizeof(v->rule_text));
 		return;
 	}
 	/* m[] is read only below nm: not cleared (it is most of the struct) */
@@ -674,7 +682,7 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 		snprintf(v->status, sizeof(v->status), "%c.3.0", f->status[0]);
 		v->status_inferred = true;
 	} else if (f->status[0] != '\0') {
-		snprintf(v->status, sizeof(v->status), "%s", f->status);
+		mt_strlcpy(v->status, f->status, sizeof(v->status));
 	} else if (stage_pseudo(ctx, f, transient, v->status,
 	    sizeof(v->status))) {
 		v->status_inferred = true;

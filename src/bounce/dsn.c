@@ -103,8 +103,8 @@ powermta_hint(const char *v, bn_facts *f)
 
 	for (i = 0; i < MT_ARRAY_LEN(powermta); i++) {
 		if (mt_strn_istr(v, strlen(v), powermta[i].category) != NULL) {
-			snprintf(f->hint, sizeof(f->hint), "%s",
-			    powermta[i].reason);
+			mt_strlcpy(f->hint, powermta[i].reason,
+			    sizeof(f->hint));
 			f->hint_rule = "powermta.bounce-category";
 			return;
 		}
@@ -209,7 +209,7 @@ bn_attempt_status(const bn_doc *d, bn_facts *f)
 		l = (size_t)(end - p) < 40 ? (size_t)(end - p) : 40;
 		if (bn_find_status(p, l, st, sizeof(st)) &&
 		    strcmp(st + 1, ".4.7") != 0 && (st[0] == '4' || st[0] == '5')) {
-			snprintf(f->status, sizeof(f->status), "%s", st);
+			mt_strlcpy(f->status, st, sizeof(f->status));
 			return;
 		}
 	}
@@ -228,7 +228,8 @@ fill_recipients(const bn_doc *d, bn_facts *f, size_t n)
 			continue;
 		if (bn_text_recipient(d, addr, sizeof(addr)) ||
 		    bn_orig_recipient(d, addr, sizeof(addr)))
-			snprintf(f[i].recipient, sizeof(f[i].recipient), "%s", addr);
+			mt_strlcpy(f[i].recipient, addr,
+			    sizeof(f[i].recipient));
 		if (f[i].diag[0] == '\0' && f[i].recipient[0] != '\0')
 			bn_text_diag_for(d, f[i].recipient, &f[i]);
 	}
@@ -257,7 +258,7 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 			copy_host(ctx->reporting_mta, sizeof(ctx->reporting_mta), v);
 		if (field(g, "Arrival-Date", v, sizeof(v)) > 0 &&
 		    ctx->date[0] == '\0')
-			snprintf(ctx->date, sizeof(ctx->date), "%s", v);
+			mt_strlcpy(ctx->date, v, sizeof(ctx->date));
 		if (!recipient_of(g, f[n].recipient, sizeof(f[n].recipient))) {
 			/* "Final-Recipient: rfc822; @host" or a path: keep the
 			 * record when it reports an outcome; the address is
@@ -291,15 +292,15 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 				unsigned c, s, dd;
 				/* a parsed status has at most 11 bytes */
 				if (mt_status_parse(st, &c, &s, &dd))
-					snprintf(f[n].status, sizeof(f[n].status),
-					    "%.15s", st);
+					mt_strlcpy(f[n].status, st,
+					    sizeof(f[n].status));
 			}
 		}
 		/* delivery to a program ("|/usr/bin/procmail") failed: the
 		 * local mailer, not the address */
 		if (field(g, "X-Actual-Recipient", v, sizeof(v)) > 0 &&
 		    after_type(v)[0] == '|') {
-			snprintf(f[n].hint, sizeof(f[n].hint), "mailererror");
+			mt_strlcpy(f[n].hint, "mailererror", sizeof(f[n].hint));
 			f[n].hint_rule = "dsn.actual-recipient-program";
 		}
 		if (field(g, "X-PowerMTA-BounceCategory", v, sizeof(v)) > 0)
@@ -307,7 +308,7 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		if (field(g, "Remote-MTA", v, sizeof(v)) > 0)
 			copy_host(f[n].remote_mta, sizeof(f[n].remote_mta), v);
 		if (field(g, "Last-Attempt-Date", v, sizeof(v)) > 0)
-			snprintf(f[n].date, sizeof(f[n].date), "%s", v);
+			mt_strlcpy(f[n].date, v, sizeof(f[n].date));
 		{
 			const mt_header *h = mt_msg_find(g, "Diagnostic-Code",
 			    NULL);
@@ -338,7 +339,7 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	mt_fields_free(fs);
 	fill_recipients(d, f, n);
 	if (n > 0)
-		snprintf(ctx->format, sizeof(ctx->format), "rfc3464");
+		mt_strlcpy(ctx->format, "rfc3464", sizeof(ctx->format));
 	return n;
 }
 
@@ -375,16 +376,16 @@ bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		copy_host(f[0].remote_mta, sizeof(f[0].remote_mta), v);
 	if (field(g, "Arrival-Date", v, sizeof(v)) > 0 ||
 	    field(g, "Received-Date", v, sizeof(v)) > 0)
-		snprintf(f[0].date, sizeof(f[0].date), "%s", v);
+		mt_strlcpy(f[0].date, v, sizeof(f[0].date));
 	if (field(g, "Reporting-MTA", v, sizeof(v)) > 0)
 		copy_host(ctx->reporting_mta, sizeof(ctx->reporting_mta), v);
 	field(g, "Feedback-Type", v, sizeof(v));
-	snprintf(f[0].action, sizeof(f[0].action), "%s", v[0] ? v : "abuse");
+	mt_strlcpy(f[0].action, v[0] ? v : "abuse", sizeof(f[0].action));
 	bn_squeeze(f[0].diag, sizeof(f[0].diag), d->text.p,
 	    d->text_end < 1000 ? d->text_end : 1000);
-	snprintf(f[0].hint, sizeof(f[0].hint), "feedback");
+	mt_strlcpy(f[0].hint, "feedback", sizeof(f[0].hint));
 	f[0].hint_rule = "arf.feedback-report";
 	mt_fields_free(fs);
-	snprintf(ctx->format, sizeof(ctx->format), "arf");
+	mt_strlcpy(ctx->format, "arf", sizeof(ctx->format));
 	return 1;
 }

@@ -5,7 +5,7 @@
  *
  * The table is compiled once per process into an index (pthread_once; the
  * index is immutable after that and shared read-only by all threads): per
- * rule, a handful of byte pairs its literal parts need.  A call computes
+ * rule, the byte pairs its literal parts need (up to 32).  A call computes
  * which byte pairs occur in the text (a bit set on the stack) and only
  * rules whose pairs all occur reach memmem -- in table order, so the
  * first match and the order of bn_pattern_all's matches are the table's.
@@ -110,7 +110,7 @@ has_pair(const bigrams *b, unsigned v)
 
 /* ---- the compiled index ---- */
 
-#define IDX_PAIRS 8
+#define IDX_PAIRS 32
 
 typedef struct idx_rule {
 	const bn_rule *r;
@@ -132,9 +132,10 @@ typedef struct idx {
 	size_t nalways;
 } idx;
 
-/* Pairs of the literal parts of pat, spread over each part (first, every
- * other, last), at most IDX_PAIRS: enough to turn away nearly every rule
- * whose words are not in the text. */
+/* Pairs of the literal parts of pat, every one from the start, at most
+ * IDX_PAIRS: a rule whose words are not in the text is nearly always
+ * turned away here, before memmem (each pair more is a few instructions
+ * per candidate; each memmem saved, hundreds). */
 static void
 compile_rule(idx_rule *e, const bn_rule *r)
 {
@@ -145,10 +146,8 @@ compile_rule(idx_rule *e, const bn_rule *r)
 	while (*p != '\0' && e->npair < IDX_PAIRS) {
 		size_t n = strcspn(p, "*"), i;
 
-		for (i = 0; i + 1 < n && e->npair < IDX_PAIRS; i += 2)
+		for (i = 0; i + 1 < n && e->npair < IDX_PAIRS; i++)
 			e->pair[e->npair++] = (uint16_t)pair(p + i);
-		if (n >= 3 && n % 2 == 1 && e->npair < IDX_PAIRS)
-			e->pair[e->npair++] = (uint16_t)pair(p + n - 2);
 		p += n;
 		if (*p == '*')
 			p++;

@@ -19,7 +19,7 @@ keep(mt_arena *a, const char *s)
 	char *p;
 
 	if (mt_utf8_valid(s, n))
-		p = mt_arena_strdup(a, s);
+		p = mt_arena_strndup(a, s, n);
 	else if ((p = mt_arena_alloc(a, n * 3 + 1)) != NULL)
 		mt_utf8_sanitize(s, n, p, n * 3 + 1);
 	return p != NULL ? p : "";
@@ -110,9 +110,8 @@ received_ip(mt_bytes v, char *out, size_t outlen)
 {
 	size_t i, j;
 
-	for (i = 0; i < v.len; i++) {
-		if (v.p[i] != '[' && v.p[i] != '(')
-			continue;
+	for (i = mt_find2(v.p, v.len, '[', '('); i < v.len;
+	    i += 1 + mt_find2(v.p + i + 1, v.len - i - 1, '[', '(')) {
 		for (j = i + 1; j < v.len && (mt_is_digit(v.p[j]) ||
 		    v.p[j] == '.'); j++)
 			;
@@ -126,6 +125,16 @@ received_ip(mt_bytes v, char *out, size_t outlen)
 	return false;
 }
 
+/* Is the field named lit?  The length first: most fields of a header
+ * block are none of the few we take, and differ in length already. */
+static bool
+name_is(const mt_header *h, const char *lit, size_t litlen)
+{
+	return h->name.len == litlen && mt_strn_ieq(h->name.p, litlen, lit);
+}
+
+#define NAME_IS(h, lit) name_is((h), lit, sizeof(lit) - 1)
+
 /* Note one field of the original message in o. */
 static void
 take_field(mt_arena *a, mt_bounce_original *o, const mt_header *hp,
@@ -134,22 +143,19 @@ take_field(mt_arena *a, mt_bounce_original *o, const mt_header *hp,
 	mt_header h = *hp;
 	char dom[256], sel[128], ip[64];
 
-	if (mt_strn_ieq(h.name.p, h.name.len, "From") && !o->from[0])
+	if (NAME_IS(&h, "From") && !o->from[0])
 		o->from = address(a, h.value);
-	else if (mt_strn_ieq(h.name.p, h.name.len, "Return-Path") &&
-	    !o->return_path[0])
+	else if (NAME_IS(&h, "Return-Path") && !o->return_path[0])
 		o->return_path = address(a, h.value);
-	else if (mt_strn_ieq(h.name.p, h.name.len, "To") && !o->to[0])
+	else if (NAME_IS(&h, "To") && !o->to[0])
 		o->to = address(a, h.value);
-	else if (mt_strn_ieq(h.name.p, h.name.len, "Message-ID") &&
-	    !o->message_id[0])
+	else if (NAME_IS(&h, "Message-ID") && !o->message_id[0])
 		o->message_id = decoded(a, h.value);
-	else if (mt_strn_ieq(h.name.p, h.name.len, "Subject") &&
-	    !o->subject[0])
+	else if (NAME_IS(&h, "Subject") && !o->subject[0])
 		o->subject = decoded(a, h.value);
-	else if (mt_strn_ieq(h.name.p, h.name.len, "Date") && !o->date[0])
+	else if (NAME_IS(&h, "Date") && !o->date[0])
 		o->date = decoded(a, h.value);
-	else if (mt_strn_ieq(h.name.p, h.name.len, "DKIM-Signature") &&
+	else if (NAME_IS(&h, "DKIM-Signature") &&
 	    o->ndkim < MT_BOUNCE_MAX_DKIM && dkim_tag(h.value, 'd',
 	    dom, sizeof(dom))) {
 		if (!dkim_tag(h.value, 's', sel, sizeof(sel)))
@@ -157,7 +163,7 @@ take_field(mt_arena *a, mt_bounce_original *o, const mt_header *hp,
 		o->dkim_domains[o->ndkim] = keep(a, dom);
 		o->dkim_selectors[o->ndkim] = keep(a, sel);
 		o->ndkim++;
-	} else if (mt_strn_ieq(h.name.p, h.name.len, "Received") &&
+	} else if (NAME_IS(&h, "Received") &&
 	    received_ip(h.value, ip, sizeof(ip))) {
 		/* later fields are older hops: keep the last seen */
 		*last_ip = keep(a, ip);

@@ -71,6 +71,17 @@ bn_phrases_done(bn_phrases *ps)
 	}
 }
 
+/* Does phrase i start at p (p has room for it)?  Most candidates differ
+ * in the first byte: test it before calling memcmp. */
+static bool
+phrase_at(const bn_phrases *ps, size_t i, const char *p)
+{
+	const char *ph = ps->phrase[i];
+
+	return p[0] == ph[0] && p[1] == ph[1] &&
+	    memcmp(p + 2, ph + 2, ps->len[i] - 2u) == 0;
+}
+
 /*
  * The core: phrases in live are looked for; when one is found at pos,
  * first[] (if any) gets pos and live is cut by the caller's rule: lowest
@@ -96,8 +107,7 @@ scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
 		while (c != 0) {
 			i = (size_t)__builtin_ctzll(c);
 			c &= c - 1;
-			if (ps->len[i] > n - pos ||
-			    memcmp(t + pos, ps->phrase[i], ps->len[i]) != 0)
+			if (ps->len[i] > n - pos || !phrase_at(ps, i, t + pos))
 				continue;
 			found |= (uint64_t)1 << i;
 			if (first != NULL)

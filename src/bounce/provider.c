@@ -157,24 +157,27 @@ host_prepare(const char *host, char *low, size_t lowlen, size_t *len)
 	return true;
 }
 
-/* Does the prepared host end with needle at a label boundary? */
+/* Does the prepared host end with needle (nl bytes) at a label boundary?
+ * Asked of every host signature for each recipient: the last byte is
+ * compared before the rest. */
 static bool
-host_matches(const char *low, size_t hl, const char *needle)
+host_matches(const char *low, size_t hl, const char *needle, size_t nl)
 {
-	size_t nl = strlen(needle);
-
-	if (nl > hl || memcmp(low + hl - nl, needle, nl) != 0)
+	if (nl > hl || (nl > 0 && low[hl - 1] != needle[nl - 1]) ||
+	    memcmp(low + hl - nl, needle, nl) != 0)
 		return false;
 	return hl == nl || low[hl - nl - 1] == '.';
 }
 
-/* The SIG_TEXT needles as one phrase set, built once per process
- * (immutable after pthread_once, shared read-only). */
+/* The SIG_TEXT needles as one phrase set, and every needle's length,
+ * built once per process (immutable after pthread_once, shared
+ * read-only). */
 typedef struct text_sigs {
 	pthread_once_t once;
 	bool ok;
 	bn_phrases set;
 	size_t sig[BN_PHRASES_MAX];     /* phrase index -> sigs[] index */
+	size_t len[MT_ARRAY_LEN(sigs)];
 } text_sigs;
 
 static text_sigs the_text_sigs = { .once = PTHREAD_ONCE_INIT };
@@ -183,6 +186,9 @@ static void
 build_text_sigs(void)
 {
 	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(sigs); i++)
+		the_text_sigs.len[i] = strlen(sigs[i].needle);
 
 	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
 		if (sigs[i].where != SIG_TEXT)
@@ -195,15 +201,23 @@ build_text_sigs(void)
 	the_text_sigs.ok = true;
 }
 
+/* strlen of sigs[i].needle, from the table built once when there is one */
+static size_t
+needle_len(size_t i, bool ready)
+{
+	return ready ? the_text_sigs.len[i] : strlen(sigs[i].needle);
+}
+
 const char *
 bn_provider_detect(const char *remote_mta, const char *reporting_mta,
     const char *from, const char *lower_diag)
 {
 	size_t i, rl = 0, pl = 0;
 	char lfrom[BN_ADDR_MAX], rlow[BN_HOST_MAX], plow[BN_HOST_MAX];
-	bool rok, pok;
+	bool rok, pok, ready;
 	int k;
 
+	ready = pthread_once(&the_text_sigs.once, build_text_sigs) == 0;
 	bn_lower(lfrom, sizeof(lfrom), from, strlen(from));
 	rok = remote_mta[0] != '\0' &&
 	    host_prepare(remote_mta, rlow, sizeof(rlow), &rl);
@@ -212,11 +226,11 @@ bn_provider_detect(const char *remote_mta, const char *reporting_mta,
 	/* the refusing host first, then text, then who wrote the bounce */
 	for (i = 0; rok && i < MT_ARRAY_LEN(sigs); i++) {
 		if (sigs[i].where == SIG_HOST &&
-		    host_matches(rlow, rl, sigs[i].needle))
+		    host_matches(rlow, rl, sigs[i].needle,
+		    needle_len(i, ready)))
 			return sigs[i].provider;
 	}
-	if (pthread_once(&the_text_sigs.once, build_text_sigs) == 0 &&
-	    the_text_sigs.ok) {
+	if (ready && the_text_sigs.ok) {
 		/* all text needles in one pass; table order decides */
 		k = bn_phrases_first(&the_text_sigs.set, lower_diag,
 		    strlen(lower_diag));
@@ -231,7 +245,8 @@ bn_provider_detect(const char *remote_mta, const char *reporting_mta,
 	}
 	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
 		if (sigs[i].where == SIG_HOST && pok &&
-		    host_matches(plow, pl, sigs[i].needle))
+		    host_matches(plow, pl, sigs[i].needle,
+		    needle_len(i, ready)))
 			return sigs[i].provider;
 		if (sigs[i].where == SIG_FROM &&
 		    strstr(lfrom, sigs[i].needle) != NULL)

@@ -11,6 +11,7 @@
  * Ownership: a bn_doc lives on the stack of mt_bounce_read and owns its
  * mt_bufs (freed before return); the result owns copies of everything.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,31 @@ append_decoded(mt_buf *b, const mt_part *p, size_t limit)
 	free(out);
 }
 
+/* Tags that end a line of text (compared as prefixes, any case). */
+static const char *const block_tags[] = {
+	"<br", "<p", "</p", "<div", "</div", "<tr", "</tr", "</td", "</h",
+};
+
+/* Does the tag at s start with one of block_tags?  Every tag of every
+ * HTML part is asked: the byte after '<' rules out most at once. */
+static bool
+is_block_tag(const char *s, size_t n)
+{
+	size_t k;
+	char c;
+
+	if (n < 2)
+		return false;
+	c = mt_lower(s[1]);
+	if (c != 'b' && c != 'p' && c != 'd' && c != 't' && c != '/')
+		return false;
+	for (k = 0; k < MT_ARRAY_LEN(block_tags); k++)
+		if (block_tags[k][1] == c &&
+		    mt_strn_iprefix(s, n, block_tags[k]))
+			return true;
+	return false;
+}
+
 /* Text of an HTML part: tags dropped, block ends made line ends, the few
  * entities NDRs use decoded.  Style and script contents dropped. */
 static void
@@ -114,11 +140,12 @@ html_to_text(mt_buf *b, const char *s, size_t n)
 			continue;
 		}
 		if (s[i] == '<') {
-			e = i + 1;
-			while (e < n && s[e] != '>')
-				e++;
-			if (mt_strn_iprefix(s + i, n - i, "<style") ||
-			    mt_strn_iprefix(s + i, n - i, "<script")) {
+			const char *gt = memchr(s + i + 1, '>', n - i - 1);
+
+			e = gt != NULL ? (size_t)(gt - s) : n;
+			if (n - i > 1 && mt_lower(s[i + 1]) == 's' &&
+			    (mt_strn_iprefix(s + i, n - i, "<style") ||
+			    mt_strn_iprefix(s + i, n - i, "<script"))) {
 				const char *close = mt_strn_istr(s + i, n - i,
 				    s[i + 2] == 't' || s[i + 2] == 'T' ?
 				    "</style" : "</script");
@@ -126,15 +153,7 @@ html_to_text(mt_buf *b, const char *s, size_t n)
 				while (e < n && s[e] != '>')
 					e++;
 			}
-			if (mt_strn_iprefix(s + i, n - i, "<br") ||
-			    mt_strn_iprefix(s + i, n - i, "<p") ||
-			    mt_strn_iprefix(s + i, n - i, "</p") ||
-			    mt_strn_iprefix(s + i, n - i, "<div") ||
-			    mt_strn_iprefix(s + i, n - i, "</div") ||
-			    mt_strn_iprefix(s + i, n - i, "<tr") ||
-			    mt_strn_iprefix(s + i, n - i, "</tr") ||
-			    mt_strn_iprefix(s + i, n - i, "</td") ||
-			    mt_strn_iprefix(s + i, n - i, "</h"))
+			if (is_block_tag(s + i, n - i))
 				mt_buf_putc(b, '\n');
 			else
 				mt_buf_putc(b, ' ');
@@ -272,22 +291,45 @@ static const char *const inline_markers[] = {
 	"---- original message",
 };
 
+/* The markers' first bytes and lengths, worked out once per process
+ * (pthread_once; read-only afterwards, shared by all threads). */
+static struct {
+	pthread_once_t once;
+	bool starts[256];       /* some marker starts with this byte */
+	size_t len[MT_ARRAY_LEN(inline_markers)];
+} the_markers = { .once = PTHREAD_ONCE_INIT };
+
+static void
+build_markers(void)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(inline_markers); i++) {
+		the_markers.starts[(unsigned char)inline_markers[i][0]] = true;
+		the_markers.len[i] = strlen(inline_markers[i]);
+	}
+}
+
 static bool
 is_marker(const char *p, size_t len)
 {
 	size_t i, m;
 	char c;
+	bool ready;
 
-	/* called on every line of the text: compare the first byte before
-	 * anything else, and fold case only on the few that pass */
+	/* called on every line of the text: the first byte rules out most
+	 * lines at once, and only the few that pass fold case */
 	p = mt_trim(p, &len);
 	if (len == 0)
 		return false;
 	c = mt_lower(p[0]);
+	ready = pthread_once(&the_markers.once, build_markers) == 0;
+	if (ready && !the_markers.starts[(unsigned char)c])
+		return false;
 	for (i = 0; i < MT_ARRAY_LEN(inline_markers); i++) {
 		if (inline_markers[i][0] != c)
 			continue;
-		m = strlen(inline_markers[i]);
+		m = ready ? the_markers.len[i] : strlen(inline_markers[i]);
 		if (inline_markers[i][m - 1] == '#')
 			continue;
 		if (len >= m && mt_strn_iprefix(p, len, inline_markers[i]))
@@ -404,7 +446,6 @@ doc_open(bn_doc *d, const char *buf, size_t len)
 		bn_lower(d->from, sizeof(d->from), a.addr.p,
 		    a.addr.len < sizeof(d->from) ? a.addr.len : sizeof(d->from) - 1);
 	d->mta = bn_detect_mta(d, d->lsq, d->lsqlen);
-	d->text_command = bn_find_command_sq(d->lsq, d->lsqlen);
 	return !d->text.failed && !d->dsn.failed;
 }
 
@@ -422,8 +463,8 @@ static void
 context_init(const bn_doc *d, bn_context *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
-	snprintf(ctx->from, sizeof(ctx->from), "%s", d->from_raw);
-	snprintf(ctx->subject, sizeof(ctx->subject), "%s", d->subject);
+	mt_strlcpy(ctx->from, d->from_raw, sizeof(ctx->from));
+	mt_strlcpy(ctx->subject, d->subject, sizeof(ctx->subject));
 	header_text(d->msg, "Date", ctx->date, sizeof(ctx->date));
 }
 
@@ -442,7 +483,7 @@ static const struct {
 };
 
 static void
-finish_facts(const bn_doc *d, bn_facts *f)
+finish_facts(const bn_doc *d, bn_facts *f, const char **text_command)
 {
 	char st[16];
 
@@ -450,17 +491,22 @@ finish_facts(const bn_doc *d, bn_facts *f)
 	/* the remote server's own code beats the reporting MTA's summary
 	 * (Status: 5.0.0, or a 4.4.7 "expired" over the real 4.4.2) */
 	if (bn_diag_status(f->diag, f->status, st, sizeof(st)))
-		snprintf(f->status, sizeof(f->status), "%s", st);
+		mt_strlcpy(f->status, st, sizeof(f->status));
 	if (d != NULL)
 		bn_attempt_status(d, f);
 	if (f->reply_code <= 0)
 		f->reply_code = bn_find_reply_code(f->diag, strlen(f->diag));
 	if (f->command[0] == '\0')
-		snprintf(f->command, sizeof(f->command), "%s",
-		    bn_find_command(f->diag, strlen(f->diag)));
-	/* else the transcript in the human text may name the stage */
-	if (f->command[0] == '\0' && d != NULL)
-		snprintf(f->command, sizeof(f->command), "%s", d->text_command);
+		mt_strlcpy(f->command, bn_find_command(f->diag,
+		    strlen(f->diag)), sizeof(f->command));
+	/* else the transcript in the human text may name the stage: looked
+	 * for at most once per message (*text_command, NULL until then),
+	 * and only when a recipient's own text named none */
+	if (f->command[0] == '\0' && d != NULL) {
+		if (*text_command == NULL)
+			*text_command = bn_find_command_sq(d->lsq, d->lsqlen);
+		mt_strlcpy(f->command, *text_command, sizeof(f->command));
+	}
 }
 
 mt_err
@@ -474,6 +520,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	mt_bounce *b = NULL;
 	size_t i, n = 0, r;
 	mt_err err = MT_ENOMEM;
+	const char *text_command = NULL;
 
 	*out = NULL;
 	if (buf == NULL && len > 0)
@@ -505,9 +552,9 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	context_init(&d, &ctx);
 	bn_original_parse(&d, bn_result_arena(b), bn_result_original(b));
 	if (bn_is_autoreply(&d)) {
-		snprintf(ctx.format, sizeof(ctx.format), "rfc3834");
+		mt_strlcpy(ctx.format, "rfc3834", sizeof(ctx.format));
 		memset(&f[0], 0, sizeof(f[0]));
-		snprintf(f[0].hint, sizeof(f[0].hint), "vacation");
+		mt_strlcpy(f[0].hint, "vacation", sizeof(f[0].hint));
 		f[0].hint_rule = "autoreply.headers";
 		{
 			const mt_header *h = mt_msg_find(d.msg, "From", NULL);
@@ -538,12 +585,12 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 				n = readers[r].fn(&d, &ctx, f, BN_MAX_FACTS);
 			}
 			if (n > 0 && ctx.format[0] == '\0')
-				snprintf(ctx.format, sizeof(ctx.format), "%s",
-				    readers[r].name);
+				mt_strlcpy(ctx.format, readers[r].name,
+				    sizeof(ctx.format));
 		}
 	}
 	for (i = 0; i < n; i++)
-		finish_facts(&d, &f[i]);
+		finish_facts(&d, &f[i], &text_command);
 	bn_reader_hints(&d, f, n);
 	if (n == 0) {
 		bn_result_not_bounce(b, "not a bounce: no delivery status, "
@@ -587,7 +634,7 @@ mt_bounce_classify_reply(const char *reply, size_t len, const char *filename,
 		return MT_EPARSE;
 	memset(&f, 0, sizeof(f));
 	memset(&ctx, 0, sizeof(ctx));
-	snprintf(ctx.format, sizeof(ctx.format), "smtp");
+	mt_strlcpy(ctx.format, "smtp", sizeof(ctx.format));
 	{
 		char *joined = malloc(MT_BOUNCE_MAX_DIAG);
 		if (joined == NULL)
@@ -598,7 +645,7 @@ mt_bounce_classify_reply(const char *reply, size_t len, const char *filename,
 	}
 	f.reply_code = (reply[i] - '0') * 100 + (reply[i + 1] - '0') * 10 +
 	    (reply[i + 2] - '0');
-	finish_facts(NULL, &f);
+	finish_facts(NULL, &f, NULL);
 	if ((b = bn_result_new(filename)) == NULL)
 		return MT_ENOMEM;
 	bn_classify(&f, &ctx, &v);

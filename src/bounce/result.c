@@ -35,11 +35,11 @@ dup(mt_arena *a, const char *s)
 	size_t n;
 	char *p;
 
-	if (s == NULL)
-		s = "";
+	if (s == NULL || s[0] == '\0')
+		return "";      /* most fields of a record are empty */
 	n = strlen(s);
 	if (mt_utf8_valid(s, n))
-		p = mt_arena_strdup(a, s);
+		p = mt_arena_strndup(a, s, n);
 	else if ((p = mt_arena_alloc(a, n * 3 + 1)) != NULL)
 		mt_utf8_sanitize(s, n, p, n * 3 + 1);
 	return p != NULL ? p : "";

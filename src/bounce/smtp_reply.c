@@ -4,11 +4,36 @@
  * Pure functions over counted strings; output into caller buffers.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bounce/bounce_int.h"
+
+/* The index of the next '4' or '5' in s[i..len), or len: where a reply or
+ * status code may start.  Every diagnostic is searched so several times,
+ * eight bytes at a time: '4' and '5' differ only in the low bit, so a
+ * byte is one of them when (b & 0xFE) == 0x34, and (x - 0x01..) & ~x &
+ * 0x80.. finds a zero byte of x = (w & 0xFE..) ^ 0x34.. exactly. */
+static size_t
+next_45(const char *s, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w, x, hit;
+
+	while (len > i && len - i >= 8) {
+		memcpy(&w, s + i, sizeof(w));
+		x = (w & (ones * 0xFE)) ^ (ones * 0x34);
+		if ((hit = (x - ones) & ~x & high) != 0)
+			return i + mt_first_flag(hit);
+		i += 8;
+	}
+	while (i < len && s[i] != '4' && s[i] != '5')
+		i++;
+	return i < len ? i : len;
+}
 
 /* A status candidate at s[i]: "C.S.D" not preceded by a digit, dot or 'v'
  * (versions, IP addresses) and not followed by a digit or dot-digit. */
@@ -45,7 +70,7 @@ status_at(const char *s, size_t len, size_t i, char *out, size_t outlen)
 	tmp[n] = '\0';
 	if (!mt_status_parse(tmp, &c, &sub, &det) || c == 2)
 		return 0;
-	snprintf(out, outlen, "%s", tmp);
+	mt_strlcpy(out, tmp, outlen);
 	return n;
 }
 
@@ -55,15 +80,14 @@ bn_find_status(const char *text, size_t len, char *out, size_t outlen)
 	char first[16] = "", cand[16];
 	size_t i, n;
 
-	for (i = 0; i < len; i++) {
-		if (text[i] != '4' && text[i] != '5')
-			continue;
+	for (i = next_45(text, 0, len); i < len;
+	    i = next_45(text, i + 1, len)) {
 		n = status_at(text, len, i, cand, sizeof(cand));
 		if (n == 0)
 			continue;
 		/* X.0.0 says nothing; keep looking for a specific code */
 		if (strcmp(cand + 1, ".0.0") != 0) {
-			snprintf(out, outlen, "%s", cand);
+			mt_strlcpy(out, cand, outlen);
 			return true;
 		}
 		if (first[0] == '\0')
@@ -72,7 +96,7 @@ bn_find_status(const char *text, size_t len, char *out, size_t outlen)
 	}
 	if (first[0] == '\0')
 		return false;
-	snprintf(out, outlen, "%s", first);
+	mt_strlcpy(out, first, outlen);
 	return true;
 }
 
@@ -81,9 +105,9 @@ bn_find_reply_code(const char *text, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i + 3 <= len; i++) {
-		if ((text[i] != '4' && text[i] != '5') ||
-		    !mt_is_digit(text[i + 1]) || !mt_is_digit(text[i + 2]))
+	for (i = next_45(text, 0, len); i + 3 <= len;
+	    i = next_45(text, i + 1, len)) {
+		if (!mt_is_digit(text[i + 1]) || !mt_is_digit(text[i + 2]))
 			continue;
 		if (text[i + 1] > '5')
 			continue;
@@ -230,12 +254,12 @@ bn_join_reply(const char *text, size_t len, char *out, size_t outlen)
 	if (outlen == 0)
 		return 0;
 	out[0] = '\0';
+	/* n is strlen(out) throughout: appends need not measure it */
 	while (p < end) {
-		const char *eol = p, *q;
+		const char *eol, *q;
 		size_t l;
 
-		while (eol < end && *eol != '\n' && *eol != '\r')
-			eol++;
+		eol = p + mt_find2(p, (size_t)(end - p), '\n', '\r');
 		q = p;
 		l = (size_t)(eol - p);
 		/* drop a repeated "550-5.7.1 " prefix on continuation lines */
@@ -244,7 +268,7 @@ bn_join_reply(const char *text, size_t len, char *out, size_t outlen)
 			if (code[0] == '\0') {
 				memcpy(code, q, 3);
 				code[3] = '\0';
-				bn_append(out, outlen, q, 3);
+				n = bn_append_at(out, outlen, n, q, 3);
 			}
 			q += 4;
 			l -= 4;
@@ -253,20 +277,21 @@ bn_join_reply(const char *text, size_t len, char *out, size_t outlen)
 				size_t k = status_at(q, l, 0, st, sizeof(st));
 				if (k > 0) {
 					if (esc[0] == '\0') {
-						snprintf(esc, sizeof(esc), "%s", st);
-						bn_append(out, outlen, st, strlen(st));
+						mt_strlcpy(esc, st,
+						    sizeof(esc));
+						n = bn_append_at(out, outlen, n,
+						    st, strlen(st));
 					}
 					q += k;
 					l -= k;
 				}
 			}
 		}
-		bn_append(out, outlen, q, l);
+		n = bn_append_at(out, outlen, n, q, l);
 		p = eol;
 		while (p < end && (*p == '\n' || *p == '\r'))
 			p++;
 	}
-	n = strlen(out);
 	return n;
 }
 
@@ -280,11 +305,10 @@ bn_diag_status(const char *diag, const char *field, char *out, size_t outlen)
 
 	/* a code right after a reply code is the server's own ("550 5.7.1",
 	 * "550-'5.2.2"): look for those first */
-	for (i = 4; i < len; i++) {
+	for (i = next_45(diag, 4, len); i < len;
+	    i = next_45(diag, i + 1, len)) {
 		size_t j = i;
 
-		if (diag[i] != '4' && diag[i] != '5')
-			continue;
 		while (j > 0 && (diag[j - 1] == '\'' || diag[j - 1] == '#'))
 			j--;
 		if (j < 4 || (diag[j - 1] != ' ' && diag[j - 1] != '-') ||
@@ -296,29 +320,28 @@ bn_diag_status(const char *diag, const char *field, char *out, size_t outlen)
 		if (n == 0 || strcmp(cand + 1, ".0.0") == 0 ||
 		    strcmp(cand, field) == 0)
 			continue;
-		snprintf(out, outlen, "%s", cand);
+		mt_strlcpy(out, cand, outlen);
 		return true;
 	}
 
-	for (i = 0; i < len; i++) {
-		if (diag[i] != '4' && diag[i] != '5')
-			continue;
+	for (i = next_45(diag, 0, len); i < len;
+	    i = next_45(diag, i + 1, len)) {
 		n = status_at(diag, len, i, cand, sizeof(cand));
 		if (n == 0)
 			continue;
 		i += n - 1;
 		if (strcmp(cand + 1, ".0.0") == 0) {
 			if (first[0] == '\0')
-				snprintf(first, sizeof(first), "%s", cand);
+				mt_strlcpy(first, cand, sizeof(first));
 			continue;
 		}
 		if (strcmp(cand, field) == 0)
 			continue;
-		snprintf(out, outlen, "%s", cand);
+		mt_strlcpy(out, cand, outlen);
 		return true;
 	}
 	if (field[0] == '\0' && first[0] != '\0') {
-		snprintf(out, outlen, "%s", first);
+		mt_strlcpy(out, first, outlen);
 		return true;
 	}
 	(void)generic;

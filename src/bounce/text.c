@@ -7,6 +7,40 @@
 
 #include "bounce/bounce_int.h"
 
+/*
+ * Copy the word (bytes above ' ') at src[i..lim) to dst + *n; returns the
+ * index after it.  Every message's text is squeezed, so eight bytes at a
+ * time: (w - 0x21..) & ~w & 0x80.. flags a byte below 0x21, and the lowest
+ * flag is always a true one (a borrow only runs upward from such a byte).
+ * The whole word is stored even when the word ends inside it: the caller
+ * made lim so that dst has room for lim - i more bytes, and the bytes past
+ * the word are overwritten later or lie past the final NUL.
+ */
+static size_t
+copy_word(char *dst, size_t *n, const char *src, size_t i, size_t lim)
+{
+	const uint64_t ones21 = 0x2121212121212121ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w, stop;
+	size_t k;
+
+	while (lim - i >= 8) {
+		memcpy(&w, src + i, sizeof(w));
+		memcpy(dst + *n, &w, sizeof(w));
+		stop = (w - ones21) & ~w & high;
+		if (stop != 0) {
+			k = mt_first_flag(stop);
+			*n += k;
+			return i + k;
+		}
+		*n += 8;
+		i += 8;
+	}
+	while (i < lim && (unsigned char)src[i] > ' ')
+		dst[(*n)++] = src[i++];
+	return i;
+}
+
 size_t
 bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len)
 {
@@ -24,11 +58,23 @@ bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len)
 			if (space && n + 2 < dstlen)
 				dst[n++] = ' ';
 			space = false;
-			/* the rest of the word, as far as dst has room */
-			lim = len - i < dstlen - 1 - n ? len : i + (dstlen - 1 - n);
-			do
-				dst[n++] = (char)src[i++];
-			while (i < lim && (unsigned char)src[i] > ' ');
+			for (;;) {
+				/* the rest of the word, as far as dst has
+				 * room */
+				lim = len - i < dstlen - 1 - n ? len :
+				    i + (dstlen - 1 - n);
+				i = copy_word(dst, &n, src, i, lim);
+				/* one space, then another word: the usual
+				 * case, taken here without the loop above */
+				if (i + 1 < len && src[i] == ' ' &&
+				    (unsigned char)src[i + 1] > ' ' &&
+				    n + 2 < dstlen) {
+					dst[n++] = ' ';
+					i++;
+					continue;
+				}
+				break;
+			}
 			i--;
 			continue;
 		}
@@ -63,18 +109,28 @@ bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len)
 	return n;
 }
 
+size_t
+bn_append_at(char *dst, size_t dstlen, size_t have, const char *src,
+    size_t len)
+{
+	size_t n;
+
+	if (have + 2 >= dstlen)
+		return have;
+	if (have > 0)
+		dst[have++] = ' ';
+	n = bn_squeeze(dst + have, dstlen - have, src, len);
+	if (n == 0 && have > 0) {
+		dst[--have] = '\0';
+		return have;
+	}
+	return have + n;
+}
+
 void
 bn_append(char *dst, size_t dstlen, const char *src, size_t len)
 {
-	size_t have = strlen(dst);
-
-	if (have + 2 >= dstlen)
-		return;
-	if (have > 0)
-		dst[have++] = ' ';
-	bn_squeeze(dst + have, dstlen - have, src, len);
-	if (dst[have] == '\0' && have > 0)
-		dst[have - 1] = '\0';
+	bn_append_at(dst, dstlen, strlen(dst), src, len);
 }
 
 size_t
@@ -136,14 +192,17 @@ bool
 bn_find_address(const char *s, size_t len, char *out, size_t outlen,
     const char **end)
 {
+	const char *at;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		size_t a, b, n, k;
 		bool dot = false;
 
-		if (s[i] != '@')
-			continue;
+		/* the next '@' (memchr: texts are long, '@' is rare) */
+		if ((at = memchr(s + i, '@', len - i)) == NULL)
+			return false;
+		i = (size_t)(at - s);
 		a = i;
 		while (a > 0 && is_local_char(s[a - 1]))
 			a--;

@@ -295,9 +295,16 @@ is_stop(const char *low, size_t len)
 {
 	size_t i, n = len;
 	const char *p = mt_trim(low, &n);
+	char c;
 
+	/* asked of every line of the text: the first byte turns away most
+	 * phrases before a compare is called */
+	if (n == 0)
+		return false;
+	c = mt_lower(p[0]);
 	for (i = 0; i < MT_ARRAY_LEN(stop_phrases); i++) {
-		if (mt_strn_iprefix(p, n, stop_phrases[i]))
+		if (stop_phrases[i][0] == c &&
+		    mt_strn_iprefix(p, n, stop_phrases[i]))
 			return true;
 	}
 	return false;
@@ -426,7 +433,8 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 				if (n == max)
 					break;
 				memset(&bl[n], 0, sizeof(bl[n]));
-				snprintf(bl[n].rcpt, sizeof(bl[n].rcpt), "%s", addr);
+				mt_strlcpy(bl[n].rcpt, addr,
+				    sizeof(bl[n].rcpt));
 				n++;
 			}
 			cur = &bl[i];
@@ -572,15 +580,15 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		format = "text";
 	if (format == NULL)
 		return 0;
-	snprintf(ctx->format, sizeof(ctx->format), "%s", format);
+	mt_strlcpy(ctx->format, format, sizeof(ctx->format));
 	/* blocks are cleared one by one as they are found */
 	if ((bl = malloc(max * sizeof(*bl))) == NULL)
 		return 0;
 	n = scan_blocks(d, ltext, bl, max, reason_first(format));
 	for (i = 0; i < n; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
-		snprintf(f[i].recipient, sizeof(f[i].recipient), "%s",
-		    bl[i].rcpt);
+		mt_strlcpy(f[i].recipient, bl[i].rcpt,
+		    sizeof(f[i].recipient));
 		set_diag(&f[i], bl[i].text, bl[i].len);
 		if (f[i].diag[0] == '\0' || (bn_find_reply_code(f[i].diag,
 		    strlen(f[i].diag)) < 0 && !bn_find_status(f[i].diag,
@@ -679,7 +687,7 @@ bn_text_recipient(const bn_doc *d, char *out, size_t outlen)
 		return false;
 	n = scan_blocks(d, ltext, bl, 4, false);
 	if (n >= 1)
-		snprintf(out, outlen, "%s", bl[0].rcpt);
+		mt_strlcpy(out, bl[0].rcpt, outlen);
 	free(bl);
 	return n >= 1;
 }

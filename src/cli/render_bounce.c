@@ -5,6 +5,7 @@
  * json_dumps(JSON_COMPACT) would, without its cost; records are written
  * straight from their struct in the same bytes, without building the tree.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,32 @@ needs_escape(unsigned char c)
 	return escaped[c] != 0;
 }
 
+/* Length of the leading run of s[0..n) that needs no escape: eight bytes
+ * at a time while a word holds no byte below 0x20, '"' or '\\' (for each,
+ * (x - 0x01..) & ~x & 0x80.. or its 0x20 form is non-zero exactly when
+ * one is there), then byte by byte. */
+static size_t
+plain_run(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w, q, bs;
+	size_t i = 0;
+
+	while (n - i >= 8) {
+		memcpy(&w, s + i, sizeof(w));
+		q = w ^ (ones * '"');
+		bs = w ^ (ones * '\\');
+		if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+		    ((bs - ones) & ~bs)) & high)
+			break;
+		i += 8;
+	}
+	while (i < n && !needs_escape((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
 static void
 json_put_string(jbuf *b, const char *s, size_t n)
 {
@@ -253,9 +280,8 @@ json_put_string(jbuf *b, const char *s, size_t n)
 		while (i < n) {
 			unsigned char c;
 
-			for (run = i; i < n && !needs_escape((unsigned char)s[i]);
-			    i++)
-				;
+			run = i;
+			i += plain_run(s + i, n - i);
 			memcpy(o, s + run, i - run);
 			o += i - run;
 			if (i == n)
@@ -288,8 +314,8 @@ json_put_string(jbuf *b, const char *s, size_t n)
 		char esc[6] = { '\\', 0, 0, 0, 0, 0 };
 		size_t el = 2;
 
-		for (run = i; i < n && !needs_escape((unsigned char)s[i]); i++)
-			;
+		run = i;
+		i += plain_run(s + i, n - i);
 		jb_put(b, s + run, i - run);
 		if (i == n)
 			break;
@@ -410,15 +436,35 @@ typedef struct jobj {
 	size_t n;       /* members written so far */
 } jobj;
 
+/* Does s[0..n) hold only ASCII?  Eight bytes a turn ((w & 0x80..) is
+ * zero exactly then), the rest byte by byte. */
 static bool
-jansson_takes(const char *s)
+all_ascii(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const uint64_t high = 0x8080808080808080ULL;
+	size_t i = 0;
+	uint64_t w;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		if ((w & high) != 0)
+			return false;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* Would json_string(s) take s?  *slen is set to strlen(s). */
+static bool
+jansson_takes(const char *s, size_t *slen)
+{
+	size_t n = strlen(s);
 	json_t *t;
 
-	while (*p != '\0' && *p < 0x80)
-		p++;
-	if (*p == '\0')
+	*slen = n;
+	if (all_ascii(s, n))
 		return true;
 	if ((t = json_string(s)) == NULL)
 		return false;
@@ -426,23 +472,34 @@ jansson_takes(const char *s)
 	return true;
 }
 
+/* Keys are our own lower-case ASCII names, which need no escape: written
+ * as they are (json_put_string would give the same bytes). */
 static void
 jo_key(jobj *o, const char *k)
 {
+	size_t n = strlen(k);
+
+	if (!jb_room(o->b, n + 4))
+		return;
 	if (o->n++ > 0)
-		jb_putc(o->b, ',');
-	json_put_string(o->b, k, strlen(k));
-	jb_putc(o->b, ':');
+		o->b->p[o->b->len++] = ',';
+	o->b->p[o->b->len++] = '"';
+	memcpy(o->b->p + o->b->len, k, n);
+	o->b->len += n;
+	o->b->p[o->b->len++] = '"';
+	o->b->p[o->b->len++] = ':';
 }
 
 /* json_string(s): NULL or not UTF-8 gives no member */
 static void
 jo_string(jobj *o, const char *k, const char *s)
 {
-	if (s == NULL || !jansson_takes(s))
+	size_t n;
+
+	if (s == NULL || !jansson_takes(s, &n))
 		return;
 	jo_key(o, k);
-	json_put_string(o->b, s, strlen(s));
+	json_put_string(o->b, s, n);
 }
 
 /* str_or_null(s) of result.c */
@@ -475,11 +532,13 @@ jo_strings(jobj *o, const char *k, const char *const *v, size_t n)
 	jo_key(o, k);
 	jb_putc(o->b, '[');
 	for (i = 0; i < n; i++) {
-		if (v[i] == NULL || !jansson_takes(v[i]))
+		size_t sl;
+
+		if (v[i] == NULL || !jansson_takes(v[i], &sl))
 			continue;
 		if (w++ > 0)
 			jb_putc(o->b, ',');
-		json_put_string(o->b, v[i], strlen(v[i]));
+		json_put_string(o->b, v[i], sl);
 	}
 	jb_putc(o->b, ']');
 }
@@ -504,6 +563,24 @@ put_original(jbuf *b, const mt_bounce_original *r)
 	jb_putc(b, '}');
 }
 
+/* v (> 0) in decimal into num (room for any int): what "%d" writes,
+ * without a format per record.  Returns the length. */
+static size_t
+put_int(char num[32], int v)
+{
+	char tmp[16];
+	size_t n = 0, i;
+	unsigned u = (unsigned)v;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0 && n < sizeof(tmp));
+	for (i = 0; i < n; i++)
+		num[i] = tmp[n - 1 - i];
+	return n;
+}
+
 static void
 put_record(jbuf *b, const mt_bounce_record *r, bool explain)
 {
@@ -516,8 +593,7 @@ put_record(jbuf *b, const mt_bounce_record *r, bool explain)
 	jo_str_or_null(&o, "recipient", r->recipient);
 	jo_key(&o, "reply_code");
 	if (r->reply_code > 0) {
-		snprintf(num, sizeof(num), "%d", r->reply_code);
-		jb_put(b, num, strlen(num));
+		jb_put(b, num, put_int(num, r->reply_code));
 	} else
 		jb_put(b, "null", 4);
 	jo_str_or_null(&o, "status", r->status);
