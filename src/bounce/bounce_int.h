@@ -213,6 +213,11 @@ typedef struct bn_doc {
 typedef size_t (*bn_reader_fn)(const bn_doc *d, bn_context *ctx,
     bn_facts *f, size_t max);
 
+/* ---- smtp_reply.c, on the whole document ---- */
+/* The SMTP stage the human text names for the message ("" when none):
+ * its stage phrases, or a Sendmail session refused at the greeting. */
+const char *bn_text_command(const bn_doc *d);
+
 /* ---- dsn.c ---- */
 size_t bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
 size_t bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);

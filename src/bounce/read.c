@@ -504,7 +504,7 @@ finish_facts(const bn_doc *d, bn_facts *f, const char **text_command)
 	 * and only when a recipient's own text named none */
 	if (f->command[0] == '\0' && d != NULL) {
 		if (*text_command == NULL)
-			*text_command = bn_find_command_sq(d->lsq, d->lsqlen);
+			*text_command = bn_text_command(d);
 		mt_strlcpy(f->command, *text_command, sizeof(f->command));
 	}
 }

@@ -224,6 +224,29 @@ bn_find_command_sq(const char *sq, size_t n)
 	return "";
 }
 
+/* Sendmail writes ">>> COMMAND" before the "<<< reply" to each command
+ * it sent, in its transcript of the session.  A session ("while talking
+ * to host:") with replies and no command at all was refused at the
+ * greeting, which RFC 5321 3.1 lets a server do with a 554.  sq is the
+ * squeezed, lower-case text. */
+static bool
+refused_at_greeting(const char *sq, size_t n)
+{
+	return memmem(sq, n, "while talking to ", 17) != NULL &&
+	    memmem(sq, n, "<<< ", 4) != NULL && memmem(sq, n, ">>> ", 4) == NULL;
+}
+
+const char *
+bn_text_command(const bn_doc *d)
+{
+	const char *c = bn_find_command_sq(d->lsq, d->lsqlen);
+
+	if (c[0] == '\0' && d->mta != NULL && strcmp(d->mta, "sendmail") == 0 &&
+	    refused_at_greeting(d->lsq, d->lsqlen))
+		c = "CONNECT";
+	return c;
+}
+
 const char *
 bn_find_command(const char *text, size_t len)
 {

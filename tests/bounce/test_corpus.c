@@ -13,10 +13,11 @@
  * (known, explained there); an unlisted difference fails, and so does a
  * listed record that matches now (the table would explain nothing).
  *
- * The issue's target is 565 on each of the three.  Reason is not there
- * yet (docs/bounce-differences.md says why for every record), so each
- * figure has its own floor: the score the code reached, which a change
- * must not lower; a floor is raised, never lowered, as rules improve.
+ * The issue's target is 565 on each of the three, and each figure has
+ * its own floor: the score the code reached (at least that target),
+ * which a change must not lower; a floor is raised, never lowered, as
+ * rules improve.  docs/bounce-differences.md says why each remaining
+ * record differs.
  * MT_BOUNCE_DIFF=1 prints every difference (for working on the rules).
  */
 #include <jansson.h>
@@ -30,7 +31,7 @@
 #include "common/harness.h"
 
 #define ISSUE_TARGET 565   /* the issue's bar, on each figure */
-#define FLOOR_REASON 564   /* regression floors: what the rules reach */
+#define FLOOR_REASON 565   /* regression floors: what the rules reach */
 #define FLOOR_STATUS 565
 #define FLOOR_HARD 567
 
@@ -197,7 +198,11 @@ TEST(corpus)
 		return;
 	}
 	snprintf(root, sizeof(root), "%s/corpus/bounces", shared);
-	snprintf(path, sizeof(path), "%s/sisimai5-curated.jsonl", root);
+	if ((size_t)snprintf(path, sizeof(path), "%s/sisimai5-curated.jsonl",
+	    root) >= sizeof(path)) {
+		mt_t_skip("bounce-corpus", "shared data path too long");
+		return;
+	}
 	if ((fp = fopen(path, "r")) == NULL) {
 		mt_t_skip("bounce-corpus", "sisimai5-curated.jsonl not found");
 		return;

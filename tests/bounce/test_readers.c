@@ -5,7 +5,8 @@
  * postmaster session notice, OpenSMTPD's delay report, a Sendmail
  * transcript with a session error, a gateway forwarding a DSN, an SES
  * receipt-rule bounce, an Exim refusal at MAIL FROM, Dovecot's rejection
- * notice and Mimecast's signature refusal.
+ * notice, Mimecast's signature refusal and a Sendmail session refused at
+ * the greeting.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +192,29 @@ TEST(mimecast_signature)
 	mt_bounce_free(b);
 }
 
+TEST(sendmail_greeting_refusal)
+{
+	mt_bounce *b = load("sendmail-greeting.eml");
+	const mt_bounce_record *r;
+
+	if ((r = rec(b, 0)) != NULL) {
+		/* "<<< 554 ..." with no ">>> command": the greeting */
+		CHECK_STR(r->smtp_command, "CONNECT");
+		CHECK_STR(r->reason, "blocked");
+		CHECK_STR(r->rule, "stage.connect");
+		CHECK(!r->hard);
+	} else
+		CHECK(r != NULL);
+	mt_bounce_free(b);
+	/* a session that sent a command keeps its own stage */
+	b = load("sendmail-transcript.eml");
+	if ((r = rec(b, 0)) != NULL)
+		CHECK(strcmp(r->smtp_command, "CONNECT") != 0);
+	else
+		CHECK(r != NULL);
+	mt_bounce_free(b);
+}
+
 int
 main(void)
 {
@@ -204,6 +228,7 @@ main(void)
 	RUN(exim_mail_from_pseudo_status);
 	RUN(dovecot_rejection);
 	RUN(mimecast_signature);
+	RUN(sendmail_greeting_refusal);
 	free(buf);
 	return DONE();
 }
