@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "msg/msg_int.h"
@@ -236,11 +237,34 @@ convert_pieces(mt_buf *b, iconv_t cd, const char *in, size_t len,
 	return true;
 }
 
+/* What iconv wrote from b->len = start on is not always UTF-8: glibc
+ * reads a label like "utf\xf1-8" as UTF-8 (it drops the odd bytes of a
+ * name) and then copies sequences past U+10FFFF ("\xf5...") as they
+ * are.  Checked, and sanitised when it is not (rare: one more copy). */
+static bool
+resanitize_from(mt_buf *b, size_t start)
+{
+	char *tmp;
+	size_t n = b->len - start;
+	bool ok;
+
+	if (b->failed || mt_utf8_valid(b->p + start, n))
+		return true;
+	if ((tmp = malloc(n)) == NULL)
+		return false;
+	memcpy(tmp, b->p + start, n);
+	b->len = start;
+	ok = utf8_append_sanitized(b, tmp, n);
+	free(tmp);
+	return ok;
+}
+
 static bool
 convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
     size_t limit)
 {
 	iconv_t cd;
+	size_t start = b->len;
 	bool ok;
 
 	/* What iconv would give, without opening a converter: the bytes,
@@ -259,7 +283,7 @@ convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
 		ok = iconv_append(b, cd, in, len, limit,
 		    strncmp(iconv_name, "ISO-2022-", 9) == 0);
 	iconv_close(cd);
-	return ok;
+	return ok && resanitize_from(b, start);
 }
 
 /* UTF-8 text as it is when it is valid and has no NUL (one copy), else

@@ -181,6 +181,29 @@ TEST(bare_cr_lines)
 	CHECK_INT(n, 4);
 }
 
+/* A label iconv reads as UTF-8 after dropping its odd bytes must not let
+ * bytes that are not UTF-8 through (found by fuzz_mime). */
+TEST(odd_utf8_label_stays_valid)
+{
+	/* (unlabelled text that is not UTF-8 is read as Windows-1252) */
+	static const char *const labels[] = { "utf\xf1-8", "UTF_8", "utf8" };
+	const char in[] = "ok \xf5\xa9\x9a\x8d \xff\xfe \xc3\xa9 end";
+	size_t i, n;
+	char *out;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		mt_bytes cs = { labels[i], strlen(labels[i]) };
+
+		out = NULL;
+		CHECK(mt_charset_to_utf8(cs, in, sizeof(in) - 1, 1000, &out,
+		    &n) == MT_OK);
+		CHECK(out != NULL && mt_utf8_valid(out, n));
+		/* what was valid is kept */
+		CHECK(out != NULL && strstr(out, "\xc3\xa9 end") != NULL);
+		free(out);
+	}
+}
+
 int
 main(void)
 {
@@ -191,5 +214,6 @@ main(void)
 	RUN(depth_limit);
 	RUN(decode_qp_latin1);
 	RUN(bare_cr_lines);
+	RUN(odd_utf8_label_stays_valid);
 	return DONE();
 }
