@@ -276,16 +276,48 @@ read_stdin(jobio *io)
 }
 
 void
+mt_bscratch_free(mt_bscratch *s)
+{
+	if (s->out != NULL)
+		fclose(s->out);
+	free(s->obuf);
+	free(s->buf);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The job's records, from the start of the thread's stream to where it is
+ * now, copied to the job (a stream per job would cost a zeroed 8 KB
+ * buffer each). */
+static bool
+take_output(mt_bjob *j, mt_bscratch *s)
+{
+	long pos;
+
+	if (fflush(s->out) != 0 || ferror(s->out) || (pos = ftell(s->out)) < 0)
+		return false;
+	if (pos == 0)
+		return true;
+	if ((j->out = malloc((size_t)pos + 1)) == NULL)
+		return false;
+	memcpy(j->out, s->obuf, (size_t)pos);
+	j->out[pos] = '\0';
+	j->outlen = (size_t)pos;
+	return true;
+}
+
+void
 mt_bjob_run(mt_bjob *j, const mt_bopts *o, mt_bscratch *s)
 {
 	jobio io = { j, o, NULL, NULL };
 
-	io.out = open_memstream(&j->out, &j->outlen);
-	if (io.out == NULL) {
+	if (s->out == NULL)
+		s->out = open_memstream(&s->obuf, &s->olen);
+	if (s->out == NULL || fseek(s->out, 0, SEEK_SET) != 0) {
 		job_error(&io, MT_EXIT_SOFTWARE, "%s: %s", j->text,
 		    strerror(ENOMEM));
 		goto done;
 	}
+	io.out = s->out;
 	switch (j->kind) {
 	case MT_BJOB_FILE:
 		read_file(&io, s, j->text);
@@ -300,13 +332,11 @@ mt_bjob_run(mt_bjob *j, const mt_bopts *o, mt_bscratch *s)
 		job_error(&io, j->note_exit, "%s", j->text);
 		break;
 	}
-	if (ferror(io.out))
+	if (!take_output(j, s))
 		job_error(&io, MT_EXIT_SOFTWARE, "%s: %s", j->text,
 		    strerror(ENOMEM));
 done:
-	/* closing a memory stream makes out/err final (and NUL-ended) */
-	if (io.out != NULL)
-		fclose(io.out);
+	/* closing the error stream makes err final (and NUL-ended) */
 	if (io.err != NULL)
 		fclose(io.err);
 }

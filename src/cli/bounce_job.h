@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum mt_bjob_kind {
 	MT_BJOB_FILE,           /* path: a regular file (maybe an mbox) */
@@ -25,11 +26,18 @@ typedef struct mt_bopts {
 	bool json, explain, color;
 } mt_bopts;
 
-/* A thread's reusable read buffer (small files are read into it). */
+/* A thread's reusable buffers: small files are read into buf, records
+ * are rendered into the memory stream out (opened on first use) and then
+ * copied to the job.  mt_bscratch_free releases them. */
 typedef struct mt_bscratch {
 	char *buf;
 	size_t cap;
+	FILE *out;
+	char *obuf;
+	size_t olen;
 } mt_bscratch;
+
+void mt_bscratch_free(mt_bscratch *s);
 
 typedef struct mt_bjob {
 	mt_bjob_kind kind;

@@ -61,7 +61,7 @@ static void *
 worker(void *arg)
 {
 	mt_bpool *p = arg;
-	mt_bscratch s = { NULL, 0 };
+	mt_bscratch s = { NULL, 0, NULL, NULL, 0 };
 	mt_bjob *j;
 
 	pthread_mutex_lock(&p->mu);
@@ -79,7 +79,7 @@ worker(void *arg)
 		wake_pusher(p);
 	}
 	pthread_mutex_unlock(&p->mu);
-	free(s.buf);
+	mt_bscratch_free(&s);
 	return NULL;
 }
 
@@ -179,7 +179,7 @@ mt_bpool_finish(mt_bpool *p)
 	pthread_mutex_unlock(&p->mu);
 	for (i = 0; i < p->started; i++)
 		pthread_join(p->tid[i], NULL);
-	free(p->own.buf);
+	mt_bscratch_free(&p->own);
 	pthread_cond_destroy(&p->done);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->mu);
