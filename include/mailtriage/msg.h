@@ -58,6 +58,9 @@ const mt_header *mt_msg_find(const mt_msg *m, const char *name, size_t *from);
 mt_bytes mt_msg_body(const mt_msg *m);
 /* True when a limit cut the header block short. */
 bool mt_msg_truncated(const mt_msg *m);
+/* A new mt_msg with the same fields and body (views into the same
+ * buffer, which must outlive it); NULL when out of memory. */
+mt_msg *mt_msg_copy(const mt_msg *m);
 
 /* Unfold and decode a header value: RFC 2047 encoded words decoded to
  * UTF-8, folding removed, leading/trailing white space trimmed.  Writes at
@@ -78,6 +81,12 @@ typedef struct mt_part {
 	/* Additions (after the original fields, which stay where they are). */
 	int parent;             /* index of the enclosing part, -1 for the root */
 	unsigned flags;         /* MT_PART_* below */
+	/* The header fields of an embedded message's top entity
+	 * (MT_PART_MESSAGE, index > 0), from the walker's one scan of the
+	 * block; NULL for other parts and when a limit cut the block.
+	 * Owned by the walker and valid during the callback only (keep a
+	 * copy with mt_msg_copy; its views stay those of `headers`). */
+	const mt_msg *fields;
 } mt_part;
 
 /* The part is the top entity of a message: the root, or the message inside

@@ -292,6 +292,18 @@ decode_plain(const char *v, size_t n, char *out, size_t outlen)
 
 	while (i < n && is_ws(v[i]))
 		i++;
+	if (mt_find2(v + i, n - i, '\n', '\r') == n - i) {
+		/* one line (most values): the loop below would copy it
+		 * whole, white space and all, but for the trailing blanks */
+		while (n > i && is_ws(v[n - 1]))
+			n--;
+		o = n - i < outlen - 1 ? n - i : outlen - 1;
+		memcpy(out, v + i, o);
+		while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+			o--;
+		out[o] = '\0';
+		return o;
+	}
 	while (i < n && o < outlen - 1) {
 		for (ws = i; i < n && is_ws(v[i]); i++)
 			;

@@ -5,17 +5,45 @@
  * caller's buffer.  mt_fields (groups of fields, as in a delivery-status
  * body) is a list of mt_msg sharing one scan, so text is read once.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "msg/msg_int.h"
+
+#define MSG_SMALL 8
+#define NAME_SLOTS 64
+#define NO_FIELD 0xffffu         /* above MT_MSG_MAX_HEADERS */
 
 struct mt_msg {
 	mt_header *h;
 	size_t n, cap;
 	mt_bytes body;
 	bool truncated;
+	/* by name_slot: the index of the first field with a name in that
+	 * slot, NO_FIELD for none.  A look-up starts there (the fields
+	 * before it have names of other slots, so none can be equal), and
+	 * one for a field the block lacks ends at once. */
+	uint16_t first[NAME_SLOTS];
+	/* the first fields, in the struct: a delivery-status group has a
+	 * handful, and each group is an mt_msg (h points here until more
+	 * are needed) */
+	mt_header small[MSG_SMALL];
 };
+
+/* The slot of a field name: its length and its first and last bytes,
+ * case folded (a header block's names spread over most of the slots). */
+static unsigned
+name_slot(const char *name, size_t len)
+{
+	unsigned a, z;
+
+	if (len == 0)
+		return 0;
+	a = (unsigned char)mt_lower(name[0]);
+	z = (unsigned char)mt_lower(name[len - 1]);
+	return (a * 7u + z * 3u + (unsigned)len) % NAME_SLOTS;
+}
 
 struct mt_fields {
 	mt_msg **g;
@@ -28,30 +56,55 @@ msg_push(mt_msg *m, const mt_header *h)
 {
 	mt_header *nh;
 	size_t cap;
+	unsigned slot;
 
 	if (m->n == MT_MSG_MAX_HEADERS) {
 		m->truncated = true;    /* keep scanning for the body */
 		return true;
 	}
 	if (m->n == m->cap) {
-		cap = m->cap ? m->cap * 2 : 16;
+		cap = m->cap * 2;
 		if (cap > MT_MSG_MAX_HEADERS)
 			cap = MT_MSG_MAX_HEADERS;
-		nh = realloc(m->h, cap * sizeof(*nh));
-		if (nh == NULL)
+		if (m->h == m->small) {
+			if ((nh = malloc(cap * sizeof(*nh))) == NULL)
+				return false;
+			memcpy(nh, m->small, m->n * sizeof(*nh));
+		} else if ((nh = realloc(m->h, cap * sizeof(*nh))) == NULL)
 			return false;
 		m->h = nh;
 		m->cap = cap;
 	}
+	slot = name_slot(h->name.p, h->name.len);
+	if (m->first[slot] == NO_FIELD)
+		m->first[slot] = (uint16_t)m->n;
 	m->h[m->n++] = *h;
 	return true;
 }
 
-/* Collect the fields of one block from the scanner into a new mt_msg. */
+/* A new mt_msg without fields (small[] is left as it is: unread). */
 static mt_msg *
+msg_new(void)
+{
+	mt_msg *m = malloc(sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->h = m->small;
+	m->n = 0;
+	m->cap = MSG_SMALL;
+	m->body.p = NULL;
+	m->body.len = 0;
+	m->truncated = false;
+	memset(m->first, 0xff, sizeof(m->first));    /* NO_FIELD */
+	return m;
+}
+
+/* Collect the fields of one block from the scanner into a new mt_msg. */
+mt_msg *
 msg_collect(hdr_scan *s, const char *buf)
 {
-	mt_msg *m = calloc(1, sizeof(*m));
+	mt_msg *m = msg_new();
 	mt_header h;
 
 	if (m == NULL)
@@ -78,12 +131,36 @@ mt_msg_open(const char *buf, size_t len)
 	return msg_collect(&s, buf);
 }
 
+mt_msg *
+mt_msg_copy(const mt_msg *m)
+{
+	mt_msg *c = msg_new();
+
+	if (c == NULL)
+		return NULL;
+	if (m->n > MSG_SMALL) {
+		if ((c->h = malloc(m->n * sizeof(*c->h))) == NULL) {
+			free(c);
+			return NULL;
+		}
+		c->cap = m->n;
+	}
+	if (m->n > 0)
+		memcpy(c->h, m->h, m->n * sizeof(*c->h));
+	c->n = m->n;
+	c->body = m->body;
+	c->truncated = m->truncated;
+	memcpy(c->first, m->first, sizeof(c->first));
+	return c;
+}
+
 void
 mt_msg_free(mt_msg *m)
 {
 	if (m == NULL)
 		return;
-	free(m->h);
+	if (m->h != m->small)
+		free(m->h);
 	free(m);
 }
 
@@ -104,13 +181,18 @@ mt_msg_find(const mt_msg *m, const char *name, size_t *from)
 {
 	size_t i, nl = strlen(name);
 
+	i = m->first[name_slot(name, nl)];
+	if (i == NO_FIELD)
+		i = m->n;
+	else if (from != NULL && *from > i)
+		i = *from;
 	/* names of another length cannot be equal: most fields are skipped
 	 * on that alone, most others on their first byte */
-	for (i = from != NULL ? *from : 0; i < m->n; i++) {
+	for (; i < m->n; i++) {
 		if (m->h[i].name.len == nl &&
 		    (nl == 0 ||
 		    mt_lower(m->h[i].name.p[0]) == mt_lower(name[0])) &&
-		    mt_strn_ieq(m->h[i].name.p, m->h[i].name.len, name)) {
+		    mt_mem_ieq(m->h[i].name.p, name, nl)) {
 			if (from != NULL)
 				*from = i + 1;
 			return &m->h[i];
@@ -184,7 +266,7 @@ mt_headers_find(mt_bytes block, const char *name, size_t *pos,
 	while (hdr_scan_next(&s, out)) {
 		*pos = (size_t)(out->raw.p - block.p) + out->raw.len;
 		if (out->name.len == nl &&
-		    mt_strn_ieq(out->name.p, out->name.len, name))
+		    mt_mem_ieq(out->name.p, name, nl))
 			return true;
 	}
 	*pos = block.len;

@@ -113,14 +113,14 @@ scan_fields(hdr_scan *s, const char *p, size_t len, part_fields *pf)
 	pf->ct = pf->cte = empty;
 	hdr_scan_init(s, p, len, MT_MSG_MAX_HEADER_BYTES);
 	while (hdr_scan_next(s, &h)) {
-		if (h.name.len < 12 || !mt_strn_iprefix(h.name.p, h.name.len,
-		    "content-"))
+		if (h.name.len < 12 || !mt_mem_ieq(h.name.p, "content-", 8))
 			continue;
-		if (!ct && mt_strn_ieq(h.name.p, h.name.len, "Content-Type")) {
+		if (!ct && h.name.len == 12 &&
+		    mt_mem_ieq(h.name.p, "Content-Type", 12)) {
 			pf->ct = h.value;
 			ct = true;
-		} else if (!cte && mt_strn_ieq(h.name.p, h.name.len,
-		    "Content-Transfer-Encoding")) {
+		} else if (!cte && h.name.len == 25 && mt_mem_ieq(h.name.p,
+		    "Content-Transfer-Encoding", 25)) {
 			pf->cte = h.value;
 			cte = true;
 		}
@@ -146,13 +146,53 @@ split_entity(const char *p, size_t len, mt_bytes *headers, mt_bytes *body,
 	*truncated = s.truncated;
 }
 
+/* split_entity for the top entity of an embedded message: the fields
+ * are collected into an mt_msg on the way (the same scan), for callers
+ * that read every field of the returned message.  NULL (nothing set)
+ * when out of memory or when a limit cut the block: then split_entity. */
+static mt_msg *
+split_message(const char *p, size_t len, mt_bytes *headers, mt_bytes *body,
+    part_fields *pf)
+{
+	hdr_scan s;
+	mt_msg *m;
+	const mt_header *h;
+
+	hdr_scan_init(&s, p, len, MT_MSG_MAX_HEADER_BYTES);
+	if ((m = msg_collect(&s, p)) == NULL)
+		return NULL;
+	if (mt_msg_truncated(m)) {
+		mt_msg_free(m);
+		return NULL;
+	}
+	h = mt_msg_find(m, "Content-Type", NULL);
+	pf->ct = h != NULL ? h->value : empty;
+	h = mt_msg_find(m, "Content-Transfer-Encoding", NULL);
+	pf->cte = h != NULL ? h->value : empty;
+	pf->known = true;
+	headers->p = p;
+	headers->len = s.body;
+	body->p = p + s.body;
+	body->len = len - s.body;
+	return m;
+}
+
+/* mt_type_is with the length of a literal known here. */
+static inline bool
+type_eq(mt_bytes type, const char *want)
+{
+	size_t n = strlen(want);
+
+	return type.p != NULL && type.len == n && mt_mem_ieq(type.p, want, n);
+}
+
 static bool
 is_message_type(mt_bytes type)
 {
-	return mt_type_is(type, "message/rfc822") ||
-	    mt_type_is(type, "message/global") ||
-	    mt_type_is(type, "text/rfc822-headers") ||
-	    mt_type_is(type, "message/rfc822-headers");
+	return type_eq(type, "message/rfc822") ||
+	    type_eq(type, "message/global") ||
+	    type_eq(type, "text/rfc822-headers") ||
+	    type_eq(type, "message/rfc822-headers");
 }
 
 static int visit(walker *w, mt_part *part, const part_fields *pf);
@@ -232,14 +272,22 @@ visit_entity(walker *w, const char *p, size_t len, unsigned depth,
 {
 	mt_part part;
 	part_fields pf;
-	bool trunc;
+	bool trunc = false;
+	mt_msg *m = NULL;
+	int r;
 
 	memset(&part, 0, sizeof(part));
-	split_entity(p, len, &part.headers, &part.body, &trunc, &pf);
+	if (flags & MT_PART_MESSAGE)
+		m = split_message(p, len, &part.headers, &part.body, &pf);
+	if (m == NULL)
+		split_entity(p, len, &part.headers, &part.body, &trunc, &pf);
+	part.fields = m;
 	part.depth = depth;
 	part.parent = parent;
 	part.flags = flags | (trunc ? MT_PART_TRUNCATED : 0);
-	return visit(w, &part, &pf);
+	r = visit(w, &part, &pf);
+	mt_msg_free(m);
+	return r;
 }
 
 /* The declared boundary never occurs: broken generators (and samples

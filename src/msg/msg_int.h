@@ -9,6 +9,8 @@
 #ifndef MT_MSG_INT_H
 #define MT_MSG_INT_H
 
+#include <string.h>
+
 #include <mailtriage/msg.h>
 
 #include "util/util.h"
@@ -37,6 +39,11 @@ bool hdr_scan_next(hdr_scan *s, mt_header *h);
  * non-field lines skipped); false when there is none. */
 bool hdr_scan_next_group(hdr_scan *s);
 
+/* The fields of the block s scans, collected into a new mt_msg whose
+ * body starts where the block ends (buf is the scanned buffer); NULL when
+ * out of memory. */
+mt_msg *msg_collect(hdr_scan *s, const char *buf);
+
 /* Skip comments and white space (RFC 5322 CFWS) from s[*i..n). */
 void cfws_skip(const char *s, size_t n, size_t *i);
 
@@ -53,6 +60,39 @@ size_t utf8_seq_len(const unsigned char *p, size_t n);
 /* The largest prefix of p[0..len) not longer than max that ends on a
  * character boundary. */
 size_t utf8_cut(const char *p, size_t len, size_t max);
+
+/* mt_lines_next, inline (lines.c). */
+static inline size_t
+lines_next_byte(const char *p, size_t len, size_t from, char c)
+{
+	const char *q = memchr(p + from, c, len - from);
+
+	return q != NULL ? (size_t)(q - p) : len;
+}
+
+static inline bool
+lines_next(mt_lines *it, mt_bytes *line)
+{
+	size_t start = it->off, end, next;
+
+	if (start >= it->len)
+		return false;
+	if (it->lf < start)
+		it->lf = lines_next_byte(it->p, it->len, start, '\n');
+	if (it->cr < start)
+		it->cr = lines_next_byte(it->p, it->len, start, '\r');
+	end = it->lf < it->cr ? it->lf : it->cr;
+	next = end;
+	if (end < it->len) {
+		next = end + 1;
+		if (it->p[end] == '\r' && next < it->len && it->p[next] == '\n')
+			next++;
+	}
+	line->p = it->p + start;
+	line->len = end - start;
+	it->off = next;
+	return true;
+}
 
 /* Hex digit value or -1 (inline: quoted-printable text of 8-bit mail is
  * mostly "=XX", two of these per byte). */

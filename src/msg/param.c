@@ -88,7 +88,10 @@ mt_content_type(mt_bytes value)
 bool
 mt_type_is(mt_bytes type, const char *want)
 {
-	return type.p != NULL && mt_strn_ieq(type.p, type.len, want);
+	/* asked several times of every part: the lengths tell most types
+	 * apart before a byte is folded */
+	return type.p != NULL && type.len == strlen(want) &&
+	    mt_mem_ieq(type.p, want, type.len);
 }
 
 /* One name=value pair as found in the value. */
@@ -328,6 +331,64 @@ plain_value(const raw_param *p, mt_buf *out)
 	return ok;
 }
 
+/* Is v printable ASCII without a backslash?  Then append_plain copies it
+ * as it is and charset_append passes it through unchanged (valid UTF-8,
+ * no NUL, no ISO-2022-JP escape). */
+static bool
+plain_ascii_value(mt_bytes v)
+{
+	size_t i;
+
+	for (i = 0; i < v.len; i++)
+		if ((unsigned char)v.p[i] < 0x20 ||
+		    (unsigned char)v.p[i] > 0x7e || v.p[i] == '\\')
+			return false;
+	return true;
+}
+
+/* The value of a parameter holding no '*' anywhere, so no RFC 2231
+ * sections: the first "name=" is the answer, as collect and plain_value
+ * would find it, without their scratch space.  Every value of every
+ * part's Content-Type is asked for its boundary or report-type. */
+static bool
+simple_param(mt_bytes value, const char *name, char *out, size_t outlen,
+    size_t *n)
+{
+	raw_param p;
+	size_t i = 0, wl = strlen(name), len = 0;
+	mt_buf b;
+	bool ok;
+
+	for (;;) {
+		if (!next_param(value.p, value.len, &i, &p))
+			return false;
+		if (p.name.len == wl && mt_strn_ieq(p.name.p, p.name.len, name))
+			break;
+	}
+	if (plain_ascii_value(p.value)) {
+		len = p.value.len;
+		if (outlen > 0) {
+			if (len > outlen - 1)
+				len = outlen - 1;
+			memcpy(out, p.value.p, len);
+			out[len] = '\0';
+		} else
+			len = 0;
+	} else {
+		mt_buf_init(&b);
+		ok = plain_value(&p, &b);
+		if (ok && b.p != NULL && outlen > 0) {
+			len = utf8_cut(b.p, b.len, outlen - 1);
+			memcpy(out, b.p, len);
+			out[len] = '\0';
+		}
+		mt_buf_free(&b);
+	}
+	if (n != NULL)
+		*n = len;
+	return true;
+}
+
 bool
 mt_header_param(mt_bytes value, const char *name, char *out, size_t outlen,
     size_t *n)
@@ -342,7 +403,11 @@ mt_header_param(mt_bytes value, const char *name, char *out, size_t outlen,
 		*n = 0;
 	if (outlen > 0)
 		out[0] = '\0';
-	if (value.p == NULL || (sec = malloc(sizeof(*sec))) == NULL)
+	if (value.p == NULL)
+		return false;
+	if (memchr(value.p, '*', value.len) == NULL)
+		return simple_param(value, name, out, outlen, n);
+	if ((sec = malloc(sizeof(*sec))) == NULL)
 		return false;
 	/* part[k] is read only where have[k] is set: zero all but it (the
 	 * sections are most of the struct, cleared on every call before) */

@@ -60,13 +60,19 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* The next line without taking it; false at the end of the window. */
+/* The next line without taking it; false at the end of the window.
+ * Both iterators run over the same text, so only their positions are
+ * copied (every line of every header block passes here twice). */
 static bool
 peek_line(hdr_scan *s, mt_bytes *line)
 {
 	if (!s->peeked) {
-		s->after = s->lines;
-		s->peek_ok = mt_lines_next(&s->after, &s->peek);
+		s->after.p = s->lines.p;
+		s->after.len = s->lines.len;
+		s->after.off = s->lines.off;
+		s->after.lf = s->lines.lf;
+		s->after.cr = s->lines.cr;
+		s->peek_ok = lines_next(&s->after, &s->peek);
 		s->peeked = true;
 	}
 	*line = s->peek;
@@ -77,7 +83,9 @@ peek_line(hdr_scan *s, mt_bytes *line)
 static void
 take_line(hdr_scan *s)
 {
-	s->lines = s->after;
+	s->lines.off = s->after.off;
+	s->lines.lf = s->after.lf;
+	s->lines.cr = s->after.cr;
 	s->peeked = false;
 }
 

@@ -1,30 +1,80 @@
 /* str.c -- locale-independent ASCII string helpers. */
+#include <stdint.h>
 #include <string.h>
 
 #include "util/util.h"
 
+/* Are the eight bytes a and b equal but for the case of ASCII letters?
+ * Where they differ, only by 0x20 (x << 2 moves that bit to the byte's
+ * top, no bit crosses a byte), and both must be letters: a | 0x20 below
+ * 0x80 and, on its low seven bits, l7 + 0x1f reaching 0x80 ('a') while
+ * l7 + 0x05 does not ('z' + 1); no sum carries out of its byte. */
+static bool
+words_ieq(uint64_t a, uint64_t b)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t x = a ^ b, l, l7, letter;
+
+	if ((x & ~(ones * 0x20)) != 0)
+		return false;
+	l = a | (ones * 0x20);
+	l7 = l & ~high;
+	letter = (l7 + ones * 0x1f) & ~(l7 + ones * 0x05) & ~l & high;
+	return ((x << 2) & high & ~letter) == 0;
+}
+
+/* s[0..n) and t[0..n) equal ignoring ASCII case: eight bytes a turn
+ * (header names and media types are compared by the thousand). */
+bool
+mt_mem_ieq(const char *s, const char *t, size_t n)
+{
+	size_t i = 0;
+	uint64_t a, b;
+	uint32_t a4, b4;
+
+	if (n >= 8) {
+		/* the last eight bytes as one more word, overlapping the
+		 * ones before: no byte loop for the rest */
+		for (;; i += 8) {
+			if (i + 8 > n)
+				i = n - 8;
+			memcpy(&a, s + i, sizeof(a));
+			memcpy(&b, t + i, sizeof(b));
+			if (a != b && !words_ieq(a, b))
+				return false;
+			if (i + 8 >= n)
+				return true;
+		}
+	}
+	if (n >= 4) {
+		/* four to seven bytes: the first four and the last four */
+		memcpy(&a4, s, sizeof(a4));
+		memcpy(&b4, t, sizeof(b4));
+		if (a4 != b4 && !words_ieq(a4, b4))
+			return false;
+		memcpy(&a4, s + n - 4, sizeof(a4));
+		memcpy(&b4, t + n - 4, sizeof(b4));
+		return a4 == b4 || words_ieq(a4, b4);
+	}
+	for (; i < n; i++)
+		if (mt_lower(s[i]) != mt_lower(t[i]))
+			return false;
+	return true;
+}
+
 bool
 mt_strn_ieq(const char *s, size_t n, const char *lit)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (lit[i] == '\0' || mt_lower(s[i]) != mt_lower(lit[i]))
-			return false;
-	}
-	return lit[n] == '\0';
+	return strlen(lit) == n && mt_mem_ieq(s, lit, n);
 }
 
 bool
 mt_strn_iprefix(const char *s, size_t n, const char *prefix)
 {
-	size_t i;
+	size_t m = strlen(prefix);
 
-	for (i = 0; prefix[i] != '\0'; i++) {
-		if (i >= n || mt_lower(s[i]) != mt_lower(prefix[i]))
-			return false;
-	}
-	return true;
+	return m <= n && mt_mem_ieq(s, prefix, m);
 }
 
 /* Could needle's first byte (lower-cased: first) be among the eight bytes
@@ -54,7 +104,21 @@ mt_strn_istr(const char *s, size_t n, const char *needle)
 	if (m > n)
 		return NULL;
 	first = mt_lower(needle[0]);
-	fold = mt_is_alpha(first) ? ones * 0x20 : 0;
+	if (!mt_is_alpha(first)) {
+		/* no case to fold in the first byte ("\nmessage details:"):
+		 * memchr finds each place it could start */
+		const char *q;
+
+		while (i + m <= n &&
+		    (q = memchr(s + i, first, n - m + 1 - i)) != NULL) {
+			i = (size_t)(q - s);
+			if (mt_mem_ieq(s + i, needle, m))
+				return s + i;
+			i++;
+		}
+		return NULL;
+	}
+	fold = ones * 0x20;      /* a letter: either case */
 	firsts = ones * (unsigned char)first;
 	/* eight places at a time are ruled out by their first byte; the rest
 	 * are looked at one by one, as before */
@@ -68,7 +132,7 @@ mt_strn_istr(const char *s, size_t n, const char *needle)
 		}
 		for (k = i + 8; i < k && i + m <= n; i++)
 			if (mt_lower(s[i]) == first &&
-			    mt_strn_iprefix(s + i, n - i, needle))
+			    mt_mem_ieq(s + i, needle, m))
 				return s + i;
 	}
 	return NULL;

@@ -83,6 +83,8 @@ static inline size_t mt_first_flag(uint64_t flags)
 
 /* Case-insensitive equality of a counted string with a C string. */
 bool mt_strn_ieq(const char *s, size_t n, const char *lit);
+/* s[0..n) and t[0..n) equal ignoring ASCII case (both n bytes long). */
+bool mt_mem_ieq(const char *s, const char *t, size_t n);
 /* Case-insensitive prefix test. */
 bool mt_strn_iprefix(const char *s, size_t n, const char *prefix);
 /* Case-insensitive search for needle in s[0..n); NULL when absent. */

@@ -143,6 +143,50 @@ TEST(word_scans_match_byte_loops)
 	CHECK_INT(bad, 0);
 }
 
+static bool
+plain_ieq(const char *s, const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (mt_lower(s[i]) != mt_lower(t[i]))
+			return false;
+	return true;
+}
+
+/* mt_mem_ieq compares eight (or four) bytes at a time: every length up
+ * to 40, with bytes that differ only by 0x20 (letters, and the pairs
+ * that are not: '@' '`', '[' '{', ' ' NUL, 8-bit bytes) anywhere. */
+TEST(case_folding_words_match_byte_loop)
+{
+	static const char pool[] = "aAzZ@`[{ \x00\x80\xa0\xc1\xe1_-:09";
+	char a[40], b[41];
+	unsigned seed = 20261202;
+	size_t round, n, i;
+	int bad = 0;
+
+	for (round = 0; round < 20000; round++) {
+		n = (size_t)rand_r(&seed) % 41;
+		for (i = 0; i < n; i++) {
+			a[i] = pool[rand_r(&seed) % (sizeof(pool) - 1)];
+			b[i] = rand_r(&seed) % 3 == 0 ? (char)(a[i] ^ 0x20) :
+			    rand_r(&seed) % 8 == 0 ?
+			    pool[rand_r(&seed) % (sizeof(pool) - 1)] : a[i];
+		}
+		bad += mt_mem_ieq(a, b, n) != plain_ieq(a, b, n);
+		b[n] = '\0';
+		bad += mt_strn_ieq(a, n, b) != (strlen(b) == n &&
+		    plain_ieq(a, b, n));
+		bad += mt_strn_iprefix(a, n, b) != (strlen(b) <= n &&
+		    plain_ieq(a, b, strlen(b)));
+	}
+	CHECK_INT(bad, 0);
+	CHECK(mt_mem_ieq("Content-Transfer-Encoding",
+	    "content-transfer-ENCODING", 25));
+	CHECK(!mt_mem_ieq("[x]", "{x}", 3));
+	CHECK(!mt_mem_ieq("abc@defgh", "ABC`DEFGH", 9));
+}
+
 TEST(strlcpy_cuts_like_snprintf)
 {
 	char a[8], b[8];
@@ -170,6 +214,7 @@ main(void)
 	RUN(edit_distance);
 	RUN(trim);
 	RUN(word_scans_match_byte_loops);
+	RUN(case_folding_words_match_byte_loop);
 	RUN(strlcpy_cuts_like_snprintf);
 	return DONE();
 }
