@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <mailtriage/bounce.h>
 #include <mailtriage/msg.h>
@@ -38,6 +39,29 @@ typedef struct bn_facts {
 	int reply_code;
 	bool diag_is_notice; /* diag is the notice's own words, no reply found */
 } bn_facts;
+
+/* Clear f for a reader to fill: every field, except the bytes of diag
+ * after its first.  No one reads diag past its NUL (bn_squeeze and the
+ * other string writers leave bytes there anyway), and those 4 KB are
+ * most of the struct, cleared for every reader a message is offered to
+ * and for every recipient found. */
+static inline void
+bn_facts_clear(bn_facts *f)
+{
+	memset(f, 0, offsetof(bn_facts, diag) + 1);
+	memset(&f->remote_mta, 0, sizeof(*f) - offsetof(bn_facts, remote_mta));
+}
+
+/* strcmp for the short names the tables compare by the dozen (reasons,
+ * formats, stages): the first bytes settle most pairs without a call.
+ * The same sign as strcmp. */
+static inline int
+bn_strcmp(const char *a, const char *b)
+{
+	if (a[0] != b[0])
+		return (unsigned char)a[0] - (unsigned char)b[0];
+	return strcmp(a, b);
+}
 
 /* What is known about the message as a whole. */
 typedef struct bn_context {
@@ -99,8 +123,8 @@ typedef struct bn_phrases {
 	const char *phrase[BN_PHRASES_MAX];
 	unsigned char len[BN_PHRASES_MAX];
 	size_t n, m, nslot;
-	unsigned char shift[4096];
-	unsigned char slot[4096];
+	unsigned char shift[65536];     /* by the exact byte pair */
+	unsigned char slot[4096];       /* by the pair's hash */
 	uint64_t mask[BN_PHRASES_MAX];
 } bn_phrases;
 bool bn_phrases_add(bn_phrases *ps, const char *phrase);
@@ -190,6 +214,9 @@ typedef struct bn_doc {
 	mt_buf text;                /* human-readable text, decoded */
 	mt_buf html;                /* text of HTML parts, tags removed */
 	mt_buf orig;                /* the original message's header block */
+	mt_msg *orig_msg;           /* its fields when already scanned (views
+	                             * into buf or text, same fields as a scan
+	                             * of orig), else NULL */
 	size_t text_end;            /* where the inline original starts */
 	bool have_report;           /* multipart/report */
 	bool orig_is_mime;          /* orig came from a message part */

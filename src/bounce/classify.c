@@ -69,12 +69,12 @@ static const reason_info bn_reasons[] = {
 	{ "undefined", 99, "other", false, MT_BOUNCE_ACT_RETRY },
 };
 
-/* strcmp(a, b) == 0 for the reason names the tables are searched by:
+/* bn_strcmp(a, b) == 0 for the reason names the tables are searched by:
  * every row is compared, and the first byte settles most of them. */
 static bool
 same(const char *a, const char *b)
 {
-	return a[0] == b[0] && strcmp(a, b) == 0;
+	return bn_strcmp(a, b) == 0;
 }
 
 static const reason_info *
@@ -266,7 +266,7 @@ command_bit(const char *c)
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(cmds); i++) {
-		if (strcmp(cmds[i].name, c) == 0)
+		if (bn_strcmp(cmds[i].name, c) == 0)
 			return cmds[i].bit;
 	}
 	return 0;
@@ -312,13 +312,13 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 	size_t i;
 
 	*m = NULL;
-	if (strcmp(e->f->hint, t->reason) == 0)
+	if (bn_strcmp(e->f->hint, t->reason) == 0)
 		return true;
 	switch (t->gate) {
 	case G_USERUNKNOWN:
-		if (strcmp(sr, "suspend") == 0)
+		if (bn_strcmp(sr, "suspend") == 0)
 			return false;
-		if (strcmp(sr, "userunknown") == 0) {
+		if (bn_strcmp(sr, "userunknown") == 0) {
 			for (i = 0; i < MT_ARRAY_LEN(not_userunknown); i++)
 				if (text_says(e, not_userunknown[i]) != NULL)
 					return false;
@@ -329,9 +329,9 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 			return (*m = text_says(e, "userunknown")) != NULL;
 		return false;
 	case G_FILTERED:
-		if (strcmp(sr, "suspend") == 0)
+		if (bn_strcmp(sr, "suspend") == 0)
 			return false;
-		if (strcmp(sr, "filtered") == 0) {
+		if (bn_strcmp(sr, "filtered") == 0) {
 			if ((*m = text_says(e, "userunknown")) != NULL ||
 			    (*m = text_says(e, "filtered")) != NULL)
 				return true;
@@ -342,30 +342,31 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		return (*m = text_says(e, "filtered")) != NULL ||
 		    (*m = text_says(e, "userunknown")) != NULL;
 	case G_REJECTED:
-		if (strcmp(sr, "rejected") == 0)
+		if (bn_strcmp(sr, "rejected") == 0)
 			return true;
 		if (e->cmd == C_MAIL || (e->cmd == C_DATA &&
-		    strcmp(sr, "userunknown") != 0) || sr[0] == '\0' ||
-		    strcmp(sr, "onhold") == 0 || strcmp(sr, "undefined") == 0 ||
-		    strcmp(sr, "securityerror") == 0 ||
-		    strcmp(sr, "systemerror") == 0)
+		    bn_strcmp(sr, "userunknown") != 0) || sr[0] == '\0' ||
+		    bn_strcmp(sr, "onhold") == 0 ||
+		    bn_strcmp(sr, "undefined") == 0 ||
+		    bn_strcmp(sr, "securityerror") == 0 ||
+		    bn_strcmp(sr, "systemerror") == 0)
 			return (*m = text_says(e, "rejected")) != NULL;
 		return false;
 	case G_HOSTUNKNOWN:
-		if (strcmp(sr, "hostunknown") == 0)
+		if (bn_strcmp(sr, "hostunknown") == 0)
 			return text_says(e, "networkerror") == NULL;
 		return (*m = text_says(e, "hostunknown")) != NULL;
 	case G_MESGTOOBIG:
-		if (strcmp(sr, "mesgtoobig") == 0)
+		if (bn_strcmp(sr, "mesgtoobig") == 0)
 			return true;
-		if (strcmp(sr, "exceedlimit") == 0 ||
-		    strcmp(e->f->status, "5.2.3") == 0)
+		if (bn_strcmp(sr, "exceedlimit") == 0 ||
+		    bn_strcmp(e->f->status, "5.2.3") == 0)
 			return false;
 		return (*m = text_says(e, "mesgtoobig")) != NULL;
 	case G_NONE:
 		break;
 	}
-	if (t->by_status && strcmp(sr, t->reason) == 0)
+	if (t->by_status && bn_strcmp(sr, t->reason) == 0)
 		return true;
 	if (e->cmd & t->no_text)
 		return false;
@@ -386,16 +387,16 @@ second_chance(const evidence *e, bn_verdict *v)
 		v->rule = f->hint_rule != NULL ? f->hint_rule : "reader";
 		return;
 	}
-	if (sr[0] != '\0' && strcmp(sr, "expired") != 0 &&
+	if (sr[0] != '\0' && bn_strcmp(sr, "expired") != 0 &&
 	    !in_set(retry_set, MT_ARRAY_LEN(retry_set), sr) &&
-	    strcmp(f->diag_type, "x-unix") != 0) {
+	    bn_strcmp(f->diag_type, "x-unix") != 0) {
 		take_status(v, e, sr);
 		return;
 	}
 	/* a DSN that says "delayed" and carries no firm code: the queue
 	 * kept it and gave up -- expired, whatever the last words were */
-	if (strcmp(f->action, "delayed") == 0 && (sr[0] == '\0' ||
-	    strcmp(f->status + 1, ".0.0") == 0)) {
+	if (bn_strcmp(f->action, "delayed") == 0 && (sr[0] == '\0' ||
+	    bn_strcmp(f->status + 1, ".0.0") == 0)) {
 		v->reason = "expired";
 		v->rule = "dsn.action-delayed";
 		return;
@@ -406,7 +407,7 @@ second_chance(const evidence *e, bn_verdict *v)
 			return;
 		}
 	}
-	if (sr[0] != '\0' && strcmp(sr, "expired") == 0) {
+	if (sr[0] != '\0' && bn_strcmp(sr, "expired") == 0) {
 		take_status(v, e, sr);
 		return;
 	}
@@ -426,7 +427,7 @@ second_chance(const evidence *e, bn_verdict *v)
 		v->rule = "status.class-7";
 		return;
 	}
-	if (strcmp(f->diag_type, "x-unix") == 0) {
+	if (bn_strcmp(f->diag_type, "x-unix") == 0) {
 		v->reason = "mailererror";
 		v->rule = "diag.x-unix";
 		return;
@@ -446,8 +447,8 @@ second_chance(const evidence *e, bn_verdict *v)
 		take_status(v, e, sr);
 		return;
 	}
-	if (strcmp(f->action, "delayed") == 0 ||
-	    strcmp(f->action, "expired") == 0) {
+	if (bn_strcmp(f->action, "delayed") == 0 ||
+	    bn_strcmp(f->action, "expired") == 0) {
 		v->reason = "expired";
 		v->rule = "dsn.action-delayed";
 		return;
@@ -498,11 +499,12 @@ stage_says(const evidence *e, const char *provider, bn_verdict *v)
 	size_t i;
 
 	/* a firm code (5.1.1, 5.2.0) is read as it stands */
-	if (e->f->status[0] != '\0' && strcmp(e->f->status + 1, ".0.0") != 0)
+	if (e->f->status[0] != '\0' && bn_strcmp(e->f->status + 1, ".0.0") != 0)
 		return false;
 	for (i = 0; i < MT_ARRAY_LEN(stage_rules); i++) {
 		const stage_rule *r = &stage_rules[i];
-		if (strcmp(r->provider, provider) != 0 || !(e->cmd & r->cmd) ||
+		if (bn_strcmp(r->provider, provider) != 0 ||
+		    !(e->cmd & r->cmd) ||
 		    (m = text_says(e, r->text_reason)) == NULL)
 			continue;
 		take_rule(v, e, m);
@@ -518,7 +520,7 @@ static void
 decide_reason(const bn_facts *f, const char *lower, size_t llen,
     const char *provider, bn_verdict *v)
 {
-	evidence *e;
+	evidence ev, *e = &ev;
 	const bn_match *m;
 	size_t i;
 
@@ -535,12 +537,8 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 		mt_strlcpy(v->rule_text, f->status, sizeof(v->rule_text));
 		return;
 	}
-	/* m[] is read only below nm: not cleared (it is most of the struct) */
-	if ((e = malloc(sizeof(*e))) == NULL) {
-		v->reason = "undefined";
-		v->rule = "fallback.nomem";
-		return;
-	}
+	/* on the stack, like lower[] in bn_classify; m[] is read only below
+	 * nm: not cleared (it is most of the struct) */
 	e->nm = 0;
 	e->provider_rule = NULL;
 	e->f = f;
@@ -553,7 +551,6 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 	for (i = 0; i < e->nm; i++) {
 		if (e->m[i].provider != NULL) {
 			take_rule(v, e, &e->m[i]);
-			free(e);
 			return;
 		}
 	}
@@ -561,17 +558,14 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 	 * maildrop), not a remote server's reply; when it names the program
 	 * the mailer failed, whatever user-sounding words and 5.1.1 code it
 	 * printed -- unless it says the mailbox is full */
-	if (strcmp(f->diag_type, "x-unix") == 0 &&
+	if (bn_strcmp(f->diag_type, "x-unix") == 0 &&
 	    (m = text_says(e, "mailererror")) != NULL &&
 	    text_says(e, "mailboxfull") == NULL) {
 		take_rule(v, e, m);
-		free(e);
 		return;
 	}
-	if (stage_says(e, provider, v)) {
-		free(e);
+	if (stage_says(e, provider, v))
 		return;
-	}
 	{
 		for (i = 0; i < MT_ARRAY_LEN(first_tier); i++) {
 			if (!tier1_true(e, &first_tier[i], &m))
@@ -580,20 +574,19 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 				take_rule(v, e, m);
 				/* filtered may be decided by userunknown words */
 				v->reason = first_tier[i].reason;
-				if (strcmp(m->reason, v->reason) != 0)
+				if (bn_strcmp(m->reason, v->reason) != 0)
 					v->cause = NULL;
-			} else if (strcmp(f->hint, first_tier[i].reason) == 0) {
+			} else if (bn_strcmp(f->hint,
+			    first_tier[i].reason) == 0) {
 				v->reason = first_tier[i].reason;
 				v->rule = f->hint_rule != NULL ? f->hint_rule :
 				    "reader";
 			} else
 				take_status(v, e, first_tier[i].reason);
-			free(e);
 			return;
 		}
 	}
 	second_chance(e, v);
-	free(e);
 }
 
 /* Was the failure temporary?  The class of the status or reply code
@@ -642,8 +635,8 @@ stage_pseudo(const bn_context *ctx, const bn_facts *f, bool transient,
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(stage_pseudo_codes); i++) {
-		if (strcmp(stage_pseudo_codes[i].format, ctx->format) != 0 ||
-		    strcmp(stage_pseudo_codes[i].command, f->command) != 0)
+		if (bn_strcmp(stage_pseudo_codes[i].format, ctx->format) != 0 ||
+		    bn_strcmp(stage_pseudo_codes[i].command, f->command) != 0)
 			continue;
 		snprintf(out, outlen, "%c.0.%u", transient ? '4' : '5',
 		    stage_pseudo_codes[i].detail);
@@ -673,9 +666,9 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	v->cause = refine_cause(v->reason, v->cause, lower);
 
 	transient = is_transient(f, lower);
-	if (f->status[0] != '\0' && strcmp(f->status + 1, ".0.0") == 0 &&
-	    strcmp(f->diag_type, "x-unix") == 0 &&
-	    strcmp(v->reason, "mailererror") == 0) {
+	if (f->status[0] != '\0' && bn_strcmp(f->status + 1, ".0.0") == 0 &&
+	    bn_strcmp(f->diag_type, "x-unix") == 0 &&
+	    bn_strcmp(v->reason, "mailererror") == 0) {
 		/* a local delivery program failed (X-Unix exit code) under
 		 * the generic X.0.0: RFC 3463's class for it is X.3.0,
 		 * "other or undefined mail system status" */
@@ -686,9 +679,9 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	} else if (stage_pseudo(ctx, f, transient, v->status,
 	    sizeof(v->status))) {
 		v->status_inferred = true;
-	} else if (strcmp(v->reason, "vacation") != 0 &&
-	    strcmp(v->reason, "feedback") != 0 &&
-	    strcmp(v->reason, "delivered") != 0 &&
+	} else if (bn_strcmp(v->reason, "vacation") != 0 &&
+	    bn_strcmp(v->reason, "feedback") != 0 &&
+	    bn_strcmp(v->reason, "delivered") != 0 &&
 	    mt_status_infer(v->reason, transient, v->status, sizeof(v->status))) {
 		v->status_inferred = true;
 	}
@@ -696,7 +689,7 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	 * (a 450 4.1.1 unknown user is still an unknown user); a domain that
 	 * takes no mail is hard unless the refusal was temporary */
 	v->hard = ri->hard_when_permanent &&
-	    (strcmp(v->reason, "notaccept") != 0 || !transient);
+	    (bn_strcmp(v->reason, "notaccept") != 0 || !transient);
 	v->action = ri->action;
 	if (transient && v->action != MT_BOUNCE_ACT_NONE &&
 	    v->action != MT_BOUNCE_ACT_FIX_SENDER)

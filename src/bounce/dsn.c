@@ -252,7 +252,7 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		return 0;
 	for (i = 0; i < mt_fields_count(fs) && n < max; i++) {
 		g = mt_fields_group(fs, i);
-		memset(&f[n], 0, sizeof(f[n]));
+		bn_facts_clear(&f[n]);
 		if (field(g, "Reporting-MTA", v, sizeof(v)) > 0 &&
 		    ctx->reporting_mta[0] == '\0')
 			copy_host(ctx->reporting_mta, sizeof(ctx->reporting_mta), v);

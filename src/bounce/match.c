@@ -5,9 +5,9 @@
  *
  * The table is compiled once per process into an index (pthread_once; the
  * index is immutable after that and shared read-only by all threads): per
- * rule, the byte pairs its literal parts need (up to 32).  A call computes
- * which byte pairs occur in the text (a bit set on the stack) and only
- * rules whose pairs all occur reach memmem -- in table order, so the
+ * rule, the hashed 4-byte grams its literal parts need (up to 32).  A call
+ * computes which gram hashes occur in the text (a bit set on the stack)
+ * and only rules whose grams all occur reach memmem -- in table order, so the
  * first match and the order of bn_pattern_all's matches are the table's.
  * A rule table is static data, so an index built from it once cannot go
  * stale; a handle would have to be threaded through every reader for no
@@ -76,53 +76,67 @@ provider_fits(const char *rule, const char *provider)
 		return true;
 	if (provider == NULL || provider[0] == '\0')
 		return false;
-	return strcmp(rule, provider) == 0;
+	return bn_strcmp(rule, provider) == 0;
 }
 
-/* Which byte pairs occur in the text: one bit per pair. */
-typedef struct bigrams {
-	uint64_t bit[65536 / 64];
-} bigrams;
+/*
+ * Which 4-byte strings ("grams") occur in the text, hashed to GRAM_BITS
+ * bits: one bit per hash.  A rule's literal parts occur in the text only
+ * if all their grams do, so a rule whose gram hash is missing cannot
+ * match (a hash collision only lets a rule through to memmem, never
+ * turns one away).  Four bytes, not two: pairs like "e " are in every
+ * text, so pair-keyed rules reached the full check in dozens per text.
+ */
+#define GRAM_BITS 12
+#define GRAM_N (1u << GRAM_BITS)
+
+typedef struct grams {
+	uint64_t bit[GRAM_N / 64];
+} grams;
 
 static unsigned
-pair(const char *p)
+gram(const char *p)
 {
-	return (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
+	uint32_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return (unsigned)((w * 0x9e3779b1u) >> (32 - GRAM_BITS));
 }
 
 static void
-bigrams_of(bigrams *b, const char *s, size_t n)
+grams_of(grams *g, const char *s, size_t n)
 {
 	size_t i;
 
-	memset(b, 0, sizeof(*b));
-	for (i = 0; i + 1 < n; i++) {
-		unsigned v = pair(s + i);
-		b->bit[v >> 6] |= (uint64_t)1 << (v & 63);
+	memset(g, 0, sizeof(*g));
+	for (i = 0; i + 4 <= n; i++) {
+		unsigned v = gram(s + i);
+		g->bit[v >> 6] |= (uint64_t)1 << (v & 63);
 	}
 }
 
 static bool
-has_pair(const bigrams *b, unsigned v)
+has_gram(const grams *g, unsigned v)
 {
-	return (b->bit[v >> 6] >> (v & 63)) & 1;
+	return (g->bit[v >> 6] >> (v & 63)) & 1;
 }
 
 /* ---- the compiled index ---- */
 
-#define IDX_PAIRS 32
+#define IDX_GRAMS 32
 
 typedef struct idx_rule {
 	const bn_rule *r;
-	uint16_t pair[IDX_PAIRS];  /* pairs the text must hold */
-	uint8_t npair;
-	uint16_t key;              /* the pair it is filed under */
+	uint16_t gram[IDX_GRAMS];  /* gram hashes the text must hold */
+	uint8_t ngram;
+	uint16_t key;              /* the gram it is filed under */
 } idx_rule;
 
-/* Rules by one of their pairs (the one fewest rules share): a text
- * reaches only the rules keyed by a pair it holds, instead of the whole
- * table.  Rules of pair v are key[first[v] .. first[v + 1]), ascending;
- * rules without a pair are in always[].  first is NULL without memory. */
+/* Rules by one of their grams (the one fewest rules share): a text
+ * reaches only the rules keyed by a gram it holds, instead of the whole
+ * table.  Rules of gram v are key[first[v] .. first[v + 1]), ascending;
+ * rules without a gram (literal parts all shorter than four bytes) are in
+ * always[].  first is NULL without memory. */
 typedef struct idx {
 	idx_rule *rule;
 	size_t n;
@@ -132,9 +146,9 @@ typedef struct idx {
 	size_t nalways;
 } idx;
 
-/* Pairs of the literal parts of pat, every one from the start, at most
- * IDX_PAIRS: a rule whose words are not in the text is nearly always
- * turned away here, before memmem (each pair more is a few instructions
+/* Grams of the literal parts of pat, spread over each part, at most
+ * IDX_GRAMS: a rule whose words are not in the text is nearly always
+ * turned away here, before memmem (each gram more is a few instructions
  * per candidate; each memmem saved, hundreds). */
 static void
 compile_rule(idx_rule *e, const bn_rule *r)
@@ -142,12 +156,12 @@ compile_rule(idx_rule *e, const bn_rule *r)
 	const char *p = r->pattern;
 
 	e->r = r;
-	e->npair = 0;
-	while (*p != '\0' && e->npair < IDX_PAIRS) {
+	e->ngram = 0;
+	while (*p != '\0' && e->ngram < IDX_GRAMS) {
 		size_t n = strcspn(p, "*"), i;
 
-		for (i = 0; i + 1 < n && e->npair < IDX_PAIRS; i++)
-			e->pair[e->npair++] = (uint16_t)pair(p + i);
+		for (i = 0; i + 4 <= n && e->ngram < IDX_GRAMS; i++)
+			e->gram[e->ngram++] = (uint16_t)gram(p + i);
 		p += n;
 		if (*p == '*')
 			p++;
@@ -161,16 +175,16 @@ typedef struct idx_once {
 
 static idx_once the_index = { .once = PTHREAD_ONCE_INIT };
 
-/* The pair of e that the fewest rules hold. */
+/* The gram of e that the fewest rules hold. */
 static unsigned
-key_pair(const idx_rule *e, const uint32_t *count)
+key_gram(const idx_rule *e, const uint32_t *count)
 {
-	unsigned best = e->pair[0];
+	unsigned best = e->gram[0];
 	size_t j;
 
-	for (j = 1; j < e->npair; j++)
-		if (count[e->pair[j]] < count[best])
-			best = e->pair[j];
+	for (j = 1; j < e->ngram; j++)
+		if (count[e->gram[j]] < count[best])
+			best = e->gram[j];
 	return best;
 }
 
@@ -178,8 +192,8 @@ key_pair(const idx_rule *e, const uint32_t *count)
 static void
 build_keys(idx *ix)
 {
-	uint32_t *count = calloc(65536 + 1, sizeof(*count));
-	uint32_t *first = calloc(65536 + 1, sizeof(*first));
+	uint32_t *count = calloc(GRAM_N + 1, sizeof(*count));
+	uint32_t *first = calloc(GRAM_N + 1, sizeof(*first));
 	uint32_t *key = calloc(ix->n + 1, sizeof(*key));
 	uint32_t *always = calloc(ix->n + 1, sizeof(*always));
 	size_t i, j, na = 0;
@@ -187,21 +201,21 @@ build_keys(idx *ix)
 	if (count == NULL || first == NULL || key == NULL || always == NULL)
 		goto fail;
 	for (i = 0; i < ix->n; i++)
-		for (j = 0; j < ix->rule[i].npair; j++)
-			count[ix->rule[i].pair[j]]++;
+		for (j = 0; j < ix->rule[i].ngram; j++)
+			count[ix->rule[i].gram[j]]++;
 	for (i = 0; i < ix->n; i++) {
-		if (ix->rule[i].npair == 0)
+		if (ix->rule[i].ngram == 0)
 			continue;
-		ix->rule[i].key = (uint16_t)key_pair(&ix->rule[i], count);
+		ix->rule[i].key = (uint16_t)key_gram(&ix->rule[i], count);
 		first[ix->rule[i].key + 1]++;
 	}
-	for (i = 0; i < 65536; i++)
+	for (i = 0; i < GRAM_N; i++)
 		first[i + 1] += first[i];
 	/* fill in table order, so every bucket is ascending; count[] now
 	 * holds each bucket's next free slot */
-	memcpy(count, first, 65536 * sizeof(*count));
+	memcpy(count, first, GRAM_N * sizeof(*count));
 	for (i = 0; i < ix->n; i++) {
-		if (ix->rule[i].npair == 0)
+		if (ix->rule[i].ngram == 0)
 			always[na++] = (uint32_t)i;
 		else
 			key[count[ix->rule[i].key]++] = (uint32_t)i;
@@ -245,12 +259,12 @@ get_index(void)
 }
 
 static bool
-may_match(const bigrams *b, const idx_rule *e)
+may_match(const grams *g, const idx_rule *e)
 {
 	size_t i;
 
-	for (i = 0; i < e->npair; i++)
-		if (!has_pair(b, e->pair[i]))
+	for (i = 0; i < e->ngram; i++)
+		if (!has_gram(g, e->gram[i]))
 			return false;
 	return true;
 }
@@ -284,33 +298,37 @@ try_rule(const bn_rule *r, const char *lower, size_t len,
 #define CAND_MAX 8192     /* rules a candidate set on the stack covers */
 
 /*
- * The text's pairs, and with each pair met for the first time the rules
+ * The text's grams, and with each gram met for the first time the rules
  * filed under it, as a bit set over the table; then those rules in table
- * order, each checked against all its pairs and tried.  A rule not in the
- * set lacks its key pair, so may_match would have turned it away: the
+ * order, each checked against all its grams and tried.  A rule not in the
+ * set lacks its key gram, so may_match would have turned it away: the
  * matches and their order are those of the loop over the whole table.
  */
 static size_t
 match_keyed(const idx *ix, const char *lower, size_t len,
     const char *provider, const char *status, bn_match *out, size_t max)
 {
-	bigrams bg;
+	grams g;
 	uint64_t cand[CAND_MAX / 64];
 	size_t i, k, w, n = 0;
 
-	memset(&bg, 0, sizeof(bg));
+	memset(&g, 0, sizeof(g));
 	memset(cand, 0, (ix->n + 63) / 64 * sizeof(cand[0]));
-	for (i = 0; i + 1 < len; i++) {
-		unsigned v = pair(lower + i);
+	for (i = 0; i + 4 <= len; i++) {
+		unsigned v = gram(lower + i);
 
-		if (has_pair(&bg, v))
+		if (has_gram(&g, v))
 			continue;
-		bg.bit[v >> 6] |= (uint64_t)1 << (v & 63);
+		g.bit[v >> 6] |= (uint64_t)1 << (v & 63);
 		for (k = ix->first[v]; k < ix->first[v + 1]; k++)
 			cand[ix->key[k] >> 6] |= (uint64_t)1 << (ix->key[k] & 63);
 	}
+	/* the rules without grams are mostly a provider's status-only
+	 * rules: without a provider none of those can apply */
 	for (k = 0; k < ix->nalways; k++)
-		cand[ix->always[k] >> 6] |= (uint64_t)1 << (ix->always[k] & 63);
+		if (provider_fits(ix->rule[ix->always[k]].r->provider, provider))
+			cand[ix->always[k] >> 6] |=
+			    (uint64_t)1 << (ix->always[k] & 63);
 	for (w = 0; w < (ix->n + 63) / 64 && n < max; w++) {
 		uint64_t bits = cand[w];
 
@@ -320,7 +338,7 @@ match_keyed(const idx *ix, const char *lower, size_t len,
 			i = w * 64 + (size_t)__builtin_ctzll(bits);
 			bits &= bits - 1;
 			e = &ix->rule[i];
-			if (!may_match(&bg, e))
+			if (!may_match(&g, e))
 				continue;
 			if (try_rule(e->r, lower, len, provider, status, &out[n]))
 				n++;
@@ -334,7 +352,7 @@ bn_pattern_all(const char *lower, size_t len, const char *provider,
     const char *status, bn_match *out, size_t max)
 {
 	const idx *ix = get_index();
-	bigrams bg;
+	grams g;
 	size_t i, n = 0;
 
 	if (ix == NULL) {
@@ -347,11 +365,11 @@ bn_pattern_all(const char *lower, size_t len, const char *provider,
 	if (ix->first != NULL && ix->n <= CAND_MAX)
 		n = match_keyed(ix, lower, len, provider, status, out, max);
 	else {
-		bigrams_of(&bg, lower, len);
+		grams_of(&g, lower, len);
 		for (i = 0; i < ix->n && n < max; i++) {
 			const idx_rule *e = &ix->rule[i];
 
-			if (!may_match(&bg, e))
+			if (!may_match(&g, e))
 				continue;
 			if (try_rule(e->r, lower, len, provider, status,
 			    &out[n]))

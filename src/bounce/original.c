@@ -4,8 +4,9 @@
  * s=, and the sending IP (the first public address in its Received chain,
  * read from the oldest hop up: the client that handed it to our side).
  *
- * Reads the header block read.c kept (d->orig); strings are copied into
- * the result's arena.
+ * Reads the header block read.c kept (d->orig), through the fields the
+ * MIME walk already found in it when there are (d->orig_msg); strings
+ * are copied into the result's arena.
  */
 #include <stdio.h>
 #include <string.h>
@@ -130,7 +131,7 @@ received_ip(mt_bytes v, char *out, size_t outlen)
 static bool
 name_is(const mt_header *h, const char *lit, size_t litlen)
 {
-	return h->name.len == litlen && mt_strn_ieq(h->name.p, litlen, lit);
+	return h->name.len == litlen && mt_mem_ieq(h->name.p, lit, litlen);
 }
 
 #define NAME_IS(h, lit) name_is((h), lit, sizeof(lit) - 1)
@@ -185,7 +186,7 @@ bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 	 * start a scanner per field).  The list has the same fields in the
 	 * same order unless it was cut (too many fields, or the size limit):
 	 * then, and without memory, the fields are read one by one. */
-	m = mt_msg_open(blk.p, blk.len);
+	m = d->orig_msg != NULL ? d->orig_msg : mt_msg_open(blk.p, blk.len);
 	if (m != NULL && !mt_msg_truncated(m)) {
 		n = mt_msg_header_count(m);
 		for (i = 0; i < n; i++)
@@ -194,7 +195,8 @@ bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 		while (mt_headers_next(blk, &pos, &h))
 			take_field(a, o, &h, &last_ip);
 	}
-	mt_msg_free(m);
+	if (m != d->orig_msg)
+		mt_msg_free(m);
 	if (last_ip != NULL)
 		o->sending_ip = last_ip;
 }

@@ -5,8 +5,9 @@
  * stage, the MTA signatures, the lead phrases before a recipient.  One
  * memmem per phrase read the text that many times; this scans it once,
  * Wu-Manber style: a window as long as the shortest phrase slides along
- * the text, and the last two bytes of the window say how far it may jump
- * without passing the end of any phrase's prefix.  Only where the jump is
+ * the text, and the last two bytes of the window (an index into a table
+ * of all 65536 pairs) say how far it may jump without passing the end of
+ * any phrase's prefix.  Only where the jump is
  * zero are the phrases ending their prefix with those two bytes compared.
  * Every position a phrase could start at is still looked at in order, so
  * the first occurrence found of each phrase is its leftmost one: results
@@ -19,11 +20,21 @@
 
 #include "bounce/bounce_int.h"
 
+/* The two bytes at p as a number: the jump table is indexed by it, one
+ * load per step of the scan (the loop runs a few hundred times per text). */
 static unsigned
-pair_hash(const char *p)
+pair_of(const char *p)
 {
-	return (((unsigned)(unsigned char)p[0] & 0x3f) << 6) |
-	    ((unsigned)(unsigned char)p[1] & 0x3f);
+	return (unsigned)(unsigned char)p[0] |
+	    (unsigned)(unsigned char)p[1] << 8;
+}
+
+/* The pair folded to 12 bits: where the phrases ending their prefix with
+ * it are listed (a collision only adds a candidate to compare). */
+static unsigned
+pair_hash(unsigned pair)
+{
+	return ((pair & 0x3f) << 6) | ((pair >> 8) & 0x3f);
 }
 
 /* Add a phrase (at least 2 bytes, kept by pointer).  False when full. */
@@ -59,12 +70,12 @@ bn_phrases_done(bn_phrases *ps)
 	ps->nslot = 0;
 	for (i = 0; i < ps->n; i++) {
 		for (j = 1; j < m; j++) {
-			h = pair_hash(ps->phrase[i] + j - 1);
+			h = pair_of(ps->phrase[i] + j - 1);
 			s = (unsigned)(m - 1 - j);
 			if (s < ps->shift[h])
 				ps->shift[h] = (unsigned char)s;
 		}
-		h = pair_hash(ps->phrase[i] + m - 2);
+		h = pair_hash(pair_of(ps->phrase[i] + m - 2));
 		if (ps->slot[h] == 0)
 			ps->slot[h] = (unsigned char)++ps->nslot;
 		ps->mask[ps->slot[h] - 1] |= (uint64_t)1 << i;
@@ -98,12 +109,12 @@ scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
 	unsigned h, s;
 
 	while (live != 0 && n >= m && pos <= n - m) {
-		h = pair_hash(t + pos + m - 2);
+		h = pair_of(t + pos + m - 2);
 		if ((s = ps->shift[h]) != 0) {
 			pos += s;
 			continue;
 		}
-		c = ps->mask[ps->slot[h] - 1] & live;
+		c = ps->mask[ps->slot[pair_hash(h)] - 1] & live;
 		while (c != 0) {
 			i = (size_t)__builtin_ctzll(c);
 			c &= c - 1;

@@ -23,16 +23,29 @@
 #define DSN_MAX (1024u * 1024u)
 #define FACTS_FEW 16u                  /* facts first allocated per message */
 
+#define HTML_PENDING 8u                /* HTML parts kept undecoded */
+
 typedef struct gather {
 	bn_doc *d;
 	bool orig_sub[MT_MSG_MAX_PARTS];
 	bool have_orig;
+	/* HTML parts not decoded yet: their text is read only when the
+	 * plain text lacks the facts (doc_open), so most never need it.
+	 * Views into the input (never MT_PART_TEMPORARY ones), in walk
+	 * order; decoded in that order when needed, or when full. */
+	mt_part html[HTML_PENDING];
+	size_t nhtml;
 } gather;
 
-static bool
+/* mt_type_is, inline: asked of every part for several literal types,
+ * whose lengths are then constants that turn most of them away. */
+static inline bool
 type_is(const mt_part *p, const char *t)
 {
-	return mt_type_is(p->type, t);
+	size_t n = strlen(t);
+
+	return p->type.p != NULL && p->type.len == n &&
+	    mt_mem_ieq(p->type.p, t, n);
 }
 
 /* The first field `name` of part p's header block.  The message itself
@@ -176,6 +189,32 @@ html_to_text(mt_buf *b, const char *s, size_t n)
 	}
 }
 
+/* Append the text of HTML part p to d->html. */
+static void
+html_part(bn_doc *d, const mt_part *p)
+{
+	char *out = NULL;
+	size_t n = 0;
+
+	if (d->html.len < DOC_TEXT_MAX &&
+	    mt_part_decode(p, PART_TEXT_MAX, &out, &n) == MT_OK) {
+		html_to_text(&d->html, out, n);
+		mt_buf_putc(&d->html, '\n');
+	}
+	free(out);
+}
+
+/* Decode the HTML parts kept for later, in walk order. */
+static void
+html_flush(gather *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nhtml; i++)
+		html_part(g->d, &g->html[i]);
+	g->nhtml = 0;
+}
+
 static void
 take_original(gather *g, const mt_part *p)
 {
@@ -195,6 +234,11 @@ take_original(gather *g, const mt_part *p)
 	if (n > BN_ORIG_MAX)
 		n = BN_ORIG_MAX;
 	mt_buf_append(&d->orig, p->headers.p, n);
+	/* the walker's fields are what a scan of the whole block finds: kept
+	 * when they point into the input and the block was kept whole */
+	if (p->fields != NULL && !(p->flags & MT_PART_TEMPORARY) &&
+	    n == p->headers.len)
+		d->orig_msg = mt_msg_copy(p->fields);
 }
 
 static int
@@ -241,15 +285,15 @@ gather_part(void *arg, const mt_part *p)
 		return 0;
 	}
 	if (type_is(p, "text/html") && !is_attachment(d, p)) {
-		char *out = NULL;
-		size_t n = 0;
-
-		if (d->html.len < DOC_TEXT_MAX &&
-		    mt_part_decode(p, PART_TEXT_MAX, &out, &n) == MT_OK) {
-			html_to_text(&d->html, out, n);
-			mt_buf_putc(&d->html, '\n');
+		if (!(p->flags & MT_PART_TEMPORARY) &&
+		    g->nhtml < HTML_PENDING) {
+			g->html[g->nhtml++] = *p;
+			return 0;
 		}
-		free(out);
+		/* a part that dies with the callback: decode it now, after
+		 * the ones before it, so the text keeps walk order */
+		html_flush(g);
+		html_part(d, p);
 	}
 	return 0;
 }
@@ -332,7 +376,7 @@ is_marker(const char *p, size_t len)
 		m = ready ? the_markers.len[i] : strlen(inline_markers[i]);
 		if (inline_markers[i][m - 1] == '#')
 			continue;
-		if (len >= m && mt_strn_iprefix(p, len, inline_markers[i]))
+		if (len >= m && mt_mem_ieq(p, inline_markers[i], m))
 			return true;
 	}
 	return false;
@@ -372,6 +416,15 @@ find_inline_original(bn_doc *d)
 					n = BN_ORIG_MAX;
 				mt_buf_reset(&d->orig);
 				mt_buf_append(&d->orig, d->text.p + start, n);
+				/* its fields, as bn_original_parse would
+				 * find them again in orig: kept, when whole */
+				if (n == (size_t)(body.p -
+				    (d->text.p + start)) &&
+				    !mt_msg_truncated(m) &&
+				    d->orig_msg == NULL) {
+					d->orig_msg = m;
+					m = NULL;
+				}
 			}
 			mt_msg_free(m);
 		}
@@ -383,6 +436,7 @@ static void
 doc_free(bn_doc *d)
 {
 	mt_msg_free(d->msg);
+	mt_msg_free(d->orig_msg);
 	mt_buf_free(&d->dsn);
 	mt_buf_free(&d->arf);
 	mt_buf_free(&d->text);
@@ -405,7 +459,7 @@ header_text(const mt_msg *m, const char *name, char *out, size_t outlen)
 static bool
 doc_open(bn_doc *d, const char *buf, size_t len)
 {
-	gather *g;
+	gather *g, gs;
 	mt_addr a;
 	const mt_header *h;
 
@@ -419,16 +473,25 @@ doc_open(bn_doc *d, const char *buf, size_t len)
 	mt_buf_init(&d->orig);
 	if ((d->msg = mt_msg_open(buf, len)) == NULL)
 		return false;
-	if ((g = calloc(1, sizeof(*g))) == NULL)
-		return false;
+	/* on the stack, and only what is read before it is written is
+	 * cleared (the pending HTML parts are most of it) */
+	g = &gs;
+	memset(g->orig_sub, 0, sizeof(g->orig_sub));
+	g->have_orig = false;
+	g->nhtml = 0;
 	g->d = d;
 	mt_msg_walk(d->msg, gather_part, g);
-	free(g);
-	/* NDRs whose facts are only in HTML: read the HTML as the text */
-	if (d->text.len == 0 || (d->html.len > 0 &&
-	    mt_strn_istr(d->text.p, d->text.len, "@") == NULL))
-		mt_buf_append(&d->text, d->html.p != NULL ? d->html.p : "",
-		    d->html.len);
+	/* NDRs whose facts are only in HTML: read the HTML as the text.
+	 * The HTML kept undecoded is decoded only then (html.len > 0 can
+	 * only hold when some HTML part was seen). */
+	if (d->text.len == 0 || ((d->html.len > 0 || g->nhtml > 0) &&
+	    memchr(d->text.p, '@', d->text.len) == NULL)) {
+		html_flush(g);
+		if (d->text.len == 0 || (d->html.len > 0 &&
+		    memchr(d->text.p, '@', d->text.len) == NULL))
+			mt_buf_append(&d->text, d->html.p != NULL ?
+			    d->html.p : "", d->html.len);
+	}
 	if (d->text.p == NULL)
 		mt_buf_puts(&d->text, "");
 	find_inline_original(d);
@@ -553,7 +616,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	bn_original_parse(&d, bn_result_arena(b), bn_result_original(b));
 	if (bn_is_autoreply(&d)) {
 		mt_strlcpy(ctx.format, "rfc3834", sizeof(ctx.format));
-		memset(&f[0], 0, sizeof(f[0]));
+		bn_facts_clear(&f[0]);
 		mt_strlcpy(f[0].hint, "vacation", sizeof(f[0].hint));
 		f[0].hint_rule = "autoreply.headers";
 		{
@@ -570,7 +633,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	} else {
 		for (r = 0; r < MT_ARRAY_LEN(readers) && n == 0; r++) {
 			/* a reader that found nothing touched at most f[0] */
-			memset(f, 0, sizeof(*f));
+			bn_facts_clear(f);
 			n = readers[r].fn(&d, &ctx, f, FACTS_FEW);
 			if (n >= FACTS_FEW) {
 				/* maybe more: the same reader (d is const, its
@@ -581,7 +644,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 				if (all == NULL)
 					goto fail;
 				f = all;
-				memset(f, 0, sizeof(*f));
+				bn_facts_clear(f);
 				n = readers[r].fn(&d, &ctx, f, BN_MAX_FACTS);
 			}
 			if (n > 0 && ctx.format[0] == '\0')

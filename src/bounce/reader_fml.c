@@ -148,7 +148,7 @@ bn_read_fml(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		gt = lt != NULL ? memchr(lt, '>', (size_t)(nl - lt)) : NULL;
 		if (lt != NULL && gt != NULL && n < max) {
 			/* a line naming an address opens a record */
-			memset(&f[n], 0, sizeof(f[n]));
+			bn_facts_clear(&f[n]);
 			if (bn_find_address(lt, (size_t)(gt + 1 - lt),
 			    f[n].recipient, sizeof(f[n].recipient), NULL)) {
 				bn_squeeze(f[n].diag, sizeof(f[n].diag), p,

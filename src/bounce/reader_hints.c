@@ -42,7 +42,7 @@ bn_is_autoreply(const bn_doc *d)
 	if (mt_strn_istr(d->from, strlen(d->from), "mailer-daemon") != NULL ||
 	    mt_strn_istr(d->from, strlen(d->from), "postmaster") != NULL)
 		return false;
-	if (d->mta != NULL && strcmp(d->mta, "text") != 0)
+	if (d->mta != NULL && bn_strcmp(d->mta, "text") != 0)
 		return false;
 	if (strstr(d->lsq, "delivery has failed") != NULL ||
 	    strstr(d->lsq, "could not be delivered") != NULL)
@@ -246,7 +246,12 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 	bool scanned = false;
 
 	for (k = 0; k < n; k++) {
-		if (f[k].hint[0] != '\0' || strcmp(f[k].diag_type, "x-unix") == 0)
+		/* what the gates ask of the recipient, worked out on first
+		 * need (-1) and then kept: every rule of a kind asks the same */
+		int said = -1, specific = -1;
+
+		if (f[k].hint[0] != '\0' ||
+		    bn_strcmp(f[k].diag_type, "x-unix") == 0)
 			continue;
 		for (i = 0; i < MT_ARRAY_LEN(hint_rules); i++) {
 			const hint_rule *h = &hint_rules[i];
@@ -254,19 +259,24 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 
 			if (h->mta != NULL && h->mta[0] == '~') {
 				/* weak: only when the remote server said nothing */
-				if (f[k].status[0] != '\0' || bn_find_reply_code(
-				    f[k].diag, strlen(f[k].diag)) > 0)
+				if (said < 0)
+					said = f[k].status[0] != '\0' ||
+					    bn_find_reply_code(f[k].diag,
+					    strlen(f[k].diag)) > 0;
+				if (said)
 					continue;
 			} else if (h->mta != NULL && h->mta[0] == '%') {
 				/* only without a specific code (X.Y.Z, Z > 0) */
-				if (specific_status(f[k].status))
+				if (specific < 0)
+					specific = specific_status(f[k].status);
+				if (specific)
 					continue;
 			} else if (h->mta != NULL && h->mta[0] == '^') {
 				/* only when no status code was given */
 				if (f[k].status[0] != '\0')
 					continue;
 			} else if (h->mta != NULL && (d->mta == NULL ||
-			    strcmp(h->mta, d->mta) != 0))
+			    bn_strcmp(h->mta, d->mta) != 0))
 				continue;
 			if (h->where == IN_TEXT)
 				hit = text_has(d, i, &present, &scanned);

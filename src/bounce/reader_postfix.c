@@ -73,7 +73,7 @@ bn_read_postfix_notice(const bn_doc *d, bn_context *ctx, bn_facts *f,
 			v = mt_trim(v, &vl);
 			command_of(v, vl, last_cmd, sizeof(last_cmd));
 			if (mt_strn_iprefix(v, vl, "rcpt to:") && n < max) {
-				memset(&f[n], 0, sizeof(f[n]));
+				bn_facts_clear(&f[n]);
 				if (bn_find_address(v + 8, vl - 8, f[n].recipient,
 				    sizeof(f[n].recipient), NULL))
 					n++;

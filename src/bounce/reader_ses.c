@@ -79,7 +79,7 @@ static void
 one(bn_facts *f, const char *addr, const char *status, const char *diag,
     const char *action, const char *mta)
 {
-	memset(f, 0, sizeof(*f));
+	bn_facts_clear(f);
 	bn_find_address(addr, strlen(addr), f->recipient, sizeof(f->recipient),
 	    NULL);
 	if (status[0] != '\0') {
@@ -153,7 +153,9 @@ bn_read_ses(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	char *txt;
 	size_t n, len;
 
-	if (d->text_end == 0)
+	/* both forms are JSON objects: text without a '{' is neither (one
+	 * memchr instead of two memmem over every non-DSN text) */
+	if (d->text_end == 0 || memchr(d->text.p, '{', d->text_end) == NULL)
 		return 0;
 	if ((start = memmem(d->text.p, d->text_end, "{\"notificationType\"",
 	    19)) == NULL)

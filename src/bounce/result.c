@@ -22,9 +22,11 @@ struct mt_bounce {
 	bool is_bounce;
 	const char *verdict;
 	mt_bounce_original orig;
-	/* last: only the records in use are ever written (no 40 KB memset
-	 * per message) */
-	mt_bounce_record rec[MT_BOUNCE_MAX_RECORDS];
+	/* rec is few[] until a message names more recipients than that,
+	 * then a heap array of MT_BOUNCE_MAX_RECORDS (a struct holding all
+	 * of them was a 40 KB malloc per message, nearly all unused) */
+	mt_bounce_record *rec;
+	mt_bounce_record few[4];
 };
 
 /* Every string handed out is valid UTF-8: readers cut text at byte
@@ -53,7 +55,8 @@ bn_result_new(const char *filename)
 
 	if (b == NULL)
 		return NULL;
-	memset(b, 0, offsetof(mt_bounce, rec));
+	memset(b, 0, offsetof(mt_bounce, few));
+	b->rec = b->few;
 	if ((b->a = mt_arena_new(16384)) == NULL) {
 		free(b);
 		return NULL;
@@ -88,6 +91,15 @@ bn_result_add(mt_bounce *b, const bn_facts *f, const bn_context *ctx,
 
 	if (b->n >= MT_BOUNCE_MAX_RECORDS)
 		return true;
+	if (b->rec == b->few && b->n == MT_ARRAY_LEN(b->few)) {
+		mt_bounce_record *all = malloc(MT_BOUNCE_MAX_RECORDS *
+		    sizeof(*all));
+
+		if (all == NULL)
+			return false;
+		memcpy(all, b->few, sizeof(b->few));
+		b->rec = all;
+	}
 	r = &b->rec[b->n++];
 	memset(r, 0, sizeof(*r));
 	r->file = b->file;
@@ -128,6 +140,8 @@ mt_bounce_free(mt_bounce *b)
 	if (b == NULL)
 		return;
 	mt_arena_free(b->a);
+	if (b->rec != b->few)
+		free(b->rec);
 	free(b);
 }
 

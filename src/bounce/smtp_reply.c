@@ -250,20 +250,21 @@ bn_text_command(const bn_doc *d)
 const char *
 bn_find_command(const char *text, size_t len)
 {
-	char *sq;
-	size_t i, n;
+	char small[MT_BOUNCE_MAX_DIAG], *sq = small;
+	size_t n;
 	const char *found = "";
 
-	/* stage phrases are often folded across lines: squeeze first */
+	/* stage phrases are often folded across lines: squeeze first (into
+	 * the stack for a diagnostic, what every recipient passes here) */
 	if (len > 65536)
 		len = 65536;
-	if ((sq = malloc(len + 1)) == NULL)
+	if (len >= sizeof(small) && (sq = malloc(len + 1)) == NULL)
 		return "";
 	n = bn_squeeze(sq, len + 1, text, len);
 	bn_lower(sq, n + 1, sq, n);
 	found = bn_find_command_sq(sq, n);
-	(void)i;
-	free(sq);
+	if (sq != small)
+		free(sq);
 	return found;
 }
 

@@ -586,7 +586,7 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		return 0;
 	n = scan_blocks(d, ltext, bl, max, reason_first(format));
 	for (i = 0; i < n; i++) {
-		memset(&f[i], 0, sizeof(f[i]));
+		bn_facts_clear(&f[i]);
 		mt_strlcpy(f[i].recipient, bl[i].rcpt,
 		    sizeof(f[i].recipient));
 		set_diag(&f[i], bl[i].text, bl[i].len);

@@ -168,15 +168,18 @@ bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
 	char lsubj[512];
 	size_t i;
 	const text_sets *ts = get_sets();
-	uint64_t in_text = 0;
+	int first = -1;
 
 	bn_lower(lsubj, sizeof(lsubj), d->subject, strlen(d->subject));
-	/* all IN_TEXT needles in one pass; the table order still decides */
+	/* all IN_TEXT needles in one pass; the table order still decides.
+	 * Only the first IN_TEXT needle in table order that occurs can
+	 * decide (the loop stops there at the latest), so the pass may
+	 * stop looking for the needles after the first one found */
 	if (ts != NULL)
-		in_text = bn_phrases_scan(&ts->sig, ltext, ltlen, NULL);
+		first = bn_phrases_first(&ts->sig, ltext, ltlen);
 	for (i = 0; i < MT_ARRAY_LEN(signatures); i++) {
 		if (ts != NULL && signatures[i].where == IN_TEXT) {
-			if (in_text & ((uint64_t)1 << ts->sig_bit[i]))
+			if (first >= 0 && ts->sig_bit[i] == (unsigned)first)
 				return signatures[i].format;
 			continue;
 		}

@@ -183,8 +183,9 @@ typedef struct jbuf {
 	bool failed;
 } jbuf;
 
+/* Grow b for n more bytes (jb_room found too little room). */
 static bool
-jb_room(jbuf *b, size_t n)
+jb_grow(jbuf *b, size_t n)
 {
 	size_t cap;
 	char *np;
@@ -193,7 +194,7 @@ jb_room(jbuf *b, size_t n)
 		return false;
 	if (b->cap - b->len >= n)
 		return true;
-	cap = b->cap ? b->cap : 1024;
+	cap = b->cap ? b->cap : 4096;   /* most records fit */
 	while (cap - b->len < n) {
 		if (cap > ((size_t)-1) / 2) {
 			b->failed = true;
@@ -208,6 +209,16 @@ jb_room(jbuf *b, size_t n)
 	b->p = np;
 	b->cap = cap;
 	return true;
+}
+
+/* Room for n more bytes?  Asked for every key and value: the usual yes
+ * without a call. */
+static inline bool
+jb_room(jbuf *b, size_t n)
+{
+	if (!b->failed && b->cap - b->len >= n)
+		return true;
+	return jb_grow(b, n);
 }
 
 static void
@@ -473,12 +484,12 @@ jansson_takes(const char *s, size_t *slen)
 }
 
 /* Keys are our own lower-case ASCII names, which need no escape: written
- * as they are (json_put_string would give the same bytes). */
+ * as they are (json_put_string would give the same bytes).  They are
+ * literals, passed with their length (K below): a record has twenty. */
+#define K(lit) lit, sizeof(lit) - 1
 static void
-jo_key(jobj *o, const char *k)
+jo_key(jobj *o, const char *k, size_t n)
 {
-	size_t n = strlen(k);
-
 	if (!jb_room(o->b, n + 4))
 		return;
 	if (o->n++ > 0)
@@ -490,34 +501,73 @@ jo_key(jobj *o, const char *k)
 	o->b->p[o->b->len++] = ':';
 }
 
+/* Is s[0..n) ASCII needing no escape?  plain_run and all_ascii in one
+ * pass: eight bytes a turn, (w & 0x80..) flags 8-bit bytes. */
+static bool
+plain_ascii(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	size_t i = 0;
+	uint64_t w, q, bs;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		q = w ^ (ones * '"');
+		bs = w ^ (ones * '\\');
+		if ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+		    ((bs - ones) & ~bs)) & high)
+			return false;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80 ||
+		    needs_escape((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
 /* json_string(s): NULL or not UTF-8 gives no member */
 static void
-jo_string(jobj *o, const char *k, const char *s)
+jo_string(jobj *o, const char *k, size_t kn, const char *s)
 {
 	size_t n;
 
-	if (s == NULL || !jansson_takes(s, &n))
+	if (s == NULL)
 		return;
-	jo_key(o, k);
+	n = strlen(s);
+	if (plain_ascii(s, n)) {
+		/* most values: the bytes between quotes, as they are */
+		jo_key(o, k, kn);
+		if (jb_room(o->b, n + 2)) {
+			o->b->p[o->b->len++] = '"';
+			memcpy(o->b->p + o->b->len, s, n);
+			o->b->len += n;
+			o->b->p[o->b->len++] = '"';
+		}
+		return;
+	}
+	if (!jansson_takes(s, &n))
+		return;
+	jo_key(o, k, kn);
 	json_put_string(o->b, s, n);
 }
 
 /* str_or_null(s) of result.c */
 static void
-jo_str_or_null(jobj *o, const char *k, const char *s)
+jo_str_or_null(jobj *o, const char *k, size_t kn, const char *s)
 {
 	if (s == NULL || s[0] == '\0') {
-		jo_key(o, k);
+		jo_key(o, k, kn);
 		jb_put(o->b, "null", 4);
 		return;
 	}
-	jo_string(o, k, s);
+	jo_string(o, k, kn, s);
 }
 
 static void
-jo_bool(jobj *o, const char *k, bool v)
+jo_bool(jobj *o, const char *k, size_t kn, bool v)
 {
-	jo_key(o, k);
+	jo_key(o, k, kn);
 	if (v)
 		jb_put(o->b, "true", 4);
 	else
@@ -525,11 +575,11 @@ jo_bool(jobj *o, const char *k, bool v)
 }
 
 static void
-jo_strings(jobj *o, const char *k, const char *const *v, size_t n)
+jo_strings(jobj *o, const char *k, size_t kn, const char *const *v, size_t n)
 {
 	size_t i, w = 0;
 
-	jo_key(o, k);
+	jo_key(o, k, kn);
 	jb_putc(o->b, '[');
 	for (i = 0; i < n; i++) {
 		size_t sl;
@@ -551,15 +601,15 @@ put_original(jbuf *b, const mt_bounce_original *r)
 	    MT_BOUNCE_MAX_DKIM;
 
 	jb_putc(b, '{');
-	jo_str_or_null(&o, "from", r->from);
-	jo_str_or_null(&o, "return_path", r->return_path);
-	jo_str_or_null(&o, "to", r->to);
-	jo_str_or_null(&o, "message_id", r->message_id);
-	jo_str_or_null(&o, "subject", r->subject);
-	jo_str_or_null(&o, "date", r->date);
-	jo_strings(&o, "dkim_domains", r->dkim_domains, n);
-	jo_strings(&o, "dkim_selectors", r->dkim_selectors, n);
-	jo_str_or_null(&o, "sending_ip", r->sending_ip);
+	jo_str_or_null(&o, K("from"), r->from);
+	jo_str_or_null(&o, K("return_path"), r->return_path);
+	jo_str_or_null(&o, K("to"), r->to);
+	jo_str_or_null(&o, K("message_id"), r->message_id);
+	jo_str_or_null(&o, K("subject"), r->subject);
+	jo_str_or_null(&o, K("date"), r->date);
+	jo_strings(&o, K("dkim_domains"), r->dkim_domains, n);
+	jo_strings(&o, K("dkim_selectors"), r->dkim_selectors, n);
+	jo_str_or_null(&o, K("sending_ip"), r->sending_ip);
 	jb_putc(b, '}');
 }
 
@@ -588,33 +638,33 @@ put_record(jbuf *b, const mt_bounce_record *r, bool explain)
 	char num[32];
 
 	jb_putc(b, '{');
-	jo_str_or_null(&o, "file", r->file);
-	jo_bool(&o, "bounce", true);
-	jo_str_or_null(&o, "recipient", r->recipient);
-	jo_key(&o, "reply_code");
+	jo_str_or_null(&o, K("file"), r->file);
+	jo_bool(&o, K("bounce"), true);
+	jo_str_or_null(&o, K("recipient"), r->recipient);
+	jo_key(&o, K("reply_code"));
 	if (r->reply_code > 0) {
 		jb_put(b, num, put_int(num, r->reply_code));
 	} else
 		jb_put(b, "null", 4);
-	jo_str_or_null(&o, "status", r->status);
-	jo_bool(&o, "status_inferred", r->status_inferred);
-	jo_str_or_null(&o, "diagnostic", r->diagnostic);
-	jo_str_or_null(&o, "remote_mta", r->remote_mta);
-	jo_str_or_null(&o, "reporting_mta", r->reporting_mta);
-	jo_str_or_null(&o, "smtp_command", r->smtp_command);
-	jo_str_or_null(&o, "provider", r->provider);
-	jo_string(&o, "reason", r->reason);
-	jo_str_or_null(&o, "cause", r->cause);
-	jo_bool(&o, "hard", r->hard);
-	jo_string(&o, "action", mt_bounce_action_name(r->action));
-	jo_str_or_null(&o, "dsn_action", r->dsn_action);
-	jo_str_or_null(&o, "date", r->date);
-	jo_str_or_null(&o, "format", r->format);
+	jo_str_or_null(&o, K("status"), r->status);
+	jo_bool(&o, K("status_inferred"), r->status_inferred);
+	jo_str_or_null(&o, K("diagnostic"), r->diagnostic);
+	jo_str_or_null(&o, K("remote_mta"), r->remote_mta);
+	jo_str_or_null(&o, K("reporting_mta"), r->reporting_mta);
+	jo_str_or_null(&o, K("smtp_command"), r->smtp_command);
+	jo_str_or_null(&o, K("provider"), r->provider);
+	jo_string(&o, K("reason"), r->reason);
+	jo_str_or_null(&o, K("cause"), r->cause);
+	jo_bool(&o, K("hard"), r->hard);
+	jo_string(&o, K("action"), mt_bounce_action_name(r->action));
+	jo_str_or_null(&o, K("dsn_action"), r->dsn_action);
+	jo_str_or_null(&o, K("date"), r->date);
+	jo_str_or_null(&o, K("format"), r->format);
 	if (explain) {
-		jo_str_or_null(&o, "rule", r->rule);
-		jo_str_or_null(&o, "rule_text", r->rule_text);
+		jo_str_or_null(&o, K("rule"), r->rule);
+		jo_str_or_null(&o, K("rule_text"), r->rule_text);
 	}
-	jo_key(&o, "original");
+	jo_key(&o, K("original"));
 	put_original(b, r->original);
 	jb_putc(b, '}');
 	jb_putc(b, '\n');
