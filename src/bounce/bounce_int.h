@@ -123,6 +123,7 @@ typedef struct bn_phrases {
 	const char *phrase[BN_PHRASES_MAX];
 	unsigned char len[BN_PHRASES_MAX];
 	size_t n, m, nslot;
+	uint64_t aside;                 /* a lone short phrase, by memmem */
 	unsigned char shift[65536];     /* by the exact byte pair */
 	unsigned char slot[4096];       /* by the pair's hash */
 	uint64_t mask[BN_PHRASES_MAX];

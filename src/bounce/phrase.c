@@ -11,7 +11,9 @@
  * zero are the phrases ending their prefix with those two bytes compared.
  * Every position a phrase could start at is still looked at in order, so
  * the first occurrence found of each phrase is its leftmost one: results
- * are exactly those of a memmem per phrase.
+ * are exactly those of a memmem per phrase.  A lone phrase much shorter
+ * than the rest is kept out of the table and looked for with memmem (see
+ * short_aside), so that it does not shorten every jump.
  *
  * A bn_phrases is built by the caller (usually once per process, under
  * pthread_once) and read-only afterwards; nothing here allocates.
@@ -51,6 +53,32 @@ bn_phrases_add(bn_phrases *ps, const char *phrase)
 	return true;
 }
 
+/*
+ * The phrase set aside from the jump table, as a mask: the shortest
+ * phrase when it is the only one that short and the next shortest is at
+ * least half as long again (the MTA signatures' "mail.ru" among phrases
+ * of 12 bytes and more).  The window is as long as the shortest phrase in
+ * the table, so one such phrase would halve every jump; it is looked for
+ * with memmem instead, and only when its answer can still matter.
+ */
+static uint64_t
+short_aside(const bn_phrases *ps)
+{
+	size_t i, lone = 0, m1 = 256, m2 = 256;
+
+	for (i = 0; i < ps->n; i++) {
+		if (ps->len[i] < m1) {
+			m2 = m1;
+			m1 = ps->len[i];
+			lone = i;
+		} else if (ps->len[i] < m2)
+			m2 = ps->len[i];
+	}
+	if (ps->n < 2 || m2 == 256 || 2 * m2 < 3 * m1)
+		return 0;
+	return (uint64_t)1 << lone;
+}
+
 /* Build the jump table once every phrase is added. */
 void
 bn_phrases_done(bn_phrases *ps)
@@ -58,8 +86,9 @@ bn_phrases_done(bn_phrases *ps)
 	size_t i, j, m = 255;
 	unsigned h, s;
 
+	ps->aside = short_aside(ps);
 	for (i = 0; i < ps->n; i++)
-		if (ps->len[i] < m)
+		if (ps->len[i] < m && (ps->aside >> i & 1) == 0)
 			m = ps->len[i];
 	if (ps->n == 0)
 		m = 2;
@@ -69,6 +98,8 @@ bn_phrases_done(bn_phrases *ps)
 	memset(ps->mask, 0, sizeof(ps->mask));
 	ps->nslot = 0;
 	for (i = 0; i < ps->n; i++) {
+		if (ps->aside >> i & 1)
+			continue;
 		for (j = 1; j < m; j++) {
 			h = pair_of(ps->phrase[i] + j - 1);
 			s = (unsigned)(m - 1 - j);
@@ -134,15 +165,30 @@ scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
 	return found;
 }
 
+/* The leftmost place of the set-aside phrase i in t, or NULL. */
+static const char *
+aside_find(const bn_phrases *ps, size_t i, const char *t, size_t n)
+{
+	return memmem(t, n, ps->phrase[i], ps->len[i]);
+}
+
 /* The index of the first phrase in list order that occurs in t, or -1. */
 int
 bn_phrases_first(const bn_phrases *ps, const char *t, size_t n)
 {
 	uint64_t all = ps->n >= 64 ? ~(uint64_t)0 :
 	    ((uint64_t)1 << ps->n) - 1;
-	uint64_t f = scan(ps, t, n, all, true, NULL);
+	uint64_t f = scan(ps, t, n, all & ~ps->aside, true, NULL);
+	int k = f == 0 ? -1 : __builtin_ctzll(f);
+	size_t a;
 
-	return f == 0 ? -1 : __builtin_ctzll(f);
+	/* the phrase set aside decides only when it comes first */
+	if (ps->aside != 0) {
+		a = (size_t)__builtin_ctzll(ps->aside);
+		if ((k < 0 || a < (size_t)k) && aside_find(ps, a, t, n) != NULL)
+			k = (int)a;
+	}
+	return k;
 }
 
 /* Which phrases occur in t; first[i] (when first is not NULL) is the
@@ -153,10 +199,21 @@ bn_phrases_scan(const bn_phrases *ps, const char *t, size_t n,
 {
 	uint64_t all = ps->n >= 64 ? ~(uint64_t)0 :
 	    ((uint64_t)1 << ps->n) - 1;
-	size_t i;
+	uint64_t f;
+	const char *at;
+	size_t i, a;
 
 	if (first != NULL)
 		for (i = 0; i < ps->n; i++)
 			first[i] = NULL;
-	return scan(ps, t, n, all, false, first);
+	f = scan(ps, t, n, all & ~ps->aside, false, first);
+	if (ps->aside != 0) {
+		a = (size_t)__builtin_ctzll(ps->aside);
+		if ((at = aside_find(ps, a, t, n)) != NULL) {
+			f |= ps->aside;
+			if (first != NULL)
+				first[a] = at;
+		}
+	}
+	return f;
 }

@@ -216,8 +216,10 @@ plain_byte_ok(const char *v, size_t n, size_t i)
 	    (c == '=' && i + 1 < n && v[i + 1] == '?'));
 }
 
-/* Does the word w hold a byte that is 0, >= 0x80, ESC or '='?  (x - 0x01..)
- * & ~x & 0x80.. is non-zero exactly when x has a zero byte. */
+/* Does the word w hold a byte that is below 0x0e (NUL, TAB, LF, CR
+ * among them), >= 0x80, ESC or '='?  (x - 0x01..) & ~x & 0x80.. is
+ * non-zero exactly when x has a zero byte, (w - 0x0e..) & ~w & 0x80.. when
+ * w has a byte below 0x0e. */
 static bool
 word_suspect(uint64_t w)
 {
@@ -225,7 +227,7 @@ word_suspect(uint64_t w)
 	const uint64_t high = 0x8080808080808080ULL;
 	uint64_t esc = w ^ (ones * 0x1b), eq = w ^ (ones * '=');
 
-	return ((w | ((w - ones) & ~w) | ((esc - ones) & ~esc) |
+	return ((w | ((w - ones * 0x0e) & ~w) | ((esc - ones) & ~esc) |
 	    ((eq - ones) & ~eq)) & high) != 0;
 }
 
@@ -234,15 +236,19 @@ word_suspect(uint64_t w)
  * decoder's answer is the words with white space folded, which is written
  * straight into out here instead of word by word through the charset
  * code.  Anything else (8-bit bytes, NUL, ESC, "=?") takes the full path.
+ * *eol tells whether the value holds a line end: the words that pass the
+ * word test have none, and the others are read byte by byte anyway, so
+ * decode_plain need not look for one in a one-line value again.
  */
 static bool
-plain_ascii(const char *v, size_t n)
+plain_ascii(const char *v, size_t n, bool *eol)
 {
 	size_t i = 0, k;
 	uint64_t w;
 
 	/* every header value read comes here: eight bytes at a time, and a
 	 * word with a suspect byte is looked at byte by byte */
+	*eol = false;
 	while (i < n) {
 		if (n - i >= 8) {
 			memcpy(&w, v + i, sizeof(w));
@@ -251,9 +257,12 @@ plain_ascii(const char *v, size_t n)
 				continue;
 			}
 		}
-		for (k = i + (n - i >= 8 ? 8 : n - i); i < k; i++)
+		for (k = i + (n - i >= 8 ? 8 : n - i); i < k; i++) {
 			if (!plain_byte_ok(v, n, i))
 				return false;
+			if (v[i] == '\n' || v[i] == '\r')
+				*eol = true;
+		}
 	}
 	return true;
 }
@@ -285,14 +294,15 @@ word_end(const char *v, size_t n, size_t i)
 	return i;
 }
 
+/* A value plain_ascii took; eol: its answer (a line end somewhere). */
 static size_t
-decode_plain(const char *v, size_t n, char *out, size_t outlen)
+decode_plain(const char *v, size_t n, char *out, size_t outlen, bool eol)
 {
 	size_t i = 0, o = 0, ws, k;
 
 	while (i < n && is_ws(v[i]))
 		i++;
-	if (mt_find2(v + i, n - i, '\n', '\r') == n - i) {
+	if (!eol || mt_find2(v + i, n - i, '\n', '\r') == n - i) {
 		/* one line (most values): the loop below would copy it
 		 * whole, white space and all, but for the trailing blanks */
 		while (n > i && is_ws(v[n - 1]))
@@ -338,11 +348,12 @@ mt_header_decode(mt_bytes value, char *out, size_t outlen)
 {
 	decoder d;
 	size_t n = 0;
+	bool eol;
 
 	if (outlen == 0)
 		return 0;
-	if (value.p != NULL && plain_ascii(value.p, value.len))
-		return decode_plain(value.p, value.len, out, outlen);
+	if (value.p != NULL && plain_ascii(value.p, value.len, &eol))
+		return decode_plain(value.p, value.len, out, outlen, eol);
 	memset(&d, 0, sizeof(d));
 	mt_buf_init(&d.out);
 	mt_buf_init(&d.pend);

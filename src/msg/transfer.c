@@ -48,8 +48,11 @@ has_byte(uint64_t w, uint64_t pat)
 	return (x - ones) & ~x & (ones << 7);
 }
 
-/* The number of bytes of in[i..stop) before the first '=', LF or CR:
- * eight at a time while a word holds none of them, then byte by byte. */
+/* The number of bytes of in[i..stop) before the first '=', LF or CR, or
+ * before an earlier control byte below 0x0e (TAB among them): the caller
+ * copies those one at a time, with the same result, so one "below" test
+ * (the has_byte borrow trick with 0x0e) stands for the tests for LF and
+ * CR.  Eight bytes at a time while a word holds none, then byte by byte. */
 static size_t
 plain_run(const char *in, size_t i, size_t stop)
 {
@@ -59,8 +62,8 @@ plain_run(const char *in, size_t i, size_t stop)
 
 	while (stop - j >= 8) {
 		memcpy(&w, in + j, 8);
-		hit = has_byte(w, ones * '=') | has_byte(w, ones * '\n') |
-		    has_byte(w, ones * '\r');
+		hit = has_byte(w, ones * '=') |
+		    ((w - ones * 0x0e) & ~w & (ones << 7));
 		if (hit != 0)   /* the first flag is the first such byte */
 			return j + mt_first_flag(hit) - i;
 		j += 8;

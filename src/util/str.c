@@ -242,3 +242,27 @@ mt_find2(const char *s, size_t n, char a, char b)
 		i++;
 	return i;
 }
+
+/* memmem's setup (a 256-byte shift table per call) costs more than the
+ * search through a text of a few lines: below MEMMEM_SHORT bytes each
+ * place holding the needle's first byte is compared instead (1 KB
+ * measured best for the bounce rules; 256 bytes saved a fifth less). */
+#define MEMMEM_SHORT 1024
+
+const char *
+mt_memmem(const char *p, size_t n, const char *pat, size_t m)
+{
+	const char *q, *end;
+
+	if (m == 0 || n >= MEMMEM_SHORT)
+		return memmem(p, n, pat, m);
+	if (m > n)
+		return NULL;
+	end = p + (n - m) + 1;          /* past the last place it fits */
+	while ((q = memchr(p, pat[0], (size_t)(end - p))) != NULL) {
+		if (memcmp(q + 1, pat + 1, m - 1) == 0)
+			return q;
+		p = q + 1;
+	}
+	return NULL;
+}

@@ -98,6 +98,8 @@ size_t mt_span_graph(const char *s, size_t n);
 size_t mt_strlcpy(char *dst, const char *src, size_t dstlen);
 /* Offset of the first byte of s[0..n) that is a or b; n when none. */
 size_t mt_find2(const char *s, size_t n, char a, char b);
+/* memmem (the leftmost pat[0..m) in p[0..n)), cheaper in short texts. */
+const char *mt_memmem(const char *p, size_t n, const char *pat, size_t m);
 /* Trim ASCII white space from both ends of s[0..*n); returns the new start. */
 const char *mt_trim(const char *s, size_t *n);
 /* Levenshtein distance of two short strings (capped at 255). */

@@ -187,6 +187,36 @@ TEST(case_folding_words_match_byte_loop)
 	CHECK(!mt_mem_ieq("abc@defgh", "ABC`DEFGH", 9));
 }
 
+/* mt_memmem answers as memmem does, below and above the length where it
+ * stops calling memmem: random texts over a small alphabet (so needles
+ * occur, overlap and half-occur) and the edges: empty needle, needle
+ * longer than the text, a match at the very end. */
+TEST(memmem_matches_libc)
+{
+	static const char pool[] = "ab-\x00";
+	static char text[1500];
+	char pat[12];
+	unsigned seed = 20261203;
+	size_t round, n, m, i;
+	int bad = 0;
+
+	for (round = 0; round < 4000; round++) {
+		n = (size_t)rand_r(&seed) % (round % 2 ? 1500 : 64);
+		m = 1 + (size_t)rand_r(&seed) % sizeof(pat);
+		for (i = 0; i < n; i++)
+			text[i] = pool[rand_r(&seed) % (sizeof(pool) - 1)];
+		for (i = 0; i < m; i++)
+			pat[i] = pool[rand_r(&seed) % (sizeof(pool) - 1)];
+		bad += mt_memmem(text, n, pat, m) != memmem(text, n, pat, m);
+	}
+	CHECK_INT(bad, 0);
+	CHECK(mt_memmem("abc", 3, "", 0) == memmem("abc", 3, "", 0));
+	CHECK(mt_memmem("ab", 2, "abc", 3) == NULL);
+	memcpy(text, "xxxxrcpt", 8);
+	CHECK(mt_memmem(text, 8, "rcpt", 4) == text + 4);
+	CHECK(mt_memmem(text, 7, "rcpt", 4) == NULL);
+}
+
 TEST(strlcpy_cuts_like_snprintf)
 {
 	char a[8], b[8];
@@ -215,6 +245,7 @@ main(void)
 	RUN(trim);
 	RUN(word_scans_match_byte_loops);
 	RUN(case_folding_words_match_byte_loop);
+	RUN(memmem_matches_libc);
 	RUN(strlcpy_cuts_like_snprintf);
 	return DONE();
 }
