@@ -412,9 +412,13 @@ second_chance(const evidence *e, bn_verdict *v)
 		return;
 	}
 	if (e->cmd & C_GREET) {
-		/* refused at the greeting: the client, not the message */
+		/* refused at the greeting: the client, not the message.  No
+		 * list is named (words that name one still make the cause
+		 * blocklist, in refine_cause): the receiver distrusts the
+		 * sending IP, which is what "reputation" advises on. */
 		v->reason = "blocked";
 		v->rule = "stage.connect";
+		v->cause = "reputation";
 		return;
 	}
 	if (f->status[1] == '.' && f->status[2] == '6') {
@@ -456,6 +460,7 @@ second_chance(const evidence *e, bn_verdict *v)
 	if (e->cmd & C_GREET) {
 		v->reason = "blocked";
 		v->rule = "stage.connect";
+		v->cause = "reputation";        /* as above */
 		return;
 	}
 	if ((m = text_says(e, "vacation")) != NULL) {

@@ -202,6 +202,8 @@ TEST(sendmail_greeting_refusal)
 		CHECK_STR(r->smtp_command, "CONNECT");
 		CHECK_STR(r->reason, "blocked");
 		CHECK_STR(r->rule, "stage.connect");
+		/* no block list is named: the advice is about reputation */
+		CHECK_STR(r->cause, "reputation");
 		CHECK(!r->hard);
 	} else
 		CHECK(r != NULL);
