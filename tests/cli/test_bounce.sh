@@ -137,6 +137,20 @@ case "$(cat "$tmp/order")" in
 gone@receiver.test*"mailtriage bounce: "*dave@receiver.test*) ok ;;
 *) no "--jobs interleaving: $(cat "$tmp/order")" ;;
 esac
+# more inputs than the pool's 256-slot window, a missing one among them:
+# the ring wraps and the order still holds
+mkdir -p "$tmp/many"
+i=0
+for f in "$data"/*.eml; do
+	for k in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+		cp "$f" "$tmp/many/$(printf '%03d-%02d' $i $k).eml"
+	done
+	i=$((i + 1))
+done
+"$cli" bounce --json --no-progress --jobs 1 "$tmp/many" "$tmp/missing.eml" "$tmp/many" >"$tmp/m1" 2>"$tmp/me1"
+"$cli" bounce --json --no-progress --jobs 4 "$tmp/many" "$tmp/missing.eml" "$tmp/many" >"$tmp/m4" 2>"$tmp/me4"
+[ "$(ls "$tmp/many" | wc -l)" -gt 300 ] && cmp -s "$tmp/m1" "$tmp/m4" && cmp -s "$tmp/me1" "$tmp/me4" \
+	&& ok || no "--jobs over $(ls "$tmp/many" | wc -l) files differs from one thread"
 for bad in 0 17 x -1; do
 	"$cli" bounce --jobs "$bad" "$data/exim.eml" >/dev/null 2>"$tmp/err"; rc=$?
 	[ $rc -eq 64 ] && grep -q -- "--jobs '$bad'" "$tmp/err" && ok || no "--jobs $bad: exit $rc"
