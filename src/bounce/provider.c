@@ -141,32 +141,49 @@ static const provider_sig sigs[] = {
 	{ "amazonses", SIG_TEXT, "amazonses.com" },
 };
 
-/* The host lower-cased with its trailing dots dropped, once per call
- * rather than once per signature; false when it is too long to be one. */
-static bool
-host_prepare(const char *host, char *low, size_t lowlen, size_t *len)
-{
-	size_t hl = strlen(host);
+/*
+ * A host lower-cased with its trailing dots dropped, once per call rather
+ * than once per signature, and the lengths of its suffixes that start at a
+ * label edge (the whole host, and what follows each dot) as a bitmap: a
+ * signature of any other length cannot match, so most of the eighty are
+ * passed over on one bit test instead of a compare.
+ */
+typedef struct host_key {
+	char low[BN_HOST_MAX];
+	size_t len;
+	uint64_t edge[BN_HOST_MAX / 64];        /* bit n: a suffix of n bytes */
+} host_key;
 
-	if (hl >= lowlen)
+/* False when the host is too long to be one. */
+static bool
+host_prepare(const char *host, host_key *h)
+{
+	size_t hl = strlen(host), i;
+
+	if (hl >= sizeof(h->low))
 		return false;
-	bn_lower(low, lowlen, host, hl);
-	while (hl > 0 && low[hl - 1] == '.')
-		low[--hl] = '\0';
-	*len = hl;
+	bn_lower(h->low, sizeof(h->low), host, hl);
+	while (hl > 0 && h->low[hl - 1] == '.')
+		h->low[--hl] = '\0';
+	h->len = hl;
+	memset(h->edge, 0, sizeof(h->edge));
+	h->edge[hl / 64] |= (uint64_t)1 << (hl % 64);
+	for (i = 0; i < hl; i++)
+		if (h->low[i] == '.')
+			h->edge[(hl - i - 1) / 64] |=
+			    (uint64_t)1 << ((hl - i - 1) % 64);
 	return true;
 }
 
 /* Does the prepared host end with needle (nl bytes) at a label boundary?
- * Asked of every host signature for each recipient: the last byte is
- * compared before the rest. */
+ * Asked of every host signature for each recipient: the length is tested
+ * against the edges before any byte is compared. */
 static bool
-host_matches(const char *low, size_t hl, const char *needle, size_t nl)
+host_matches(const host_key *h, const char *needle, size_t nl)
 {
-	if (nl > hl || (nl > 0 && low[hl - 1] != needle[nl - 1]) ||
-	    memcmp(low + hl - nl, needle, nl) != 0)
+	if (nl >= BN_HOST_MAX || (h->edge[nl / 64] >> (nl % 64) & 1) == 0)
 		return false;
-	return hl == nl || low[hl - nl - 1] == '.';
+	return memcmp(h->low + h->len - nl, needle, nl) == 0;
 }
 
 /* The SIG_TEXT needles as one phrase set, and every needle's length,
@@ -212,22 +229,22 @@ const char *
 bn_provider_detect(const char *remote_mta, const char *reporting_mta,
     const char *from, const char *lower_diag)
 {
-	size_t i, rl = 0, pl = 0;
-	char lfrom[BN_ADDR_MAX], rlow[BN_HOST_MAX], plow[BN_HOST_MAX];
+	size_t i;
+	char lfrom[BN_ADDR_MAX];
+	host_key rh, ph;
 	bool rok, pok, ready;
 	int k;
 
 	ready = pthread_once(&the_text_sigs.once, build_text_sigs) == 0;
 	bn_lower(lfrom, sizeof(lfrom), from, strlen(from));
 	rok = remote_mta[0] != '\0' &&
-	    host_prepare(remote_mta, rlow, sizeof(rlow), &rl);
+	    host_prepare(remote_mta, &rh);
 	pok = reporting_mta[0] != '\0' &&
-	    host_prepare(reporting_mta, plow, sizeof(plow), &pl);
+	    host_prepare(reporting_mta, &ph);
 	/* the refusing host first, then text, then who wrote the bounce */
 	for (i = 0; rok && i < MT_ARRAY_LEN(sigs); i++) {
 		if (sigs[i].where == SIG_HOST &&
-		    host_matches(rlow, rl, sigs[i].needle,
-		    needle_len(i, ready)))
+		    host_matches(&rh, sigs[i].needle, needle_len(i, ready)))
 			return sigs[i].provider;
 	}
 	if (ready && the_text_sigs.ok) {
@@ -245,8 +262,7 @@ bn_provider_detect(const char *remote_mta, const char *reporting_mta,
 	}
 	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
 		if (sigs[i].where == SIG_HOST && pok &&
-		    host_matches(plow, pl, sigs[i].needle,
-		    needle_len(i, ready)))
+		    host_matches(&ph, sigs[i].needle, needle_len(i, ready)))
 			return sigs[i].provider;
 		if (sigs[i].where == SIG_FROM &&
 		    strstr(lfrom, sigs[i].needle) != NULL)

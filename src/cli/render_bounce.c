@@ -490,15 +490,21 @@ jansson_takes(const char *s, size_t *slen)
 static void
 jo_key(jobj *o, const char *k, size_t n)
 {
+	char *w;
+
 	if (!jb_room(o->b, n + 4))
 		return;
+	/* through a local pointer: a store through char * may alias b->len
+	 * and b->p, which would be loaded again after every byte */
+	w = o->b->p + o->b->len;
 	if (o->n++ > 0)
-		o->b->p[o->b->len++] = ',';
-	o->b->p[o->b->len++] = '"';
-	memcpy(o->b->p + o->b->len, k, n);
-	o->b->len += n;
-	o->b->p[o->b->len++] = '"';
-	o->b->p[o->b->len++] = ':';
+		*w++ = ',';
+	*w++ = '"';
+	memcpy(w, k, n);
+	w += n;
+	*w++ = '"';
+	*w++ = ':';
+	o->b->len = (size_t)(w - o->b->p);
 }
 
 /* Is s[0..n) ASCII needing no escape?  plain_run and all_ascii in one
@@ -539,10 +545,12 @@ jo_string(jobj *o, const char *k, size_t kn, const char *s)
 		/* most values: the bytes between quotes, as they are */
 		jo_key(o, k, kn);
 		if (jb_room(o->b, n + 2)) {
-			o->b->p[o->b->len++] = '"';
-			memcpy(o->b->p + o->b->len, s, n);
-			o->b->len += n;
-			o->b->p[o->b->len++] = '"';
+			char *w = o->b->p + o->b->len;
+
+			*w++ = '"';
+			memcpy(w, s, n);
+			w[n] = '"';
+			o->b->len += n + 2;
 		}
 		return;
 	}
