@@ -19,14 +19,11 @@
 static size_t
 next_45(const char *s, size_t i, size_t len)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t w, x, hit;
+	uint64_t w, hit;
 
 	while (len > i && len - i >= 8) {
 		memcpy(&w, s + i, sizeof(w));
-		x = (w & (ones * 0xFE)) ^ (ones * 0x34);
-		if ((hit = (x - ones) & ~x & high) != 0)
+		if ((hit = mt_word_eq(w & (MT_WORD_ONES * 0xFE), 0x34)) != 0)
 			return i + mt_first_flag(hit);
 		i += 8;
 	}

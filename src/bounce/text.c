@@ -19,15 +19,13 @@
 static size_t
 copy_word(char *dst, size_t *n, const char *src, size_t i, size_t lim)
 {
-	const uint64_t ones21 = 0x2121212121212121ULL;
-	const uint64_t high = 0x8080808080808080ULL;
 	uint64_t w, stop;
 	size_t k;
 
 	while (lim - i >= 8) {
 		memcpy(&w, src + i, sizeof(w));
 		memcpy(dst + *n, &w, sizeof(w));
-		stop = (w - ones21) & ~w & high;
+		stop = mt_word_below(w, 0x21);   /* white space, control, NUL */
 		if (stop != 0) {
 			k = mt_first_flag(stop);
 			*n += k;

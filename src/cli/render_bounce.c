@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "cli/render_bounce.h"
+#include "util/util.h"
 
 /* What to do, by cause (finer) then by action. */
 static const struct {
@@ -250,24 +251,25 @@ needs_escape(unsigned char c)
 	return escaped[c] != 0;
 }
 
+/* Flags on the bytes of w that JSON must escape: below 0x20, '"', '\\'. */
+static uint64_t
+escape_flags(uint64_t w)
+{
+	return mt_word_below(w, 0x20) | mt_word_eq(w, '"') |
+	    mt_word_eq(w, '\\');
+}
+
 /* Length of the leading run of s[0..n) that needs no escape: eight bytes
- * at a time while a word holds no byte below 0x20, '"' or '\\' (for each,
- * (x - 0x01..) & ~x & 0x80.. or its 0x20 form is non-zero exactly when
- * one is there), then byte by byte. */
+ * at a time while a word holds none, then byte by byte. */
 static size_t
 plain_run(const char *s, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t w, q, bs;
+	uint64_t w;
 	size_t i = 0;
 
 	while (n - i >= 8) {
 		memcpy(&w, s + i, sizeof(w));
-		q = w ^ (ones * '"');
-		bs = w ^ (ones * '\\');
-		if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-		    ((bs - ones) & ~bs)) & high)
+		if (escape_flags(w) != 0)
 			break;
 		i += 8;
 	}
@@ -452,13 +454,12 @@ typedef struct jobj {
 static bool
 all_ascii(const char *s, size_t n)
 {
-	const uint64_t high = 0x8080808080808080ULL;
 	size_t i = 0;
 	uint64_t w;
 
 	for (; n - i >= 8; i += 8) {
 		memcpy(&w, s + i, sizeof(w));
-		if ((w & high) != 0)
+		if ((w & MT_WORD_HIGH) != 0)
 			return false;
 	}
 	for (; i < n; i++)
@@ -512,17 +513,12 @@ jo_key(jobj *o, const char *k, size_t n)
 static bool
 plain_ascii(const char *s, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
 	size_t i = 0;
-	uint64_t w, q, bs;
+	uint64_t w;
 
 	for (; n - i >= 8; i += 8) {
 		memcpy(&w, s + i, sizeof(w));
-		q = w ^ (ones * '"');
-		bs = w ^ (ones * '\\');
-		if ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-		    ((bs - ones) & ~bs)) & high)
+		if (((w & MT_WORD_HIGH) | escape_flags(w)) != 0)
 			return false;
 	}
 	for (; i < n; i++)

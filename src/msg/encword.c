@@ -217,18 +217,12 @@ plain_byte_ok(const char *v, size_t n, size_t i)
 }
 
 /* Does the word w hold a byte that is below 0x0e (NUL, TAB, LF, CR
- * among them), >= 0x80, ESC or '='?  (x - 0x01..) & ~x & 0x80.. is
- * non-zero exactly when x has a zero byte, (w - 0x0e..) & ~w & 0x80.. when
- * w has a byte below 0x0e. */
+ * among them), >= 0x80, ESC or '='? */
 static bool
 word_suspect(uint64_t w)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t esc = w ^ (ones * 0x1b), eq = w ^ (ones * '=');
-
-	return ((w | ((w - ones * 0x0e) & ~w) | ((esc - ones) & ~esc) |
-	    ((eq - ones) & ~eq)) & high) != 0;
+	return ((w & MT_WORD_HIGH) | mt_word_below(w, 0x0e) |
+	    mt_word_eq(w, 0x1b) | mt_word_eq(w, '=')) != 0;
 }
 
 /*

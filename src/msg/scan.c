@@ -90,19 +90,13 @@ take_line(hdr_scan *s)
 }
 
 /* Flags (mt_first_flag) on the bytes of w that cannot be in a field name
- * (below 33, 127 or above, or ':').  For each test, (x - 0x01..) & ~x &
- * 0x80.. (or its 0x21 form) is non-zero exactly when such a byte is
- * there; w + 0x01.. sets a high bit for 0x7f, and a carry comes only out
- * of a byte that is already flagged. */
+ * (below 33, 127 or above, or ':').  w + 0x01.. sets a high bit for 0x7f,
+ * and a carry comes only out of a byte that is already flagged. */
 static uint64_t
 name_end_flags(uint64_t w)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t colon = w ^ (ones * ':');
-
-	return (((w - ones * 0x21) & ~w) | w | (w + ones) |
-	    ((colon - ones) & ~colon)) & high;
+	return mt_word_below(w, 0x21) | ((w | (w + MT_WORD_ONES)) &
+	    MT_WORD_HIGH) | mt_word_eq(w, ':');
 }
 
 /* Length of the field name when `line` starts a field, else 0; *colon is

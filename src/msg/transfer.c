@@ -37,33 +37,20 @@ soft_break(const char *in, size_t len, size_t i)
 	return e > 0 ? j + e - i : 0;
 }
 
-/* Does any byte of w equal the byte that fills `pat`?  Exact as a yes/no
- * answer (the classic "has a zero byte" test on w ^ pat). */
-static inline uint64_t
-has_byte(uint64_t w, uint64_t pat)
-{
-	const uint64_t ones = 0x0101010101010101u;
-	uint64_t x = w ^ pat;
-
-	return (x - ones) & ~x & (ones << 7);
-}
-
 /* The number of bytes of in[i..stop) before the first '=', LF or CR, or
  * before an earlier control byte below 0x0e (TAB among them): the caller
  * copies those one at a time, with the same result, so one "below" test
- * (the has_byte borrow trick with 0x0e) stands for the tests for LF and
+ * (mt_word_below with 0x0e) stands for the tests for LF and
  * CR.  Eight bytes at a time while a word holds none, then byte by byte. */
 static size_t
 plain_run(const char *in, size_t i, size_t stop)
 {
-	const uint64_t ones = 0x0101010101010101u;
 	uint64_t w, hit;
 	size_t j = i;
 
 	while (stop - j >= 8) {
 		memcpy(&w, in + j, 8);
-		hit = has_byte(w, ones * '=') |
-		    ((w - ones * 0x0e) & ~w & (ones << 7));
+		hit = mt_word_eq(w, '=') | mt_word_below(w, 0x0e);
 		if (hit != 0)   /* the first flag is the first such byte */
 			return j + mt_first_flag(hit) - i;
 		j += 8;

@@ -77,26 +77,20 @@ mt_strn_iprefix(const char *s, size_t n, const char *prefix)
 	return m <= n && mt_mem_ieq(s, prefix, m);
 }
 
-/* Could needle's first byte (lower-cased: first) be among the eight bytes
- * of w?  With fold = 0x20.. for a letter, w | fold has first where w has
- * it in either case (no other byte ORs to a lower-case letter); then
- * (x - 0x01..) & ~x & 0x80.. finds a zero byte of x = that ^ first.. */
+/* Could needle's first byte (lower-cased: first, a letter) be among the
+ * eight bytes of w?  w | 0x20.. has first where w has it in either case
+ * (no other byte ORs to a lower-case letter). */
 static bool
-word_may_hold(uint64_t w, uint64_t fold, uint64_t firsts)
+word_may_hold(uint64_t w, char first)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t x = (w | fold) ^ firsts;
-
-	return ((x - ones) & ~x & high) != 0;
+	return mt_word_eq(w | (MT_WORD_ONES * 0x20), (unsigned char)first) != 0;
 }
 
 const char *
 mt_strn_istr(const char *s, size_t n, const char *needle)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
 	size_t m = strlen(needle), i = 0, k;
-	uint64_t w, fold, firsts;
+	uint64_t w;
 	char first;
 
 	if (m == 0)
@@ -118,14 +112,12 @@ mt_strn_istr(const char *s, size_t n, const char *needle)
 		}
 		return NULL;
 	}
-	fold = ones * 0x20;      /* a letter: either case */
-	firsts = ones * (unsigned char)first;
 	/* eight places at a time are ruled out by their first byte; the rest
 	 * are looked at one by one, as before */
 	while (i + m <= n) {
 		if (n - i >= 8) {
 			memcpy(&w, s + i, sizeof(w));
-			if (!word_may_hold(w, fold, firsts)) {
+			if (!word_may_hold(w, first)) {
 				i += 8;
 				continue;
 			}
@@ -185,19 +177,13 @@ mt_edit_distance(const char *a, size_t alen, const char *b, size_t blen)
 size_t
 mt_span_graph(const char *s, size_t n)
 {
-	const uint64_t ones21 = 0x2121212121212121ULL;
-	const uint64_t high = 0x8080808080808080ULL;
 	size_t i = 0;
-	uint64_t w;
+	uint64_t w, stop;
 
-	/* eight bytes at a time while no byte is below 0x21: (w - 0x21..) &
-	 * ~w & 0x80.. is non-zero exactly when one is, and its first flag
-	 * is on the first such byte */
-	uint64_t stop;
-
+	/* eight bytes at a time while no byte is below 0x21 */
 	while (n - i >= 8) {
 		memcpy(&w, s + i, sizeof(w));
-		if ((stop = (w - ones21) & ~w & high) != 0)
+		if ((stop = mt_word_below(w, 0x21)) != 0)
 			return i + mt_first_flag(stop);
 		i += 8;
 	}
@@ -222,18 +208,14 @@ mt_strlcpy(char *dst, const char *src, size_t dstlen)
 size_t
 mt_find2(const char *s, size_t n, char a, char b)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t w, x, y, hit;
+	uint64_t w, hit;
 	size_t i = 0;
 
-	/* eight bytes a turn: (x - 0x01..) & ~x & 0x80.. flags the zero
-	 * bytes of x = w ^ a.., and the first flag is a true one */
+	/* eight bytes a turn, then byte by byte */
 	while (n - i >= 8) {
 		memcpy(&w, s + i, sizeof(w));
-		x = w ^ (ones * (unsigned char)a);
-		y = w ^ (ones * (unsigned char)b);
-		hit = (((x - ones) & ~x) | ((y - ones) & ~y)) & high;
+		hit = mt_word_eq(w, (unsigned char)a) |
+		    mt_word_eq(w, (unsigned char)b);
 		if (hit != 0)
 			return i + mt_first_flag(hit);
 		i += 8;

@@ -81,6 +81,25 @@ static inline size_t mt_first_flag(uint64_t flags)
 #endif
 }
 
+#define MT_WORD_ONES 0x0101010101010101ULL
+#define MT_WORD_HIGH 0x8080808080808080ULL
+
+/* Flags (as above) on the bytes of the word w that are below c (c at most
+ * 0x80; a byte of 0x80 or more is never flagged): the subtraction borrows
+ * through a byte's high bit exactly when the byte is below c, and a borrow
+ * travels only out of a byte already flagged, so the first flag is exact.
+ * (w - 0x01..) & ~w & 0x80.., c = 1, is the classic zero-byte test. */
+static inline uint64_t mt_word_below(uint64_t w, unsigned char c)
+{
+	return (w - MT_WORD_ONES * c) & ~w & MT_WORD_HIGH;
+}
+
+/* Flags on the bytes of w that equal c: the zero bytes of w ^ c.. */
+static inline uint64_t mt_word_eq(uint64_t w, unsigned char c)
+{
+	return mt_word_below(w ^ (MT_WORD_ONES * c), 1);
+}
+
 /* Case-insensitive equality of a counted string with a C string. */
 bool mt_strn_ieq(const char *s, size_t n, const char *lit);
 /* s[0..n) and t[0..n) equal ignoring ASCII case (both n bytes long). */
