@@ -24,6 +24,7 @@
 #include "cli/cli.h"
 
 #define DIR_MAX_DEPTH 8
+#define STDOUT_BUF (64 * 1024)
 #define JOBS_MAX 16
 
 enum { OPT_EXPLAIN = MT_OPT_FIRST_FREE, OPT_PROGRESS, OPT_REPLY,
@@ -291,6 +292,20 @@ parse_args(int argc, char **argv, run *r, args *a)
 	return -1;
 }
 
+/* Into a file or a pipe, records go out in 64 KB writes rather than the
+ * 4 KB stdio picks (a pass over the corpus wrote 191 times).  The buffer
+ * lives as long as stdout, which holds it. */
+static void
+stdout_buffer(void)
+{
+	char *b;
+
+	if (isatty(STDOUT_FILENO) || (b = malloc(STDOUT_BUF)) == NULL)
+		return;
+	if (setvbuf(stdout, b, _IOFBF, STDOUT_BUF) != 0)
+		free(b);
+}
+
 static int
 bounce_run(int argc, char **argv)
 {
@@ -306,6 +321,7 @@ bounce_run(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &r, &a)) >= 0)
 		return rc;
 	r.o.color = !r.o.json && mt_cli_color();
+	stdout_buffer();
 	r.progress = a.force_progress >= 0 ? a.force_progress == 1 :
 	    isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
 	/* one thread is the caller itself: no worker threads at all */
