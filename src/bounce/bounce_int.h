@@ -119,14 +119,18 @@ size_t bn_join_reply(const char *text, size_t len, char *out, size_t outlen);
  * phrase.c).  Filled with bn_phrases_add, finished with bn_phrases_done,
  * read-only afterwards (build it once, under pthread_once). */
 #define BN_PHRASES_MAX 64
+#define BN_PHRASES_BITS 11
+#define BN_PHRASES_HASH (1u << BN_PHRASES_BITS) /* gram hash table entries */
 typedef struct bn_phrases {
 	const char *phrase[BN_PHRASES_MAX];
 	unsigned char len[BN_PHRASES_MAX];
 	size_t n, m, nslot;
 	uint64_t aside;                 /* a lone short phrase, by memmem */
-	unsigned char shift[65536];     /* by the exact byte pair */
-	unsigned char slot[4096];       /* by the pair's hash */
+	unsigned gram;                  /* bytes per gram (2 or 3) */
+	unsigned char shift[BN_PHRASES_HASH];   /* by the gram's hash */
+	unsigned char slot[BN_PHRASES_HASH];    /* by the same hash */
 	uint64_t mask[BN_PHRASES_MAX];
+	uint32_t head[BN_PHRASES_MAX];  /* first four bytes, as loaded */
 } bn_phrases;
 bool bn_phrases_add(bn_phrases *ps, const char *phrase);
 void bn_phrases_done(bn_phrases *ps);

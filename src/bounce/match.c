@@ -132,17 +132,29 @@ typedef struct idx_rule {
 	uint16_t key;              /* the gram it is filed under */
 } idx_rule;
 
+/* A rule without grams (literal parts all shorter than four bytes) that
+ * only one provider's bounces can match, with that provider at hand. */
+typedef struct idx_always {
+	const char *provider;
+	uint32_t rule;
+} idx_always;
+
 /* Rules by one of their grams (the one fewest rules share): a text
  * reaches only the rules keyed by a gram it holds, instead of the whole
- * table.  Rules of gram v are key[first[v] .. first[v + 1]), ascending;
- * rules without a gram (literal parts all shorter than four bytes) are in
+ * table.  Rules of gram v are key[first[v] .. first[v + 1]), ascending,
+ * and keyed has bit v set when there are any (so that the text's grams
+ * without rules, most of them, do not touch first[]).  Rules without a
+ * gram are candidates for every text: those for any sender as the bit
+ * set generic (a candidate set's starting value), those of a provider in
  * always[].  first is NULL without memory. */
 typedef struct idx {
 	idx_rule *rule;
 	size_t n;
 	uint32_t *first;
 	uint32_t *key;
-	uint32_t *always;
+	uint64_t keyed[GRAM_N / 64];
+	uint64_t *generic;
+	idx_always *always;
 	size_t nalways;
 } idx;
 
@@ -195,10 +207,12 @@ build_keys(idx *ix)
 	uint32_t *count = calloc(GRAM_N + 1, sizeof(*count));
 	uint32_t *first = calloc(GRAM_N + 1, sizeof(*first));
 	uint32_t *key = calloc(ix->n + 1, sizeof(*key));
-	uint32_t *always = calloc(ix->n + 1, sizeof(*always));
+	uint64_t *generic = calloc(ix->n / 64 + 1, sizeof(*generic));
+	idx_always *always = calloc(ix->n + 1, sizeof(*always));
 	size_t i, j, na = 0;
 
-	if (count == NULL || first == NULL || key == NULL || always == NULL)
+	if (count == NULL || first == NULL || key == NULL || generic == NULL ||
+	    always == NULL)
 		goto fail;
 	for (i = 0; i < ix->n; i++)
 		for (j = 0; j < ix->rule[i].ngram; j++)
@@ -208,6 +222,8 @@ build_keys(idx *ix)
 			continue;
 		ix->rule[i].key = (uint16_t)key_gram(&ix->rule[i], count);
 		first[ix->rule[i].key + 1]++;
+		ix->keyed[ix->rule[i].key >> 6] |=
+		    (uint64_t)1 << (ix->rule[i].key & 63);
 	}
 	for (i = 0; i < GRAM_N; i++)
 		first[i + 1] += first[i];
@@ -215,14 +231,19 @@ build_keys(idx *ix)
 	 * holds each bucket's next free slot */
 	memcpy(count, first, GRAM_N * sizeof(*count));
 	for (i = 0; i < ix->n; i++) {
-		if (ix->rule[i].ngram == 0)
-			always[na++] = (uint32_t)i;
-		else
+		if (ix->rule[i].ngram != 0)
 			key[count[ix->rule[i].key]++] = (uint32_t)i;
+		else if (ix->rule[i].r->provider == NULL)
+			generic[i / 64] |= (uint64_t)1 << (i % 64);
+		else {
+			always[na].provider = ix->rule[i].r->provider;
+			always[na++].rule = (uint32_t)i;
+		}
 	}
 	free(count);
 	ix->first = first;
 	ix->key = key;
+	ix->generic = generic;
 	ix->always = always;
 	ix->nalways = na;
 	return;
@@ -230,6 +251,7 @@ fail:
 	free(count);
 	free(first);
 	free(key);
+	free(generic);
 	free(always);
 }
 
@@ -298,8 +320,8 @@ try_rule(const bn_rule *r, const char *lower, size_t len,
 #define CAND_MAX 8192     /* rules a candidate set on the stack covers */
 
 /*
- * The text's grams, and with each gram met for the first time the rules
- * filed under it, as a bit set over the table; then those rules in table
+ * The text's grams, then the rules filed under each gram met, as a bit
+ * set over the table (with the gramless ones); then those rules in table
  * order, each checked against all its grams and tried.  A rule not in the
  * set lacks its key gram, so may_match would have turned it away: the
  * matches and their order are those of the loop over the whole table.
@@ -312,23 +334,31 @@ match_keyed(const idx *ix, const char *lower, size_t len,
 	uint64_t cand[CAND_MAX / 64];
 	size_t i, k, w, n = 0;
 
-	memset(&g, 0, sizeof(g));
-	memset(cand, 0, (ix->n + 63) / 64 * sizeof(cand[0]));
-	for (i = 0; i + 4 <= len; i++) {
-		unsigned v = gram(lower + i);
+	grams_of(&g, lower, len);
+	memcpy(cand, ix->generic, (ix->n + 63) / 64 * sizeof(cand[0]));
+	/* the buckets of the grams met, each once: this pass over the 64
+	 * words of the set costs less than a test per byte in grams_of,
+	 * which would go either way at random */
+	for (w = 0; w < GRAM_N / 64; w++) {
+		uint64_t bits = g.bit[w] & ix->keyed[w];
 
-		if (has_gram(&g, v))
-			continue;
-		g.bit[v >> 6] |= (uint64_t)1 << (v & 63);
-		for (k = ix->first[v]; k < ix->first[v + 1]; k++)
-			cand[ix->key[k] >> 6] |= (uint64_t)1 << (ix->key[k] & 63);
+		while (bits != 0) {
+			unsigned v = (unsigned)(w * 64) +
+			    (unsigned)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			for (k = ix->first[v]; k < ix->first[v + 1]; k++)
+				cand[ix->key[k] >> 6] |=
+				    (uint64_t)1 << (ix->key[k] & 63);
+		}
 	}
-	/* the rules without grams are mostly a provider's status-only
-	 * rules: without a provider none of those can apply */
-	for (k = 0; k < ix->nalways; k++)
-		if (provider_fits(ix->rule[ix->always[k]].r->provider, provider))
-			cand[ix->always[k] >> 6] |=
-			    (uint64_t)1 << (ix->always[k] & 63);
+	/* the provider rules without grams are mostly status-only rules:
+	 * without a provider none of those can apply */
+	for (k = 0; k < ix->nalways && provider != NULL && provider[0] != '\0';
+	    k++)
+		if (provider_fits(ix->always[k].provider, provider))
+			cand[ix->always[k].rule >> 6] |=
+			    (uint64_t)1 << (ix->always[k].rule & 63);
 	for (w = 0; w < (ix->n + 63) / 64 && n < max; w++) {
 		uint64_t bits = cand[w];
 

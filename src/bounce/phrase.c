@@ -5,15 +5,25 @@
  * stage, the MTA signatures, the lead phrases before a recipient.  One
  * memmem per phrase read the text that many times; this scans it once,
  * Wu-Manber style: a window as long as the shortest phrase slides along
- * the text, and the last two bytes of the window (an index into a table
- * of all 65536 pairs) say how far it may jump without passing the end of
- * any phrase's prefix.  Only where the jump is
- * zero are the phrases ending their prefix with those two bytes compared.
- * Every position a phrase could start at is still looked at in order, so
- * the first occurrence found of each phrase is its leftmost one: results
- * are exactly those of a memmem per phrase.  A lone phrase much shorter
- * than the rest is kept out of the table and looked for with memmem (see
+ * the text, and the last few bytes of the window (a "gram": three bytes,
+ * two when the window is short) say, through a table indexed by their
+ * hash, how far it may jump without passing the end of any phrase's
+ * prefix.  Only where the jump is zero are the phrases ending their
+ * prefix with a gram of that hash compared.  A hash collision only
+ * shortens a jump or adds a candidate, never skips a match.  Every
+ * position a phrase could start at is still looked at in order, so the
+ * first occurrence found of each phrase is its leftmost one: results are
+ * exactly those of a memmem per phrase.  A lone phrase much shorter than
+ * the rest is kept out of the table and looked for with memmem (see
  * short_aside), so that it does not shorten every jump.
+ *
+ * Why hashed grams of three bytes, not the exact byte pair: the pair
+ * table was 64 KB per phrase set, five sets are scanned per message, and
+ * the jump lookups missed L1 on every message; 2 KB tables mostly stay
+ * there (11 bits: 12 cost fewer compares but more misses, measured).
+ * Pairs like "e " also end the prefix of some phrase in every set, so one
+ * window in seven stopped to compare; a three-byte gram stops one in
+ * twelve, and the jumps stay as long (the phrases share their pairs).
  *
  * A bn_phrases is built by the caller (usually once per process, under
  * pthread_once) and read-only afterwards; nothing here allocates.
@@ -22,21 +32,36 @@
 
 #include "bounce/bounce_int.h"
 
-/* The two bytes at p as a number: the jump table is indexed by it, one
- * load per step of the scan (the loop runs a few hundred times per text). */
+/*
+ * The gram that ends at e (the last g bytes before e; e - 4 must still be
+ * inside the text): one unaligned load per step of the scan, the bytes
+ * before the gram shifted out.  Returns its hash, an index into shift[]
+ * and slot[] (multiplicative: the top bits of the product).
+ */
 static unsigned
-pair_of(const char *p)
+gram_hash(const char *e, unsigned drop)
 {
-	return (unsigned)(unsigned char)p[0] |
-	    (unsigned)(unsigned char)p[1] << 8;
+	uint32_t w;
+
+	memcpy(&w, e - 4, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap32(w);       /* the last byte loaded on top */
+#endif
+	w >>= drop;
+	return (unsigned)((w * 0x9e3779b1u) >> (32 - BN_PHRASES_BITS));
 }
 
-/* The pair folded to 12 bits: where the phrases ending their prefix with
- * it are listed (a collision only adds a candidate to compare). */
+/* The hash of the gram of a phrase ending after its byte j (j + 1 >= the
+ * gram's size): the phrase is copied behind three padding bytes so that
+ * the same four-byte load as the scan's can be used. */
 static unsigned
-pair_hash(unsigned pair)
+phrase_gram(const char *phrase, size_t len, size_t j, unsigned drop)
 {
-	return ((pair & 0x3f) << 6) | ((pair >> 8) & 0x3f);
+	char buf[3 + 256];
+
+	memset(buf, 0, 3);
+	memcpy(buf + 3, phrase, len);
+	return gram_hash(buf + 3 + j + 1, drop);
 }
 
 /* Add a phrase (at least 2 bytes, kept by pointer).  False when full. */
@@ -79,49 +104,87 @@ short_aside(const bn_phrases *ps)
 	return (uint64_t)1 << lone;
 }
 
-/* Build the jump table once every phrase is added. */
+/* Build the jump table once every phrase is added.  A window shorter
+ * than the four bytes the scan loads at a time is not scanned at all
+ * (gram 0): every phrase is then looked for with memmem. */
 void
 bn_phrases_done(bn_phrases *ps)
 {
 	size_t i, j, m = 255;
-	unsigned h, s;
+	unsigned h, s, g, drop;
 
 	ps->aside = short_aside(ps);
 	for (i = 0; i < ps->n; i++)
 		if (ps->len[i] < m && (ps->aside >> i & 1) == 0)
 			m = ps->len[i];
 	if (ps->n == 0)
-		m = 2;
+		m = 4;
 	ps->m = m;
-	memset(ps->shift, (int)(m - 1), sizeof(ps->shift));
+	/* three bytes are rarer than two, but shorten the jump by one:
+	 * worth it only where the window is long */
+	g = m < 4 ? 0 : m < 6 ? 2 : 3;
+	ps->gram = g;
+	drop = 32 - 8 * g;
+	memset(ps->shift, (int)(m - g + 1), sizeof(ps->shift));
 	memset(ps->slot, 0, sizeof(ps->slot));
 	memset(ps->mask, 0, sizeof(ps->mask));
 	ps->nslot = 0;
+	if (g == 0)
+		return;
 	for (i = 0; i < ps->n; i++) {
 		if (ps->aside >> i & 1)
 			continue;
-		for (j = 1; j < m; j++) {
-			h = pair_of(ps->phrase[i] + j - 1);
+		for (j = g - 1; j < m; j++) {
+			h = phrase_gram(ps->phrase[i], ps->len[i], j, drop);
 			s = (unsigned)(m - 1 - j);
 			if (s < ps->shift[h])
 				ps->shift[h] = (unsigned char)s;
 		}
-		h = pair_hash(pair_of(ps->phrase[i] + m - 2));
+		memcpy(&ps->head[i], ps->phrase[i], sizeof(ps->head[i]));
+		h = phrase_gram(ps->phrase[i], ps->len[i], m - 1, drop);
 		if (ps->slot[h] == 0)
 			ps->slot[h] = (unsigned char)++ps->nslot;
 		ps->mask[ps->slot[h] - 1] |= (uint64_t)1 << i;
 	}
 }
 
-/* Does phrase i start at p (p has room for it)?  Most candidates differ
- * in the first byte: test it before calling memcmp. */
+/* Does phrase i start at p (p has room for it; the table's phrases have
+ * at least four bytes)?  Most candidates differ in the first four bytes:
+ * one load and compare before calling memcmp. */
 static bool
 phrase_at(const bn_phrases *ps, size_t i, const char *p)
 {
-	const char *ph = ps->phrase[i];
+	uint32_t w;
 
-	return p[0] == ph[0] && p[1] == ph[1] &&
-	    memcmp(p + 2, ph + 2, ps->len[i] - 2u) == 0;
+	memcpy(&w, p, sizeof(w));
+	return w == ps->head[i] && (ps->len[i] == 4 ||
+	    memcmp(p + 4, ps->phrase[i] + 4, ps->len[i] - 4u) == 0);
+}
+
+/*
+ * The scan for a set whose window is too short for the table: a memmem
+ * per phrase, leftmost first, with the same rules for live.
+ */
+static uint64_t
+scan_plain(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
+    bool lowest, const char **first)
+{
+	uint64_t found = 0;
+	const char *at;
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		if ((live >> i & 1) == 0)
+			continue;
+		if ((at = memmem(t, n, ps->phrase[i], ps->len[i])) == NULL)
+			continue;
+		found |= (uint64_t)1 << i;
+		if (first != NULL)
+			first[i] = at;
+		if (lowest)
+			break;
+	}
+	return found;
 }
 
 /*
@@ -129,23 +192,28 @@ phrase_at(const bn_phrases *ps, size_t i, const char *p)
  * first[] (if any) gets pos and live is cut by the caller's rule: lowest
  * mode keeps only phrases before it (a lower index is all that can still
  * matter), otherwise the phrase found is dropped.  Returns the phrases
- * found.
+ * found.  end is the end of the window; the inner loop, which most bytes
+ * go through, is just load, hash, look up, jump.
  */
 static uint64_t
 scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
     bool lowest, const char **first)
 {
-	size_t pos = 0, m = ps->m, i;
+	const unsigned char *shift = ps->shift;
+	unsigned drop = 32 - 8 * ps->gram, s, h;
+	size_t m = ps->m, end = m, pos, i;
 	uint64_t found = 0, c;
-	unsigned h, s;
 
-	while (live != 0 && n >= m && pos <= n - m) {
-		h = pair_of(t + pos + m - 2);
-		if ((s = ps->shift[h]) != 0) {
-			pos += s;
-			continue;
-		}
-		c = ps->mask[ps->slot[pair_hash(h)] - 1] & live;
+	if (ps->gram == 0)
+		return scan_plain(ps, t, n, live, lowest, first);
+	while (live != 0) {
+		while (end <= n &&
+		    (s = shift[h = gram_hash(t + end, drop)]) != 0)
+			end += s;
+		if (end > n)
+			break;
+		pos = end - m;
+		c = ps->mask[ps->slot[h] - 1] & live;
 		while (c != 0) {
 			i = (size_t)__builtin_ctzll(c);
 			c &= c - 1;
@@ -160,7 +228,7 @@ scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
 			} else
 				live &= ~((uint64_t)1 << i);
 		}
-		pos++;
+		end++;
 	}
 	return found;
 }

@@ -141,24 +141,18 @@ static const provider_sig sigs[] = {
 	{ "amazonses", SIG_TEXT, "amazonses.com" },
 };
 
-/*
- * A host lower-cased with its trailing dots dropped, once per call rather
- * than once per signature, and the lengths of its suffixes that start at a
- * label edge (the whole host, and what follows each dot) as a bitmap: a
- * signature of any other length cannot match, so most of the eighty are
- * passed over on one bit test instead of a compare.
- */
+/* A host lower-cased with its trailing dots dropped, once per call rather
+ * than once per signature. */
 typedef struct host_key {
 	char low[BN_HOST_MAX];
 	size_t len;
-	uint64_t edge[BN_HOST_MAX / 64];        /* bit n: a suffix of n bytes */
 } host_key;
 
 /* False when the host is too long to be one. */
 static bool
 host_prepare(const char *host, host_key *h)
 {
-	size_t hl = strlen(host), i;
+	size_t hl = strlen(host);
 
 	if (hl >= sizeof(h->low))
 		return false;
@@ -166,35 +160,39 @@ host_prepare(const char *host, host_key *h)
 	while (hl > 0 && h->low[hl - 1] == '.')
 		h->low[--hl] = '\0';
 	h->len = hl;
-	memset(h->edge, 0, sizeof(h->edge));
-	h->edge[hl / 64] |= (uint64_t)1 << (hl % 64);
-	for (i = 0; i < hl; i++)
-		if (h->low[i] == '.')
-			h->edge[(hl - i - 1) / 64] |=
-			    (uint64_t)1 << ((hl - i - 1) % 64);
 	return true;
 }
 
 /* Does the prepared host end with needle (nl bytes) at a label boundary?
- * Asked of every host signature for each recipient: the length is tested
- * against the edges before any byte is compared. */
+ * (Only without the tables below.) */
 static bool
 host_matches(const host_key *h, const char *needle, size_t nl)
 {
-	if (nl >= BN_HOST_MAX || (h->edge[nl / 64] >> (nl % 64) & 1) == 0)
-		return false;
-	return memcmp(h->low + h->len - nl, needle, nl) == 0;
+	return nl <= h->len &&
+	    (nl == h->len || h->low[h->len - nl - 1] == '.') &&
+	    memcmp(h->low + h->len - nl, needle, nl) == 0;
 }
 
-/* The SIG_TEXT needles as one phrase set, and every needle's length,
- * built once per process (immutable after pthread_once, shared
- * read-only). */
+/*
+ * The signatures as tables built once per process (immutable after
+ * pthread_once, shared read-only): the SIG_TEXT needles as one phrase
+ * set; the SIG_HOST ones by length, in table order, so that a host is
+ * compared only with the needles as long as one of its suffixes at a
+ * label edge (three or four of them, against eighty signatures); the
+ * SIG_FROM ones as a list.
+ */
+#define NSIGS MT_ARRAY_LEN(sigs)
+
 typedef struct text_sigs {
 	pthread_once_t once;
 	bool ok;
 	bn_phrases set;
 	size_t sig[BN_PHRASES_MAX];     /* phrase index -> sigs[] index */
-	size_t len[MT_ARRAY_LEN(sigs)];
+	/* host signatures of length l: by_len[start[l] .. start[l + 1]) */
+	uint16_t start[BN_HOST_MAX + 1];
+	uint16_t by_len[NSIGS];
+	uint16_t from[NSIGS];
+	size_t nfrom;
 } text_sigs;
 
 static text_sigs the_text_sigs = { .once = PTHREAD_ONCE_INIT };
@@ -202,71 +200,121 @@ static text_sigs the_text_sigs = { .once = PTHREAD_ONCE_INIT };
 static void
 build_text_sigs(void)
 {
-	size_t i;
+	text_sigs *ts = &the_text_sigs;
+	uint16_t next[BN_HOST_MAX];
+	size_t i, l;
 
-	for (i = 0; i < MT_ARRAY_LEN(sigs); i++)
-		the_text_sigs.len[i] = strlen(sigs[i].needle);
-
-	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
+	if (NSIGS > UINT16_MAX)
+		return;
+	for (i = 0; i < NSIGS; i++) {
+		l = strlen(sigs[i].needle);
+		if (sigs[i].where == SIG_HOST && l < BN_HOST_MAX)
+			ts->start[l + 1]++;
+		else if (sigs[i].where == SIG_FROM)
+			ts->from[ts->nfrom++] = (uint16_t)i;
+	}
+	for (l = 0; l < BN_HOST_MAX; l++) {
+		ts->start[l + 1] += ts->start[l];
+		next[l] = ts->start[l];
+	}
+	for (i = 0; i < NSIGS; i++) {
+		l = strlen(sigs[i].needle);
+		if (sigs[i].where == SIG_HOST && l < BN_HOST_MAX)
+			ts->by_len[next[l]++] = (uint16_t)i;
+	}
+	for (i = 0; i < NSIGS; i++) {
 		if (sigs[i].where != SIG_TEXT)
 			continue;
-		the_text_sigs.sig[the_text_sigs.set.n] = i;
-		if (!bn_phrases_add(&the_text_sigs.set, sigs[i].needle))
+		ts->sig[ts->set.n] = i;
+		if (!bn_phrases_add(&ts->set, sigs[i].needle))
 			return;
 	}
-	bn_phrases_done(&the_text_sigs.set);
-	the_text_sigs.ok = true;
+	bn_phrases_done(&ts->set);
+	ts->ok = true;
 }
 
-/* strlen of sigs[i].needle, from the table built once when there is one */
+/* The first host signature in table order that h ends with at a label
+ * edge, NSIGS if none: each suffix that starts at an edge (the whole host
+ * and what follows each dot) against the needles of its length. */
 static size_t
-needle_len(size_t i, bool ready)
+host_first(const text_sigs *ts, const host_key *h)
 {
-	return ready ? the_text_sigs.len[i] : strlen(sigs[i].needle);
+	size_t best = NSIGS, at = 0, l, k;
+
+	for (;;) {
+		l = h->len - at;
+		for (k = ts->start[l]; k < ts->start[l + 1]; k++) {
+			size_t i = ts->by_len[k];
+
+			if (i >= best)
+				break;
+			if (memcmp(h->low + at, sigs[i].needle, l) == 0) {
+				best = i;
+				break;
+			}
+		}
+		while (at < h->len && h->low[at] != '.')
+			at++;
+		if (at++ >= h->len)
+			return best;
+	}
+}
+
+/* The same without the tables. */
+static size_t
+host_first_plain(const host_key *h)
+{
+	size_t i;
+
+	for (i = 0; i < NSIGS; i++)
+		if (sigs[i].where == SIG_HOST &&
+		    host_matches(h, sigs[i].needle, strlen(sigs[i].needle)))
+			return i;
+	return NSIGS;
 }
 
 const char *
 bn_provider_detect(const char *remote_mta, const char *reporting_mta,
     const char *from, const char *lower_diag)
 {
-	size_t i;
+	const text_sigs *ts = &the_text_sigs;
+	size_t i, best;
 	char lfrom[BN_ADDR_MAX];
-	host_key rh, ph;
-	bool rok, pok, ready;
+	host_key h;
+	bool ready;
 	int k;
 
-	ready = pthread_once(&the_text_sigs.once, build_text_sigs) == 0;
-	bn_lower(lfrom, sizeof(lfrom), from, strlen(from));
-	rok = remote_mta[0] != '\0' &&
-	    host_prepare(remote_mta, &rh);
-	pok = reporting_mta[0] != '\0' &&
-	    host_prepare(reporting_mta, &ph);
+	ready = pthread_once(&the_text_sigs.once, build_text_sigs) == 0 &&
+	    ts->ok;
 	/* the refusing host first, then text, then who wrote the bounce */
-	for (i = 0; rok && i < MT_ARRAY_LEN(sigs); i++) {
-		if (sigs[i].where == SIG_HOST &&
-		    host_matches(&rh, sigs[i].needle, needle_len(i, ready)))
-			return sigs[i].provider;
-	}
-	if (ready && the_text_sigs.ok) {
+	if (remote_mta[0] != '\0' && host_prepare(remote_mta, &h) &&
+	    (best = ready ? host_first(ts, &h) : host_first_plain(&h)) < NSIGS)
+		return sigs[best].provider;
+	if (ready) {
 		/* all text needles in one pass; table order decides */
-		k = bn_phrases_first(&the_text_sigs.set, lower_diag,
-		    strlen(lower_diag));
+		k = bn_phrases_first(&ts->set, lower_diag, strlen(lower_diag));
 		if (k >= 0)
-			return sigs[the_text_sigs.sig[k]].provider;
+			return sigs[ts->sig[k]].provider;
 	} else {
-		for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
+		for (i = 0; i < NSIGS; i++) {
 			if (sigs[i].where == SIG_TEXT &&
 			    strstr(lower_diag, sigs[i].needle) != NULL)
 				return sigs[i].provider;
 		}
 	}
-	for (i = 0; i < MT_ARRAY_LEN(sigs); i++) {
-		if (sigs[i].where == SIG_HOST && pok &&
-		    host_matches(&ph, sigs[i].needle, needle_len(i, ready)))
-			return sigs[i].provider;
-		if (sigs[i].where == SIG_FROM &&
-		    strstr(lfrom, sigs[i].needle) != NULL)
-			return sigs[i].provider;
+	/* the reporting host and the From address, in table order */
+	best = NSIGS;
+	if (reporting_mta[0] != '\0' && host_prepare(reporting_mta, &h))
+		best = ready ? host_first(ts, &h) : host_first_plain(&h);
+	bn_lower(lfrom, sizeof(lfrom), from, strlen(from));
+	for (i = 0; i < (ready ? ts->nfrom : NSIGS); i++) {
+		size_t j = ready ? ts->from[i] : i;
+
+		if (j >= best)
+			break;
+		if (sigs[j].where == SIG_FROM &&
+		    strstr(lfrom, sigs[j].needle) != NULL)
+			return sigs[j].provider;
 	}
-	return "";
+	return best < NSIGS ? sigs[best].provider : "";
 }

@@ -47,6 +47,60 @@ dup(mt_arena *a, const char *s)
 	return p != NULL ? p : "";
 }
 
+/* Is s[0..n) plain ASCII (so valid UTF-8 as it is)?  Eight bytes at a
+ * time: nearly every field is, and this settles it without a call. */
+static bool
+is_ascii(const char *s, size_t n)
+{
+	uint64_t acc = 0, w;
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return (acc & MT_WORD_HIGH) == 0;
+}
+
+#define REC_STRINGS 10
+
+/*
+ * dup() for the strings of one record, src[i] into *dst[i]: the valid
+ * ones are copied into one arena block (one allocation per record, not
+ * one per field); the others are sanitised by dup().
+ */
+static void
+dup_record(mt_arena *a, const char *const src[REC_STRINGS],
+    const char **dst[REC_STRINGS])
+{
+	size_t len[REC_STRINGS], total = 0, i;
+	bool valid[REC_STRINGS];
+	char *p;
+
+	for (i = 0; i < REC_STRINGS; i++) {
+		len[i] = src[i] != NULL ? strlen(src[i]) : 0;
+		valid[i] = is_ascii(src[i], len[i]) ||
+		    mt_utf8_valid(src[i], len[i]);
+		if (len[i] > 0 && valid[i])
+			total += len[i] + 1;
+	}
+	p = total > 0 ? mt_arena_alloc(a, total) : NULL;
+	for (i = 0; i < REC_STRINGS; i++) {
+		if (len[i] == 0 || (valid[i] && p == NULL))
+			*dst[i] = "";
+		else if (!valid[i])
+			*dst[i] = dup(a, src[i]);
+		else {
+			memcpy(p, src[i], len[i]);
+			p[len[i]] = '\0';
+			*dst[i] = p;
+			p += len[i] + 1;
+		}
+	}
+}
+
 mt_bounce *
 bn_result_new(const char *filename)
 {
@@ -102,25 +156,30 @@ bn_result_add(mt_bounce *b, const bn_facts *f, const bn_context *ctx,
 	}
 	r = &b->rec[b->n++];
 	memset(r, 0, sizeof(*r));
+	{
+		const char *src[REC_STRINGS] = {
+			f->recipient, v->status, f->diag, f->remote_mta,
+			ctx->reporting_mta, f->command, f->action,
+			f->date[0] != '\0' ? f->date : ctx->date, ctx->format,
+			v->rule_text,
+		};
+		const char **dst[REC_STRINGS] = {
+			&r->recipient, &r->status, &r->diagnostic,
+			&r->remote_mta, &r->reporting_mta, &r->smtp_command,
+			&r->dsn_action, &r->date, &r->format, &r->rule_text,
+		};
+
+		dup_record(b->a, src, dst);
+	}
 	r->file = b->file;
-	r->recipient = dup(b->a, f->recipient);
 	r->reply_code = f->reply_code > 0 ? f->reply_code : -1;
-	r->status = dup(b->a, v->status);
 	r->status_inferred = v->status_inferred;
-	r->diagnostic = dup(b->a, f->diag);
-	r->remote_mta = dup(b->a, f->remote_mta);
-	r->reporting_mta = dup(b->a, ctx->reporting_mta);
-	r->smtp_command = dup(b->a, f->command);
 	r->provider = v->provider != NULL ? v->provider : "";
 	r->reason = v->reason;
 	r->cause = v->cause != NULL ? v->cause : "";
 	r->hard = v->hard;
 	r->action = v->action;
-	r->dsn_action = dup(b->a, f->action);
-	r->date = dup(b->a, f->date[0] != '\0' ? f->date : ctx->date);
-	r->format = dup(b->a, ctx->format);
 	r->rule = v->rule != NULL ? v->rule : "";
-	r->rule_text = dup(b->a, v->rule_text);
 	r->original = &b->orig;
 	b->is_bounce = true;
 	return true;

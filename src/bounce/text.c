@@ -5,87 +5,121 @@
  */
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "bounce/bounce_int.h"
 
+/* The flags of the bytes after flagged ones, in memory order, and the
+ * flag of a word's first byte. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define NEXT_BYTES(x) ((x) >> 8)
+#define FIRST_BYTE (0x80ULL << 56)
+#else
+#define NEXT_BYTES(x) ((x) << 8)
+#define FIRST_BYTE 0x80ULL
+#endif
+
 /*
- * Copy the word (bytes above ' ') at src[i..lim) to dst + *n; returns the
- * index after it.  Every message's text is squeezed, so eight bytes at a
- * time: (w - 0x21..) & ~w & 0x80.. flags a byte below 0x21, and the lowest
- * flag is always a true one (a borrow only runs upward from such a byte).
- * The whole word is stored even when the word ends inside it: the caller
- * made lim so that dst has room for lim - i more bytes, and the bytes past
- * the word are overwritten later or lie past the final NUL.
+ * Copy from src to dst what the squeeze keeps as it is: everything before
+ * the first byte that is white space other than a single space, a
+ * control byte or NUL, or a second space in a row, within the first lim
+ * bytes, sixteen bytes at a time with SSE2, eight elsewhere and for the
+ * rest.  Most text is words with single spaces between them, so most of
+ * it goes through here.  mt_word_below and mt_word_eq may also flag the
+ * '!' bytes that follow a flagged byte; that only ends a run early, and
+ * a space flag is never set wrongly on a byte below 0x21, so "low but not
+ * a space" misses nothing.  Returns the bytes copied (dst has room for
+ * lim); the caller leaves a space that ends the run pending, as the byte
+ * loop would.
  */
 static size_t
-copy_word(char *dst, size_t *n, const char *src, size_t i, size_t lim)
+plain_runs(char *dst, const char *src, size_t lim)
 {
-	uint64_t w, stop;
-	size_t k;
+	uint64_t w, sp, bad;
+	size_t i = 0;
+	bool prev_sp = false;   /* the byte before src + i is a space */
 
+#ifdef __SSE2__
+	const __m128i blank = _mm_set1_epi8(' ');
+
+	while (lim - i >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src +
+		    i));
+		/* unsigned x <= ' ': the minimum of the two is x */
+		unsigned low = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_min_epu8(x, blank), x));
+		unsigned spc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+		    blank));
+		unsigned b = (low & ~spc) | (spc & ((spc << 1) | prev_sp));
+
+		_mm_storeu_si128((__m128i *)(void *)(dst + i), x);
+		if (b != 0)
+			return i + (size_t)__builtin_ctz(b);
+		i += 16;
+		prev_sp = spc >> 15;
+	}
+#endif
 	while (lim - i >= 8) {
 		memcpy(&w, src + i, sizeof(w));
-		memcpy(dst + *n, &w, sizeof(w));
-		stop = mt_word_below(w, 0x21);   /* white space, control, NUL */
-		if (stop != 0) {
-			k = mt_first_flag(stop);
-			*n += k;
-			return i + k;
-		}
-		*n += 8;
+		sp = mt_word_eq(w, ' ');
+		bad = (mt_word_below(w, 0x21) & ~sp) |
+		    (sp & (NEXT_BYTES(sp) | (prev_sp ? FIRST_BYTE : 0)));
+		memcpy(dst + i, &w, sizeof(w));
+		if (bad != 0)
+			return i + mt_first_flag(bad);
 		i += 8;
+		prev_sp = src[i - 1] == ' ';
 	}
-	while (i < lim && (unsigned char)src[i] > ' ')
-		dst[(*n)++] = src[i++];
 	return i;
+}
+
+/* White space or NUL: what a run the squeeze skips is made of. */
+static bool
+skipped(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == '\0';
 }
 
 size_t
 bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len)
 {
-	size_t i, n = 0;
+	size_t i = 0, n = 0, run, lim;
 	bool space = false;
+	unsigned char c;
 
 	if (dstlen == 0)
 		return 0;
-	for (i = 0; i < len && n + 1 < dstlen; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		if (c > ' ') {  /* neither white space nor NUL: most bytes */
-			size_t lim;
-
-			if (space && n + 2 < dstlen)
-				dst[n++] = ' ';
-			space = false;
-			for (;;) {
-				/* the rest of the word, as far as dst has
-				 * room */
-				lim = len - i < dstlen - 1 - n ? len :
-				    i + (dstlen - 1 - n);
-				i = copy_word(dst, &n, src, i, lim);
-				/* one space, then another word: the usual
-				 * case, taken here without the loop above */
-				if (i + 1 < len && src[i] == ' ' &&
-				    (unsigned char)src[i + 1] > ' ' &&
-				    n + 2 < dstlen) {
-					dst[n++] = ' ';
-					i++;
-					continue;
-				}
-				break;
-			}
-			i--;
+	while (i < len && n + 1 < dstlen) {
+		c = (unsigned char)src[i];
+		if (c == '\0') {
+			i++;
 			continue;
 		}
-		if (c == '\0')
-			continue;
 		if (mt_is_space((char)c)) {
+			/* the whole run at once; NUL bytes in it are dropped */
+			while (++i < len && skipped((unsigned char)src[i]))
+				;
 			space = n > 0;
 			continue;
 		}
 		if (space && n + 2 < dstlen)
 			dst[n++] = ' ';
 		space = false;
+		/* c is no space: the run may start here even at n == 0 */
+		lim = len - i < dstlen - n - 2 ? len - i : dstlen - n - 2;
+		if ((run = plain_runs(dst + n, src + i, lim)) > 0) {
+			n += run;
+			i += run;
+			if (src[i - 1] == ' ') {
+				n--;
+				space = true;
+			}
+			continue;
+		}
 		dst[n++] = (char)c;
+		i++;
 	}
 	/* never end inside a UTF-8 sequence */
 	while (n > 0 && ((unsigned char)dst[n - 1] & 0xC0) == 0x80) {
@@ -144,7 +178,27 @@ bn_lower(char *dst, size_t dstlen, const char *src, size_t len)
 	 * next byte); such bytes get 0x20 added, all others stay.  dst may be
 	 * src (in place); each word is read before it is written. */
 	n = len < dstlen - 1 ? len : dstlen - 1;
-	for (i = 0; n - i >= 8; i += 8) {
+	i = 0;
+#ifdef __SSE2__
+	{
+		/* sixteen at a time where the compiler has SSE2: a signed
+		 * compare leaves bytes of 0x80 and above alone */
+		const __m128i a = _mm_set1_epi8('A' - 1);
+		const __m128i z = _mm_set1_epi8('Z' + 1);
+		const __m128i bit = _mm_set1_epi8(0x20);
+
+		for (; n - i >= 16; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (src + i));
+			__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, a),
+			    _mm_cmplt_epi8(x, z));
+
+			_mm_storeu_si128((__m128i *)(void *)(dst + i),
+			    _mm_or_si128(x, _mm_and_si128(up, bit)));
+		}
+	}
+#endif
+	for (; n - i >= 8; i += 8) {
 		const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
 		const uint64_t high = 0x8080808080808080ULL;
 		uint64_t w, h, upper;
@@ -162,11 +216,21 @@ bn_lower(char *dst, size_t dstlen, const char *src, size_t len)
 	return n;
 }
 
+/* The bytes of an address's local part besides letters and digits:
+ * RFC 5322's other atext "!#$%&'*+-/=?^_`{|}~" and '.', as a bitmap over
+ * 0..127 (a strchr per byte before each '@' cost more than the rest of
+ * the scan). */
+static const uint64_t local_punct[2] = {
+	0xa000ecfa00000000ULL, 0x78000001c0000000ULL
+};
+
 static bool
 is_local_char(char c)
 {
-	return mt_is_alnum(c) || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL) ||
-	    (unsigned char)c >= 0x80;
+	unsigned char u = (unsigned char)c;
+
+	return mt_is_alnum(c) || u >= 0x80 ||
+	    (local_punct[u >> 6] >> (u & 63) & 1) != 0;
 }
 
 static bool
@@ -219,11 +283,17 @@ bn_find_address(const char *s, size_t len, char *out, size_t outlen,
 		n = b - a;
 		if (n + 1 > outlen || n >= BN_ADDR_MAX)
 			continue;
-		memcpy(out, s + a, n);
-		out[n] = '\0';
-		for (k = i - a; k < n; k++)
-			out[k] = mt_lower(out[k]);
-		if (!bn_is_address(out))
+		/* a candidate turned away stays in out (some callers test
+		 * out, not the answer) */
+		memcpy(out, s + a, i - a);
+		bn_lower(out + (i - a), n + 1 - (i - a), s + i, b - i);
+		/* bn_is_address(out), from what is known here: the one '@'
+		 * is at i (neither part holds another), the local part is
+		 * not empty and the domain does not end with a dot; its last
+		 * dot must be there and not right after the '@' */
+		for (k = b - 1; k > i && s[k] != '.'; k--)
+			;
+		if (k <= i + 1)
 			continue;
 		if (end != NULL)
 			*end = s + b;
