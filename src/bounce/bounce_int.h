@@ -63,6 +63,60 @@ bn_strcmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
+/* A walk over the lines of a text, as mt_lines_next gives them (ends at
+ * LF, CR or CRLF; the next LF and the next CR each looked up with memchr
+ * only once passed), inline: the readers walk every line of every text,
+ * and the call per line cost them more than the walk. */
+typedef struct bn_lines {
+	const char *p;
+	size_t len, off, lf, cr;
+} bn_lines;
+
+static inline size_t
+bn_next_byte(const char *p, size_t len, size_t from, char c)
+{
+	const char *q = (const char *)memchr(p + from, c, len - from);
+
+	return q != NULL ? (size_t)(q - p) : len;
+}
+
+static inline void
+bn_lines_init(bn_lines *it, const char *p, size_t len)
+{
+	it->p = p;
+	it->len = p != NULL ? len : 0;
+	it->off = it->lf = it->cr = 0;
+	if (it->len > 0) {
+		it->lf = bn_next_byte(p, it->len, 0, '\n');
+		it->cr = bn_next_byte(p, it->len, 0, '\r');
+	}
+}
+
+static inline bool
+bn_lines_next(bn_lines *it, mt_bytes *line)
+{
+	size_t start = it->off, end, next;
+
+	if (start >= it->len)
+		return false;
+	if (it->lf < start)
+		it->lf = bn_next_byte(it->p, it->len, start, '\n');
+	if (it->cr < start)
+		it->cr = bn_next_byte(it->p, it->len, start, '\r');
+	end = it->lf < it->cr ? it->lf : it->cr;
+	next = end;
+	if (end < it->len) {
+		next = end + 1;
+		if (it->p[end] == '\r' && next < it->len &&
+		    it->p[next] == '\n')
+			next++;
+	}
+	line->p = it->p + start;
+	line->len = end - start;
+	it->off = next;
+	return true;
+}
+
 /* What is known about the message as a whole. */
 typedef struct bn_context {
 	char from[BN_ADDR_MAX];     /* the bounce's From: (decoded) */
@@ -206,6 +260,18 @@ void bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v);
 /* Cause for a reason when the text said nothing finer. */
 const char *bn_reason_cause(const char *reason);
 
+/* ---- doctext.c: the document's text, for read.c ---- */
+/* Append the text of HTML s[0..n) to b: tags dropped (block ends made
+ * line ends), the entities NDRs use decoded, style and script dropped. */
+void bn_html_to_text(mt_buf *b, const char *s, size_t n);
+/* The offset of the first line of s[0..n) that starts (after white space)
+ * with a marker of the inline returned message, or n; *after is where the
+ * line after it starts. */
+size_t bn_find_marker(const char *s, size_t n, size_t *after);
+/* low = bn_lower of src[0..len) and sq = bn_squeeze of low, in one pass:
+ * both have room for len + 1 bytes; returns sq's length. */
+size_t bn_lower_squeeze(char *low, char *sq, const char *src, size_t len);
+
 /* ---- the message as the readers see it (read.c) ---- */
 #define BN_MAX_FACTS MT_BOUNCE_MAX_RECORDS
 #define BN_ORIG_MAX (64u * 1024u)   /* bytes of original headers kept */
@@ -227,18 +293,32 @@ typedef struct bn_doc {
 	bool orig_is_mime;          /* orig came from a message part */
 	char report_type[32];
 	char subject[512];
-	char from[BN_ADDR_MAX];     /* From: address, lower-cased */
+	char from[BN_ADDR_MAX];     /* From: address, lower-cased; "" and
+	                             * from_later set: not worked out (see
+	                             * bn_doc_from) */
 	char from_raw[512];         /* From: decoded */
 	/* computed once per message (read.c), shared by every reader */
 	char *ltext;                /* text[0..text_end) lower case, NUL-ended */
 	char *lsq;                  /* text[0..text_end) squeezed, lower case */
 	size_t lsqlen;
-	const char *mta;            /* bn_detect_mta on it, NULL: no signature */
+	const char *mta;            /* bn_detect_mta on it, NULL: no signature;
+	                             * worked out on first need: read it
+	                             * through bn_doc_mta */
+	bool mta_known;             /* mta worked out */
 	/* the returned message, raw, when it is itself a delivery report
 	 * (a notice that forwards a DSN); NULL otherwise */
 	const char *inner;
 	size_t inner_len;
+	bool from_later;            /* from left "": ask bn_doc_from */
 } bn_doc;
+
+/* The bounce's From address, lower-cased, into out ("" when none): what
+ * d->from holds unless d->from_later. */
+void bn_doc_from(const bn_doc *d, char *out, size_t outlen);
+/* Which MTA wrote the bounce (bn_detect_mta), NULL: no signature.  Worked
+ * out on the first call, which a delivery report's reading most often
+ * never makes. */
+const char *bn_doc_mta(const bn_doc *d);
 
 /* A reader: fills facts from the document.  Returns how many were
  * found (0: not this format). */

@@ -15,16 +15,67 @@
 
 #include "bounce/bounce_int.h"
 
-/* Decoded value of field `name` in group g ("" when absent). */
-static size_t
-field(const mt_msg *g, const char *name, char *out, size_t outlen)
-{
-	const mt_header *h = mt_msg_find(g, name, NULL);
+/* The fields of a delivery-status group the reader takes. */
+enum dsn_field {
+	F_REPORTING_MTA, F_ARRIVAL_DATE, F_FINAL_RCPT, F_ORIGINAL_RCPT,
+	F_ACTUAL_RCPT, F_ACTION, F_STATUS, F_POWERMTA, F_REMOTE_MTA,
+	F_LAST_ATTEMPT, F_DIAG, F_COUNT
+};
 
+#define NAME(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} dsn_names[F_COUNT] = {
+	NAME("Reporting-MTA"), NAME("Arrival-Date"), NAME("Final-Recipient"),
+	NAME("Original-Recipient"), NAME("X-Actual-Recipient"), NAME("Action"),
+	NAME("Status"), NAME("X-PowerMTA-BounceCategory"), NAME("Remote-MTA"),
+	NAME("Last-Attempt-Date"), NAME("Diagnostic-Code"),
+};
+#undef NAME
+
+/* The first field of each dsn_names[] name in group g (NULL: absent),
+ * as mt_msg_find would give them, in one pass over the group instead
+ * of a lookup per name: most fields differ from most names in length. */
+static void
+group_fields(const mt_msg *g, const mt_header *fv[F_COUNT])
+{
+	size_t i, k, n = mt_msg_header_count(g);
+	const mt_header *h;
+
+	for (k = 0; k < F_COUNT; k++)
+		fv[k] = NULL;
+	for (i = 0; i < n; i++) {
+		h = mt_msg_header_at(g, i);
+		for (k = 0; k < F_COUNT; k++) {
+			if (h->name.len == dsn_names[k].len &&
+			    mt_lower(h->name.p[0]) ==
+			    mt_lower(dsn_names[k].name[0]) &&
+			    mt_mem_ieq(h->name.p, dsn_names[k].name,
+			    dsn_names[k].len)) {
+				if (fv[k] == NULL)
+					fv[k] = h;
+				break;
+			}
+		}
+	}
+}
+
+/* Decoded value of field h ("" when absent). */
+static size_t
+value_of(const mt_header *h, char *out, size_t outlen)
+{
 	out[0] = '\0';
 	if (h == NULL)
 		return 0;
 	return mt_header_decode(h->value, out, outlen);
+}
+
+/* Decoded value of field `name` in group g ("" when absent). */
+static size_t
+field(const mt_msg *g, const char *name, char *out, size_t outlen)
+{
+	return value_of(mt_msg_find(g, name, NULL), out, outlen);
 }
 
 /* Drop a "type;" prefix ("rfc822;", "dns;", "smtp;", "X-Postfix;"). */
@@ -52,8 +103,20 @@ bn_clean_diag(char *dst, size_t dstlen, const char *src, size_t len)
 	char tmp[MT_BOUNCE_MAX_DIAG];
 	size_t n = bn_squeeze(tmp, sizeof(tmp), src, len);
 	const char *p = after_type(tmp);
+	size_t rest = n - (size_t)(p - tmp);
 
-	bn_squeeze(dst, dstlen, p, n - (size_t)(p - tmp));
+	/* squeezed text from a place that is not white space squeezes to
+	 * itself when it fits, unless it ends in a space or in a byte of
+	 * 0x80 or more (squeezing cut a broken UTF-8 end after a space, or
+	 * may cut what then looks like one): copied then, not squeezed
+	 * again */
+	if (rest < dstlen && (rest == 0 || (p[rest - 1] != ' ' &&
+	    (unsigned char)p[rest - 1] < 0x80))) {
+		memcpy(dst, p, rest);
+		dst[rest] = '\0';
+		return;
+	}
+	bn_squeeze(dst, dstlen, p, rest);
 }
 
 static void
@@ -112,16 +175,16 @@ powermta_hint(const char *v, bn_facts *f)
 }
 
 static bool
-recipient_of(const mt_msg *g, char *out, size_t outlen)
+recipient_of(const mt_header *const fv[F_COUNT], char *out, size_t outlen)
 {
-	static const char *const names[] = {
-		"Final-Recipient", "Original-Recipient", "X-Actual-Recipient",
+	static const enum dsn_field names[] = {
+		F_FINAL_RCPT, F_ORIGINAL_RCPT, F_ACTUAL_RCPT,
 	};
 	char v[BN_ADDR_MAX * 2];
 	size_t i, n;
 
 	for (i = 0; i < MT_ARRAY_LEN(names); i++) {
-		n = field(g, names[i], v, sizeof(v));
+		n = value_of(fv[names[i]], v, sizeof(v));
 		if (n == 0)
 			continue;
 		if (bn_find_address(v, n, out, outlen, NULL))
@@ -138,17 +201,23 @@ inline_fields(const bn_doc *d, const char **p, size_t *len)
 	static const char *const starts[] = {
 		"\nreporting-mta:", "\nfinal-recipient:", "\noriginal-recipient:",
 	};
-	const char *best = NULL, *q;
+	const char *best, *q;
 	size_t i;
 
+	/* without a Final-Recipient line there are none; with one, the
+	 * others count only before it (each start holds a single '\n', so
+	 * none that starts before it reaches it) */
+	best = bn_doc_istr(d, d->text.p, d->text_end, starts[1]);
+	if (best == NULL)
+		return false;
 	for (i = 0; i < MT_ARRAY_LEN(starts); i++) {
-		q = bn_doc_istr(d, d->text.p, d->text_end, starts[i]);
-		if (q != NULL && (best == NULL || q < best))
+		if (i == 1)
+			continue;
+		q = bn_doc_istr(d, d->text.p, (size_t)(best - d->text.p),
+		    starts[i]);
+		if (q != NULL && q < best)
 			best = q;
 	}
-	if (best == NULL || bn_doc_istr(d, best, d->text_end -
-	    (size_t)(best - d->text.p), "\nfinal-recipient:") == NULL)
-		return false;
 	*p = best + 1;
 	*len = d->text_end - (size_t)(best + 1 - d->text.p);
 	return true;
@@ -173,15 +242,19 @@ static bool
 is_placeholder(const bn_doc *d, const char *st)
 {
 	size_t i;
+	const char *mta;
 
-	if (d->mta == NULL || st[0] == '\0')
+	if (st[0] == '\0')
 		return false;
+	/* the status first: the writer is asked only of a placeholder */
 	for (i = 0; i < MT_ARRAY_LEN(placeholder_status); i++) {
 		const char *p = placeholder_status[i].status;
-		if (strcmp(placeholder_status[i].mta, d->mta) != 0)
+		if (!(p[0] == 'x' ? strcmp(st + 1, p + 1) == 0 :
+		    strcmp(st, p) == 0))
 			continue;
-		if (p[0] == 'x' ? strcmp(st + 1, p + 1) == 0 :
-		    strcmp(st, p) == 0)
+		if ((mta = bn_doc_mta(d)) == NULL)
+			return false;
+		if (strcmp(placeholder_status[i].mta, mta) == 0)
 			return true;
 	}
 	return false;
@@ -198,8 +271,8 @@ bn_attempt_status(const bn_doc *d, bn_facts *f)
 	const char *p = d->text.p, *end = d->text.p + d->text_end;
 	char st[16];
 
-	if (d->mta == NULL || strcmp(d->mta, "exchange") != 0 ||
-	    strcmp(f->status + 1, ".4.7") != 0)
+	if (strcmp(f->status + 1, ".4.7") != 0 || bn_doc_mta(d) == NULL ||
+	    strcmp(bn_doc_mta(d), "exchange") != 0)
 		return;
 	while (p < end && (p = bn_doc_istr(d, p, (size_t)(end - p),
 	    "returned '")) != NULL) {
@@ -251,25 +324,28 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	if ((fs = mt_fields_parse(src, srclen)) == NULL)
 		return 0;
 	for (i = 0; i < mt_fields_count(fs) && n < max; i++) {
+		const mt_header *fv[F_COUNT];
+
 		g = mt_fields_group(fs, i);
+		group_fields(g, fv);
 		bn_facts_clear(&f[n]);
-		if (field(g, "Reporting-MTA", v, sizeof(v)) > 0 &&
-		    ctx->reporting_mta[0] == '\0')
+		/* decoded only while ctx has none (the first group's win) */
+		if (ctx->reporting_mta[0] == '\0' &&
+		    value_of(fv[F_REPORTING_MTA], v, sizeof(v)) > 0)
 			copy_host(ctx->reporting_mta, sizeof(ctx->reporting_mta), v);
-		if (field(g, "Arrival-Date", v, sizeof(v)) > 0 &&
-		    ctx->date[0] == '\0')
+		if (ctx->date[0] == '\0' &&
+		    value_of(fv[F_ARRIVAL_DATE], v, sizeof(v)) > 0)
 			mt_strlcpy(ctx->date, v, sizeof(ctx->date));
-		if (!recipient_of(g, f[n].recipient, sizeof(f[n].recipient))) {
+		if (!recipient_of(fv, f[n].recipient, sizeof(f[n].recipient))) {
 			/* "Final-Recipient: rfc822; @host" or a path: keep the
 			 * record when it reports an outcome; the address is
 			 * looked for in the text below */
-			if ((mt_msg_find(g, "Final-Recipient", NULL) == NULL &&
-			    mt_msg_find(g, "Original-Recipient", NULL) == NULL) ||
-			    mt_msg_find(g, "Status", NULL) == NULL)
+			if ((fv[F_FINAL_RCPT] == NULL &&
+			    fv[F_ORIGINAL_RCPT] == NULL) || fv[F_STATUS] == NULL)
 				continue;
 			f[n].recipient[0] = '\0';
 		}
-		if (field(g, "Action", v, sizeof(v)) > 0) {
+		if (value_of(fv[F_ACTION], v, sizeof(v)) > 0) {
 			k = bn_lower(f[n].action, sizeof(f[n].action), v, strlen(v));
 			/* "failed (bad address)" -> "failed" */
 			while (k > 0 && !mt_is_alpha(f[n].action[k - 1]))
@@ -280,7 +356,7 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 					break;
 				}
 		}
-		if (field(g, "Status", v, sizeof(v)) > 0) {
+		if (value_of(fv[F_STATUS], v, sizeof(v)) > 0) {
 			size_t l = strlen(v);
 			const char *p = mt_trim(v, &l);
 
@@ -298,20 +374,19 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		}
 		/* delivery to a program ("|/usr/bin/procmail") failed: the
 		 * local mailer, not the address */
-		if (field(g, "X-Actual-Recipient", v, sizeof(v)) > 0 &&
+		if (value_of(fv[F_ACTUAL_RCPT], v, sizeof(v)) > 0 &&
 		    after_type(v)[0] == '|') {
 			mt_strlcpy(f[n].hint, "mailererror", sizeof(f[n].hint));
 			f[n].hint_rule = "dsn.actual-recipient-program";
 		}
-		if (field(g, "X-PowerMTA-BounceCategory", v, sizeof(v)) > 0)
+		if (value_of(fv[F_POWERMTA], v, sizeof(v)) > 0)
 			powermta_hint(v, &f[n]);
-		if (field(g, "Remote-MTA", v, sizeof(v)) > 0)
+		if (value_of(fv[F_REMOTE_MTA], v, sizeof(v)) > 0)
 			copy_host(f[n].remote_mta, sizeof(f[n].remote_mta), v);
-		if (field(g, "Last-Attempt-Date", v, sizeof(v)) > 0)
+		if (value_of(fv[F_LAST_ATTEMPT], v, sizeof(v)) > 0)
 			mt_strlcpy(f[n].date, v, sizeof(f[n].date));
 		{
-			const mt_header *h = mt_msg_find(g, "Diagnostic-Code",
-			    NULL);
+			const mt_header *h = fv[F_DIAG];
 			if (h != NULL) {
 				mt_header_decode(h->value, v, sizeof(v));
 				{

@@ -136,38 +136,49 @@ name_is(const mt_header *h, const char *lit, size_t litlen)
 
 #define NAME_IS(h, lit) name_is((h), lit, sizeof(lit) - 1)
 
-/* Note one field of the original message in o. */
+/* Note one field of the original message in o (Received fields are
+ * read by the callers: the sending IP comes from the last of them). */
 static void
-take_field(mt_arena *a, mt_bounce_original *o, const mt_header *hp,
-    const char **last_ip)
+take_field(mt_arena *a, mt_bounce_original *o, const mt_header *h)
 {
-	mt_header h = *hp;
-	char dom[256], sel[128], ip[64];
+	char dom[256], sel[128];
 
-	if (NAME_IS(&h, "From") && !o->from[0])
-		o->from = address(a, h.value);
-	else if (NAME_IS(&h, "Return-Path") && !o->return_path[0])
-		o->return_path = address(a, h.value);
-	else if (NAME_IS(&h, "To") && !o->to[0])
-		o->to = address(a, h.value);
-	else if (NAME_IS(&h, "Message-ID") && !o->message_id[0])
-		o->message_id = decoded(a, h.value);
-	else if (NAME_IS(&h, "Subject") && !o->subject[0])
-		o->subject = decoded(a, h.value);
-	else if (NAME_IS(&h, "Date") && !o->date[0])
-		o->date = decoded(a, h.value);
-	else if (NAME_IS(&h, "DKIM-Signature") &&
-	    o->ndkim < MT_BOUNCE_MAX_DKIM && dkim_tag(h.value, 'd',
-	    dom, sizeof(dom))) {
-		if (!dkim_tag(h.value, 's', sel, sizeof(sel)))
-			sel[0] = '\0';
-		o->dkim_domains[o->ndkim] = keep(a, dom);
-		o->dkim_selectors[o->ndkim] = keep(a, sel);
-		o->ndkim++;
-	} else if (NAME_IS(&h, "Received") &&
-	    received_ip(h.value, ip, sizeof(ip))) {
-		/* later fields are older hops: keep the last seen */
-		*last_ip = keep(a, ip);
+	/* by the name's length first: every field of the block is offered,
+	 * and most are none of these */
+	switch (h->name.len) {
+	case 2:
+		if (NAME_IS(h, "To") && !o->to[0])
+			o->to = address(a, h->value);
+		break;
+	case 4:
+		if (NAME_IS(h, "From") && !o->from[0])
+			o->from = address(a, h->value);
+		else if (NAME_IS(h, "Date") && !o->date[0])
+			o->date = decoded(a, h->value);
+		break;
+	case 7:
+		if (NAME_IS(h, "Subject") && !o->subject[0])
+			o->subject = decoded(a, h->value);
+		break;
+	case 10:
+		if (NAME_IS(h, "Message-ID") && !o->message_id[0])
+			o->message_id = decoded(a, h->value);
+		break;
+	case 11:
+		if (NAME_IS(h, "Return-Path") && !o->return_path[0])
+			o->return_path = address(a, h->value);
+		break;
+	case 14:
+		if (NAME_IS(h, "DKIM-Signature") &&
+		    o->ndkim < MT_BOUNCE_MAX_DKIM && dkim_tag(h->value, 'd',
+		    dom, sizeof(dom))) {
+			if (!dkim_tag(h->value, 's', sel, sizeof(sel)))
+				sel[0] = '\0';
+			o->dkim_domains[o->ndkim] = keep(a, dom);
+			o->dkim_selectors[o->ndkim] = keep(a, sel);
+			o->ndkim++;
+		}
+		break;
 	}
 }
 
@@ -176,9 +187,11 @@ bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 {
 	mt_bytes blk = { d->orig.p, d->orig.len };
 	mt_header h;
+	const mt_header *hp;
 	mt_msg *m;
 	size_t pos = 0, i, n;
-	const char *last_ip = NULL;
+	char ip[64];
+	bool have_ip = false;
 
 	if (blk.p == NULL || blk.len == 0)
 		return;
@@ -190,13 +203,24 @@ bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 	if (m != NULL && !mt_msg_truncated(m)) {
 		n = mt_msg_header_count(m);
 		for (i = 0; i < n; i++)
-			take_field(a, o, mt_msg_header_at(m, i), &last_ip);
+			take_field(a, o, mt_msg_header_at(m, i));
+		/* later fields are older hops: the last Received naming a
+		 * public address wins, so they are read from the last up */
+		for (i = n; i > 0 && !have_ip; i--) {
+			hp = mt_msg_header_at(m, i - 1);
+			have_ip = NAME_IS(hp, "Received") &&
+			    received_ip(hp->value, ip, sizeof(ip));
+		}
 	} else {
-		while (mt_headers_next(blk, &pos, &h))
-			take_field(a, o, &h, &last_ip);
+		while (mt_headers_next(blk, &pos, &h)) {
+			take_field(a, o, &h);
+			if (NAME_IS(&h, "Received") &&
+			    received_ip(h.value, ip, sizeof(ip)))
+				have_ip = true;
+		}
 	}
 	if (m != d->orig_msg)
 		mt_msg_free(m);
-	if (last_ip != NULL)
-		o->sending_ip = last_ip;
+	if (have_ip)
+		o->sending_ip = keep(a, ip);
 }

@@ -7,12 +7,12 @@
  * feedback-report bodies, the human-readable text parts outside the
  * returned message (bounded), and the returned message's header block.
  * The returned message's body (the 15 MB attachment) is never decoded.
+ * The text's own passes (HTML to text, the inline returned message's
+ * marker, the lower-cased copies) are in doctext.c.
  *
  * Ownership: a bn_doc lives on the stack of mt_bounce_read and owns its
  * mt_bufs (freed before return); the result owns copies of everything.
  */
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,94 +99,20 @@ append_decoded(mt_buf *b, const mt_part *p, size_t limit)
 		return;
 	if (n > limit - b->len)
 		n = limit - b->len;
+	if (b->p == NULL && !b->failed) {
+		/* the first text of this kind: the decoder's buffer becomes
+		 * b's (it holds at least n + 1 bytes), not copied into a new
+		 * one; later appends grow it as their own */
+		out[n] = '\0';
+		b->p = out;
+		b->len = n;
+		b->cap = n + 1;
+		return;
+	}
 	if (b->len > 0)
 		mt_buf_putc(b, '\n');
 	mt_buf_append(b, out, n);
 	free(out);
-}
-
-/* Tags that end a line of text (compared as prefixes, any case). */
-static const char *const block_tags[] = {
-	"<br", "<p", "</p", "<div", "</div", "<tr", "</tr", "</td", "</h",
-};
-
-/* Does the tag at s start with one of block_tags?  Every tag of every
- * HTML part is asked: the byte after '<' rules out most at once. */
-static bool
-is_block_tag(const char *s, size_t n)
-{
-	size_t k;
-	char c;
-
-	if (n < 2)
-		return false;
-	c = mt_lower(s[1]);
-	if (c != 'b' && c != 'p' && c != 'd' && c != 't' && c != '/')
-		return false;
-	for (k = 0; k < MT_ARRAY_LEN(block_tags); k++)
-		if (block_tags[k][1] == c &&
-		    mt_strn_iprefix(s, n, block_tags[k]))
-			return true;
-	return false;
-}
-
-/* Text of an HTML part: tags dropped, block ends made line ends, the few
- * entities NDRs use decoded.  Style and script contents dropped. */
-static void
-html_to_text(mt_buf *b, const char *s, size_t n)
-{
-	static const struct { const char *ent; const char *txt; } ents[] = {
-		{ "&nbsp;", " " }, { "&lt;", "<" }, { "&gt;", ">" },
-		{ "&amp;", "&" }, { "&quot;", "\"" }, { "&#39;", "'" },
-		{ "&#160;", " " },
-	};
-	size_t i = 0, k, e;
-
-	while (i < n) {
-		if (s[i] != '<' && s[i] != '&' && s[i] != '\r') {
-			/* plain text: the whole run in one append */
-			for (e = i + 1; e < n && s[e] != '<' && s[e] != '&' &&
-			    s[e] != '\r'; e++)
-				;
-			mt_buf_append(b, s + i, e - i);
-			i = e;
-			continue;
-		}
-		if (s[i] == '<') {
-			const char *gt = memchr(s + i + 1, '>', n - i - 1);
-
-			e = gt != NULL ? (size_t)(gt - s) : n;
-			if (n - i > 1 && mt_lower(s[i + 1]) == 's' &&
-			    (mt_strn_iprefix(s + i, n - i, "<style") ||
-			    mt_strn_iprefix(s + i, n - i, "<script"))) {
-				const char *close = mt_strn_istr(s + i, n - i,
-				    s[i + 2] == 't' || s[i + 2] == 'T' ?
-				    "</style" : "</script");
-				e = close != NULL ? (size_t)(close - s) : n;
-				while (e < n && s[e] != '>')
-					e++;
-			}
-			if (is_block_tag(s + i, n - i))
-				mt_buf_putc(b, '\n');
-			else
-				mt_buf_putc(b, ' ');
-			i = e < n ? e + 1 : n;
-			continue;
-		}
-		if (s[i] == '&') {
-			for (k = 0; k < MT_ARRAY_LEN(ents); k++) {
-				if (mt_strn_iprefix(s + i, n - i, ents[k].ent))
-					break;
-			}
-			if (k < MT_ARRAY_LEN(ents)) {
-				mt_buf_puts(b, ents[k].txt);
-				i += strlen(ents[k].ent);
-				continue;
-			}
-		}
-		mt_buf_putc(b, s[i] == '\r' ? '\n' : s[i]);
-		i++;
-	}
 }
 
 /* Append the text of HTML part p to d->html. */
@@ -198,7 +124,7 @@ html_part(bn_doc *d, const mt_part *p)
 
 	if (d->html.len < DOC_TEXT_MAX &&
 	    mt_part_decode(p, PART_TEXT_MAX, &out, &n) == MT_OK) {
-		html_to_text(&d->html, out, n);
+		bn_html_to_text(&d->html, out, n);
 		mt_buf_putc(&d->html, '\n');
 	}
 	free(out);
@@ -258,14 +184,9 @@ gather_part(void *arg, const mt_part *p)
 		/* its header block is all we need: never scan its body */
 		return MT_MSG_WALK_SKIP;
 	}
-	if (p->index == 0 && type_is(p, "multipart/report")) {
-		mt_header h;
-
+	/* (its report-type parameter is not looked up: no reader asks) */
+	if (p->index == 0 && type_is(p, "multipart/report"))
 		d->have_report = true;
-		if (part_field(d, p, "Content-Type", &h))
-			mt_header_param(h.value, "report-type", d->report_type,
-			    sizeof(d->report_type), NULL);
-	}
 	if (type_is(p, "message/delivery-status") ||
 	    type_is(p, "message/global-delivery-status")) {
 		append_decoded(&d->dsn, p, DSN_MAX);
@@ -280,7 +201,9 @@ gather_part(void *arg, const mt_part *p)
 	if (type_is(p, "text/plain") || (p->index == 0 &&
 	    mt_strn_iprefix(p->type.p, p->type.len, "text/") &&
 	    !type_is(p, "text/html"))) {
-		if (!is_attachment(d, p) || d->text.len == 0)
+		/* the first text is taken whatever its disposition: its
+		 * header block is not searched then */
+		if (d->text.len == 0 || !is_attachment(d, p))
 			append_decoded(&d->text, p, DOC_TEXT_MAX);
 		return 0;
 	}
@@ -298,137 +221,44 @@ gather_part(void *arg, const mt_part *p)
 	return 0;
 }
 
-/* Lines that start the returned message inside a text body (lower case,
- * compared at the start of the trimmed line). */
-static const char *const inline_markers[] = {
-	"------ this is a copy of the message",
-	"------ this is a copy of your message",
-	"--- below this line is a copy of the message",
-	"----- original message -----",
-	"----- unsent message follows -----",
-	"------- unsent message follows -------",
-	"----- message header follows -----",
-	"--- original message follows",
-	"--- the header of the original message is following",
-	"------ original message ------",
-	"------original message------",
-	"original message headers",
-	"original message headers:",
-	"message headers follow",
-	"the original message headers",
-	"----- original message header -----",
-	"----- the following is a copy of the message",
-	"-------- original message --------",
-	"content-type: message/rfc822",
-	"----- transcript of session follows -----#",
-	"message details:",
-	"---------- forwarded message",
-	"the header of the original message",
-	"-----original message-----",
-	"--- original message",
-	"original message follows",
-	"----- original message follows",
-	"original message:",
-	"below is a copy of the original message",
-	"------ the original message",
-	"--- the original message",
-	"---- original message",
-};
-
-/* The markers' first bytes and lengths, worked out once per process
- * (pthread_once; read-only afterwards, shared by all threads). */
-static struct {
-	pthread_once_t once;
-	bool starts[256];       /* some marker starts with this byte */
-	size_t len[MT_ARRAY_LEN(inline_markers)];
-} the_markers = { .once = PTHREAD_ONCE_INIT };
-
-static void
-build_markers(void)
-{
-	size_t i;
-
-	for (i = 0; i < MT_ARRAY_LEN(inline_markers); i++) {
-		the_markers.starts[(unsigned char)inline_markers[i][0]] = true;
-		the_markers.len[i] = strlen(inline_markers[i]);
-	}
-}
-
-static bool
-is_marker(const char *p, size_t len)
-{
-	size_t i, m;
-	char c;
-	bool ready;
-
-	/* called on every line of the text: the first byte rules out most
-	 * lines at once, and only the few that pass fold case */
-	p = mt_trim(p, &len);
-	if (len == 0)
-		return false;
-	c = mt_lower(p[0]);
-	ready = pthread_once(&the_markers.once, build_markers) == 0;
-	if (ready && !the_markers.starts[(unsigned char)c])
-		return false;
-	for (i = 0; i < MT_ARRAY_LEN(inline_markers); i++) {
-		if (inline_markers[i][0] != c)
-			continue;
-		m = ready ? the_markers.len[i] : strlen(inline_markers[i]);
-		if (inline_markers[i][m - 1] == '#')
-			continue;
-		if (len >= m && mt_mem_ieq(p, inline_markers[i], m))
-			return true;
-	}
-	return false;
-}
-
 /* Find the inline returned message in the text: set text_end, and take its
  * header block when no MIME part carried one. */
 static void
 find_inline_original(bn_doc *d)
 {
-	mt_lines it;
-	mt_bytes line;
 	size_t start;
 
 	d->text_end = d->text.len;
 	if (d->text.p == NULL)
 		return;
-	mt_lines_init(&it, d->text.p, d->text.len);
-	while (mt_lines_next(&it, &line)) {
-		if (line.len < 12 || !is_marker(line.p, line.len))
-			continue;
-		d->text_end = (size_t)(line.p - d->text.p);
-		start = it.off;
-		/* skip blank lines before the headers */
-		while (start < d->text.len && (d->text.p[start] == '\n' ||
-		    d->text.p[start] == '\r' || d->text.p[start] == ' '))
-			start++;
-		if (!d->orig_is_mime && start < d->text.len) {
-			mt_msg *m = mt_msg_open(d->text.p + start,
-			    d->text.len - start);
-
-			if (m != NULL && mt_msg_header_count(m) > 0) {
-				mt_bytes body = mt_msg_body(m);
-				size_t n = (size_t)(body.p - (d->text.p + start));
-
-				if (n > BN_ORIG_MAX)
-					n = BN_ORIG_MAX;
-				mt_buf_reset(&d->orig);
-				mt_buf_append(&d->orig, d->text.p + start, n);
-				/* its fields, as bn_original_parse would
-				 * find them again in orig: kept, when whole */
-				if (n == (size_t)(body.p -
-				    (d->text.p + start)) &&
-				    !mt_msg_truncated(m) &&
-				    d->orig_msg == NULL) {
-					d->orig_msg = m;
-					m = NULL;
-				}
-			}
-			mt_msg_free(m);
-		}
+	d->text_end = bn_find_marker(d->text.p, d->text.len, &start);
+	if (d->text_end == d->text.len)
 		return;
+	/* skip blank lines before the headers */
+	while (start < d->text.len && (d->text.p[start] == '\n' ||
+	    d->text.p[start] == '\r' || d->text.p[start] == ' '))
+		start++;
+	if (!d->orig_is_mime && start < d->text.len) {
+		mt_msg *m = mt_msg_open(d->text.p + start,
+		    d->text.len - start);
+
+		if (m != NULL && mt_msg_header_count(m) > 0) {
+			mt_bytes body = mt_msg_body(m);
+			size_t n = (size_t)(body.p - (d->text.p + start));
+
+			if (n > BN_ORIG_MAX)
+				n = BN_ORIG_MAX;
+			mt_buf_reset(&d->orig);
+			mt_buf_append(&d->orig, d->text.p + start, n);
+			/* its fields, as bn_original_parse would find them
+			 * again in orig: kept, when whole */
+			if (n == (size_t)(body.p - (d->text.p + start)) &&
+			    !mt_msg_truncated(m) && d->orig_msg == NULL) {
+				d->orig_msg = m;
+				m = NULL;
+			}
+		}
+		mt_msg_free(m);
 	}
 }
 
@@ -446,6 +276,33 @@ doc_free(bn_doc *d)
 	free(d->lsq);
 }
 
+const char *
+bn_doc_mta(const bn_doc *cd)
+{
+	/* A cache filled through a const view: every bn_doc is a writable
+	 * object of mt_bounce_read's, read by one thread, and the answer is
+	 * a function of fields doc_open set and nobody changes after. */
+	bn_doc *d = (bn_doc *)(uintptr_t)cd;
+
+	if (!d->mta_known) {
+		d->mta = bn_detect_mta(d, d->lsq, d->lsqlen);
+		d->mta_known = true;
+	}
+	return d->mta;
+}
+
+void
+bn_doc_from(const bn_doc *d, char *out, size_t outlen)
+{
+	const mt_header *h = mt_msg_find(d->msg, "From", NULL);
+	mt_addr a;
+
+	out[0] = '\0';
+	if (h != NULL && mt_addr_parse(h->value, &a, 1) == 1)
+		bn_lower(out, outlen, a.addr.p,
+		    a.addr.len < outlen ? a.addr.len : outlen - 1);
+}
+
 static void
 header_text(const mt_msg *m, const char *name, char *out, size_t outlen)
 {
@@ -460,8 +317,6 @@ static bool
 doc_open(bn_doc *d, const char *buf, size_t len)
 {
 	gather *g, gs;
-	mt_addr a;
-	const mt_header *h;
 
 	memset(d, 0, sizeof(*d));
 	d->buf = buf;
@@ -500,15 +355,18 @@ doc_open(bn_doc *d, const char *buf, size_t len)
 	if ((d->ltext = malloc(d->text_end + 1)) == NULL ||
 	    (d->lsq = malloc(d->text_end + 1)) == NULL)
 		return false;
-	bn_lower(d->ltext, d->text_end + 1, d->text.p, d->text_end);
-	d->lsqlen = bn_squeeze(d->lsq, d->text_end + 1, d->ltext, d->text_end);
+	d->lsqlen = bn_lower_squeeze(d->ltext, d->lsq, d->text.p, d->text_end);
 	header_text(d->msg, "Subject", d->subject, sizeof(d->subject));
 	header_text(d->msg, "From", d->from_raw, sizeof(d->from_raw));
-	h = mt_msg_find(d->msg, "From", NULL);
-	if (h != NULL && mt_addr_parse(h->value, &a, 1) == 1)
-		bn_lower(d->from, sizeof(d->from), a.addr.p,
-		    a.addr.len < sizeof(d->from) ? a.addr.len : sizeof(d->from) - 1);
-	d->mta = bn_detect_mta(d, d->lsq, d->lsqlen);
+	/* the From address is asked by bn_is_autoreply, which a delivery
+	 * or feedback report never reaches, and by the text scan when it
+	 * meets an address (rare then): for such a report it is parsed
+	 * there, when asked, not here for every one */
+	if (d->dsn.len == 0 && d->arf.len == 0)
+		bn_doc_from(d, d->from, sizeof(d->from));
+	else
+		d->from_later = true;
+	/* d->mta: on first need (bn_doc_mta) */
 	return !d->text.failed && !d->dsn.failed;
 }
 
@@ -549,6 +407,7 @@ static void
 finish_facts(const bn_doc *d, bn_facts *f, const char **text_command)
 {
 	char st[16];
+	size_t dl;
 
 	bn_strip_repeats(f->diag);
 	/* the remote server's own code beats the reporting MTA's summary
@@ -557,11 +416,12 @@ finish_facts(const bn_doc *d, bn_facts *f, const char **text_command)
 		mt_strlcpy(f->status, st, sizeof(f->status));
 	if (d != NULL)
 		bn_attempt_status(d, f);
+	dl = strlen(f->diag);   /* diag is not changed below */
 	if (f->reply_code <= 0)
-		f->reply_code = bn_find_reply_code(f->diag, strlen(f->diag));
+		f->reply_code = bn_find_reply_code(f->diag, dl);
 	if (f->command[0] == '\0')
-		mt_strlcpy(f->command, bn_find_command(f->diag,
-		    strlen(f->diag)), sizeof(f->command));
+		mt_strlcpy(f->command, bn_find_command(f->diag, dl),
+		    sizeof(f->command));
 	/* else the transcript in the human text may name the stage: looked
 	 * for at most once per message (*text_command, NULL until then),
 	 * and only when a recipient's own text named none */

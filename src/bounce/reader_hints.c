@@ -30,23 +30,15 @@ static const char *const autoreply_subjects[] = {
 	"respuesta automática", "risposta automatica",
 };
 
-bool
-bn_is_autoreply(const bn_doc *d)
+/* Does the message carry an auto-reply's marks: its header fields, or a
+ * subject that starts like one? */
+static bool
+autoreply_marks(const bn_doc *d)
 {
 	const mt_header *h;
 	char v[128], lsubj[512];
 	size_t i;
 
-	if (d->dsn.len > 0 || d->arf.len > 0)
-		return false;
-	if (mt_strn_istr(d->from, strlen(d->from), "mailer-daemon") != NULL ||
-	    mt_strn_istr(d->from, strlen(d->from), "postmaster") != NULL)
-		return false;
-	if (d->mta != NULL && bn_strcmp(d->mta, "text") != 0)
-		return false;
-	if (strstr(d->lsq, "delivery has failed") != NULL ||
-	    strstr(d->lsq, "could not be delivered") != NULL)
-		return false;
 	if ((h = mt_msg_find(d->msg, "Auto-Submitted", NULL)) != NULL) {
 		mt_header_decode(h->value, v, sizeof(v));
 		if (mt_strn_istr(v, strlen(v), "auto-replied") != NULL)
@@ -67,6 +59,24 @@ bn_is_autoreply(const bn_doc *d)
 			return true;
 	}
 	return false;
+}
+
+bool
+bn_is_autoreply(const bn_doc *d)
+{
+	if (d->dsn.len > 0 || d->arf.len > 0)
+		return false;
+	if (mt_strn_istr(d->from, strlen(d->from), "mailer-daemon") != NULL ||
+	    mt_strn_istr(d->from, strlen(d->from), "postmaster") != NULL)
+		return false;
+	/* the marks before what rules them out: most messages have none,
+	 * and then the bounce's writer need not be worked out here */
+	if (!autoreply_marks(d))
+		return false;
+	if (bn_doc_mta(d) != NULL && bn_strcmp(bn_doc_mta(d), "text") != 0)
+		return false;
+	return strstr(d->lsq, "delivery has failed") == NULL &&
+	    strstr(d->lsq, "could not be delivered") == NULL;
 }
 
 /* ---- what the writing MTA itself says about the outcome ---- */
@@ -223,19 +233,15 @@ build_hints(void)
 	the_hints.ok = true;
 }
 
-/* strstr(d->lsq, needle of rule i) != NULL; the squeezed text holds no
- * NUL, so one pass for every needle, on first need, answers them all. */
+/* strstr(d->lsq, needle of rule i) != NULL.  ready: the phrase set was
+ * built, and present holds what its one pass over the text found (the
+ * squeezed text holds no NUL, so its length is lsqlen). */
 static bool
-text_has(const bn_doc *d, size_t i, uint64_t *present, bool *scanned)
+text_has(const bn_doc *d, size_t i, bool ready, uint64_t present)
 {
-	if (pthread_once(&the_hints.once, build_hints) != 0 || !the_hints.ok)
+	if (!ready)
 		return strstr(d->lsq, hint_rules[i].needle) != NULL;
-	if (!*scanned) {
-		*present = bn_phrases_scan(&the_hints.set, d->lsq,
-		    strlen(d->lsq), NULL);
-		*scanned = true;
-	}
-	return (*present >> the_hints.bit[i]) & 1;
+	return (present >> the_hints.bit[i]) & 1;
 }
 
 void
@@ -244,6 +250,8 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 	size_t i, k;
 	uint64_t present = 0;
 	bool scanned = false;
+	bool ready = pthread_once(&the_hints.once, build_hints) == 0 &&
+	    the_hints.ok;
 
 	for (k = 0; k < n; k++) {
 		/* what the gates ask of the recipient, worked out on first
@@ -253,10 +261,21 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 		if (f[k].hint[0] != '\0' ||
 		    bn_strcmp(f[k].diag_type, "x-unix") == 0)
 			continue;
+		/* the text's needles, all in one pass, on first need */
+		if (ready && !scanned) {
+			present = bn_phrases_scan(&the_hints.set, d->lsq,
+			    d->lsqlen, NULL);
+			scanned = true;
+		}
 		for (i = 0; i < MT_ARRAY_LEN(hint_rules); i++) {
 			const hint_rule *h = &hint_rules[i];
 			bool hit = false;
 
+			/* a needle the text lacks settles the rule before its
+			 * gates are asked: most rules, for most messages */
+			if (h->where == IN_TEXT && ready &&
+			    !text_has(d, i, ready, present))
+				continue;
 			if (h->mta != NULL && h->mta[0] == '~') {
 				/* weak: only when the remote server said nothing */
 				if (said < 0)
@@ -275,11 +294,11 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 				/* only when no status code was given */
 				if (f[k].status[0] != '\0')
 					continue;
-			} else if (h->mta != NULL && (d->mta == NULL ||
-			    bn_strcmp(h->mta, d->mta) != 0))
+			} else if (h->mta != NULL && (bn_doc_mta(d) == NULL ||
+			    bn_strcmp(h->mta, bn_doc_mta(d)) != 0))
 				continue;
 			if (h->where == IN_TEXT)
-				hit = text_has(d, i, &present, &scanned);
+				hit = text_has(d, i, ready, present);
 			else if (h->where == IN_HEADER) {
 				const mt_header *fh = mt_msg_find(d->msg, h->field,
 				    NULL);

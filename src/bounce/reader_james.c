@@ -48,7 +48,7 @@ size_t
 bn_read_james(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 {
 	const char *text = d->text.p, *end, *details, *p;
-	size_t len = d->text.len, n = 0, k;
+	size_t len = d->text.len, n = 0, k, from;
 	bn_facts proto;
 
 	/* James folds its nested Content-Type without white space, so the
@@ -63,7 +63,16 @@ bn_read_james(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	if (len > JAMES_TEXT_MAX)
 		len = JAMES_TEXT_MAX;
 	end = text + len;
-	if ((details = find(d, text, len, "\nmessage details:")) == NULL ||
+	/* a line that starts "Message details:" is one of read.c's inline
+	 * markers, so none starts before the first marker (text_end): in
+	 * the text, the search starts on the line end before it */
+	from = 0;
+	if (text == d->text.p && d->text_end > 0)
+		from = d->text_end - 1;
+	if (from >= len)
+		return 0;
+	if ((details = find(d, text + from, len - from,
+	    "\nmessage details:")) == NULL ||
 	    find(d, text, (size_t)(details - text), "error message below:") == NULL)
 		return 0;
 	memset(&proto, 0, sizeof(proto));

@@ -238,10 +238,55 @@ bn_text_command(const bn_doc *d)
 {
 	const char *c = bn_find_command_sq(d->lsq, d->lsqlen);
 
-	if (c[0] == '\0' && d->mta != NULL && strcmp(d->mta, "sendmail") == 0 &&
-	    refused_at_greeting(d->lsq, d->lsqlen))
+	/* the transcript's shape before the writer (which costs more to
+	 * work out, when nothing else asked for it yet) */
+	if (c[0] == '\0' && refused_at_greeting(d->lsq, d->lsqlen) &&
+	    bn_doc_mta(d) != NULL && strcmp(bn_doc_mta(d), "sendmail") == 0)
 		c = "CONNECT";
 	return c;
+}
+
+/* Lower-case s[0..n) into out (room for n + 1 bytes, NUL-ended), word
+ * by word as bn_lower does, and tell whether bn_squeeze would leave s as
+ * it is: no byte below 0x21 but single spaces between other bytes, and
+ * the last byte below 0x80 (squeezing may cut a broken UTF-8 end).  A
+ * diagnostic is squeezed text nearly always, so this one pass replaces
+ * squeezing it again before lowering it.  Per word, the bytes below 0x21
+ * and the spaces are flagged exactly (each byte's sum stays in its byte,
+ * no borrow): they must be the same bytes, none next to another. */
+static bool
+lower_if_squeezed(const char *s, size_t n, char *out)
+{
+	const uint64_t high = MT_WORD_HIGH;
+	uint64_t w, x, ctl, sp;
+	size_t i;
+	bool ok = n == 0 || (s[0] != ' ' && s[n - 1] != ' ' &&
+	    (unsigned char)s[n - 1] < 0x80);
+
+	for (i = 0; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		ctl = ~((w | high) - MT_WORD_ONES * 0x21) & ~w & high;
+		if (ctl != 0) {
+			x = w ^ (MT_WORD_ONES * 0x20);
+			sp = ~((x | high) - MT_WORD_ONES) & ~x & high;
+			if (sp != ctl || (sp & (sp << 8)) != 0)
+				ok = false;
+		}
+		if (i > 0 && s[i] == ' ' && s[i - 1] == ' ')
+			ok = false;
+		x = w & (MT_WORD_ONES * 0x7F);
+		w |= ((x + MT_WORD_ONES * 0x3F) & ~(x + MT_WORD_ONES * 0x25) &
+		    ~w & high) >> 2;
+		memcpy(out + i, &w, sizeof(w));
+	}
+	for (; i < n; i++) {
+		if ((unsigned char)s[i] < 0x21 && (s[i] != ' ' ||
+		    (i > 0 && s[i - 1] == ' ')))
+			ok = false;
+		out[i] = mt_lower(s[i]);
+	}
+	out[n] = '\0';
+	return ok;
 }
 
 const char *
@@ -252,13 +297,18 @@ bn_find_command(const char *text, size_t len)
 	const char *found = "";
 
 	/* stage phrases are often folded across lines: squeeze first (into
-	 * the stack for a diagnostic, what every recipient passes here) */
+	 * the stack for a diagnostic, what every recipient passes here),
+	 * unless the text is squeezed already */
 	if (len > 65536)
 		len = 65536;
 	if (len >= sizeof(small) && (sq = malloc(len + 1)) == NULL)
 		return "";
-	n = bn_squeeze(sq, len + 1, text, len);
-	bn_lower(sq, n + 1, sq, n);
+	if (lower_if_squeezed(text, len, sq))
+		n = len;
+	else {
+		n = bn_squeeze(sq, len + 1, text, len);
+		bn_lower(sq, n + 1, sq, n);
+	}
 	found = bn_find_command_sq(sq, n);
 	if (sq != small)
 		free(sq);
@@ -316,56 +366,65 @@ bn_join_reply(const char *text, size_t len, char *out, size_t outlen)
 	return n;
 }
 
+/* Does the code candidate at diag[i] follow a reply code ("550 5.7.1",
+ * "550-'5.2.2", "550 #5.1.0")? */
+static bool
+after_reply_code(const char *diag, size_t i)
+{
+	size_t j = i;
+
+	while (j > 0 && (diag[j - 1] == '\'' || diag[j - 1] == '#'))
+		j--;
+	return j >= 4 && (diag[j - 1] == ' ' || diag[j - 1] == '-') &&
+	    mt_is_digit(diag[j - 2]) && mt_is_digit(diag[j - 3]) &&
+	    (diag[j - 4] == '4' || diag[j - 4] == '5') &&
+	    !(j >= 5 && mt_is_alnum(diag[j - 5]));
+}
+
 bool
 bn_diag_status(const char *diag, const char *field, char *out, size_t outlen)
 {
-	char cand[16];
+	char cand[16], any[16] = "", first[16] = "";
 	size_t i, n, len = strlen(diag);
-	bool generic = field[0] == '\0' || strcmp(field + 1, ".0.0") == 0;
-	char first[16] = "";
+	bool after;
 
-	/* a code right after a reply code is the server's own ("550 5.7.1",
-	 * "550-'5.2.2"): look for those first */
-	for (i = next_45(diag, 4, len); i < len;
-	    i = next_45(diag, i + 1, len)) {
-		size_t j = i;
-
-		while (j > 0 && (diag[j - 1] == '\'' || diag[j - 1] == '#'))
-			j--;
-		if (j < 4 || (diag[j - 1] != ' ' && diag[j - 1] != '-') ||
-		    !mt_is_digit(diag[j - 2]) || !mt_is_digit(diag[j - 3]) ||
-		    (diag[j - 4] != '4' && diag[j - 4] != '5') ||
-		    (j >= 5 && mt_is_alnum(diag[j - 5])))
-			continue;
-		n = status_at(diag, len, i, cand, sizeof(cand));
-		if (n == 0 || strcmp(cand + 1, ".0.0") == 0 ||
-		    strcmp(cand, field) == 0)
-			continue;
-		mt_strlcpy(out, cand, outlen);
-		return true;
-	}
-
+	/* The first specific code other than field that follows a reply
+	 * code is the server's own; failing that, the first specific code
+	 * other than field anywhere; failing that, with no field, the first
+	 * X.0.0.  One pass: once some specific code is found, only codes
+	 * after a reply code are looked at any further.  (A code's own
+	 * digits are never taken for another: status_at wants no digit or
+	 * dot before one.) */
 	for (i = next_45(diag, 0, len); i < len;
 	    i = next_45(diag, i + 1, len)) {
+		after = after_reply_code(diag, i);
+		if (any[0] != '\0' && !after)
+			continue;
 		n = status_at(diag, len, i, cand, sizeof(cand));
 		if (n == 0)
 			continue;
-		i += n - 1;
 		if (strcmp(cand + 1, ".0.0") == 0) {
 			if (first[0] == '\0')
-				mt_strlcpy(first, cand, sizeof(first));
+				memcpy(first, cand, sizeof(first));
 			continue;
 		}
 		if (strcmp(cand, field) == 0)
 			continue;
-		mt_strlcpy(out, cand, outlen);
+		if (after) {
+			mt_strlcpy(out, cand, outlen);
+			return true;
+		}
+		if (any[0] == '\0')
+			memcpy(any, cand, sizeof(any));
+	}
+	if (any[0] != '\0') {
+		mt_strlcpy(out, any, outlen);
 		return true;
 	}
 	if (field[0] == '\0' && first[0] != '\0') {
 		mt_strlcpy(out, first, outlen);
 		return true;
 	}
-	(void)generic;
 	return false;
 }
 

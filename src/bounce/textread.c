@@ -209,11 +209,13 @@ label_line(const char *p, size_t len, char *out, size_t outlen)
 	if (colon == NULL || colon == p || colon - p > 60)
 		return false;
 	k = (size_t)(colon - p);
-	for (i = 0; i < MT_ARRAY_LEN(not_labels); i++) {
+	{
 		size_t l = k;
 		const char *lab = mt_trim(p, &l);
-		if (mt_strn_ieq(lab, l, not_labels[i]))
-			return false;
+
+		for (i = 0; i < MT_ARRAY_LEN(not_labels); i++)
+			if (mt_strn_ieq(lab, l, not_labels[i]))
+				return false;
 	}
 	for (i = 0; i < k; i++)
 		if (p[i] == '@' || p[i] == '<')
@@ -260,7 +262,14 @@ lead_line(const char *low, size_t len, const char *orig, char *out,
 static bool
 same_as_sender(const bn_doc *d, const char *addr)
 {
-	return d->from[0] != '\0' && strcmp(d->from, addr) == 0;
+	char from[BN_ADDR_MAX];
+	const char *f = d->from;
+
+	if (d->from_later) {    /* a report: its From, when first asked */
+		bn_doc_from(d, from, sizeof(from));
+		f = from;
+	}
+	return f[0] != '\0' && strcmp(f, addr) == 0;
 }
 
 static void
@@ -277,34 +286,52 @@ block_add(tblock *b, const char *p, size_t len)
 	b->text[b->len] = '\0';
 }
 
-/* Lines that end a recipient's block (lower-case prefixes). */
-static const char *const stop_phrases[] = {
-	"------ this is a copy",
-	"--- below this line",
-	"----- original message",
-	"reporting-mta:",
-	"for further assistance",
-	"the mail system",
-	"please note that",
-	"content-type:",
-	"--",
+/* Lines that end a recipient's block (lower-case prefixes, with their
+ * lengths). */
+#define STOP(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *s;
+	size_t n;
+} stop_phrases[] = {
+	STOP("------ this is a copy"),
+	STOP("--- below this line"),
+	STOP("----- original message"),
+	STOP("reporting-mta:"),
+	STOP("for further assistance"),
+	STOP("the mail system"),
+	STOP("please note that"),
+	STOP("content-type:"),
+	STOP("--"),
 };
+#undef STOP
 
+/* Does the line low[0..len) of the lower-cased text start with a stop
+ * phrase, after white space?  Asked of every line of the text: low is
+ * lower case already (plain compares), the first byte turns away most
+ * lines, and only the leading white space is skipped (each phrase ends
+ * in a byte that is not white space, so a match never reaches trailing
+ * white space). */
 static bool
 is_stop(const char *low, size_t len)
 {
-	size_t i, n = len;
-	const char *p = mt_trim(low, &n);
-	char c;
+	size_t i;
 
-	/* asked of every line of the text: the first byte turns away most
-	 * phrases before a compare is called */
-	if (n == 0)
+	while (len > 0 && mt_is_space(*low)) {
+		low++;
+		len--;
+	}
+	if (len == 0)
 		return false;
-	c = mt_lower(p[0]);
+	switch (low[0]) {       /* the phrases' first bytes */
+	case '-': case 'r': case 'f': case 't': case 'p': case 'c':
+		break;
+	default:
+		return false;
+	}
 	for (i = 0; i < MT_ARRAY_LEN(stop_phrases); i++) {
-		if (stop_phrases[i][0] == c &&
-		    mt_strn_iprefix(p, n, stop_phrases[i]))
+		if (stop_phrases[i].s[0] == low[0] &&
+		    stop_phrases[i].n <= len &&
+		    memcmp(low, stop_phrases[i].s, stop_phrases[i].n) == 0)
 			return true;
 	}
 	return false;
@@ -367,7 +394,7 @@ static size_t
 scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
     bool take_before)
 {
-	mt_lines it;
+	bn_lines it;
 	mt_bytes line;
 	size_t n = 0, i;
 	char addr[BN_ADDR_MAX];
@@ -378,20 +405,21 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 	 * reason first and the address after it (Lotus Domino's "Failure
 	 * Reasons", au's ezweb gateway); a block that gets no text of its
 	 * own keeps these lines instead. */
-	tblock *pre, *sess;
-	bool transcript = d->mta != NULL && strcmp(d->mta, "sendmail") == 0;
+	tblock two[2], *pre = &two[0], *sess = &two[1];
+	bool transcript = bn_doc_mta(d) != NULL &&
+	    strcmp(bn_doc_mta(d), "sendmail") == 0;
 	enum tline k;
 
-	if ((pre = malloc(2 * sizeof(*pre))) == NULL)
-		return 0;
-	sess = pre + 1;     /* the current sendmail session's lines */
+	/* pre and sess (the current sendmail session's lines) on the stack:
+	 * 5 KB, asked for on every call (a malloc cost more than the work
+	 * on a short text) */
 	/* text[] is read only up to len: clear the rest, not the 4 KB */
 	pre->rcpt[0] = sess->rcpt[0] = '\0';
 	pre->text[0] = sess->text[0] = '\0';
 	pre->len = sess->len = 0;
 	pre->before = sess->before = false;
-	mt_lines_init(&it, d->text.p, d->text_end);
-	while (mt_lines_next(&it, &line)) {
+	bn_lines_init(&it, d->text.p, d->text_end);
+	while (bn_lines_next(&it, &line)) {
 		const char *low = ltext + (line.p - d->text.p);
 		size_t ll = line.len > BN_LINE_MAX ? BN_LINE_MAX : line.len;
 		bool hit = false;
@@ -412,7 +440,11 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 			continue;
 		}
 
-		if (address_line(line.p, ll, addr, sizeof(addr), &rest,
+		/* each of the three takes an address from the line: a line
+		 * without '@' (most) is none of them */
+		if (memchr(line.p, '@', ll) == NULL)
+			hit = false;
+		else if (address_line(line.p, ll, addr, sizeof(addr), &rest,
 		    &restlen))
 			hit = true;
 		else if (lead_line(low, ll, line.p, addr, sizeof(addr)) ||
@@ -432,7 +464,11 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 			if (i == n) {
 				if (n == max)
 					break;
-				memset(&bl[n], 0, sizeof(bl[n]));
+				/* text[] is read only up to len: not the
+				 * 2 KB cleared, as for pre above */
+				bl[n].text[0] = '\0';
+				bl[n].len = 0;
+				bl[n].before = false;
 				mt_strlcpy(bl[n].rcpt, addr,
 				    sizeof(bl[n].rcpt));
 				n++;
@@ -469,7 +505,6 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 		if (!cur->before)
 			block_add(cur, line.p, ll);
 	}
-	free(pre);
 	return n;
 }
 
@@ -478,14 +513,14 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 static void
 reply_lines(const bn_doc *d, char *out, size_t outlen)
 {
-	mt_lines it;
+	bn_lines it;
 	mt_bytes line;
 	char tmp[BLOCK_MAX];
 	size_t n = 0;
 
 	tmp[0] = '\0';
-	mt_lines_init(&it, d->text.p, d->text_end);
-	while (mt_lines_next(&it, &line)) {
+	bn_lines_init(&it, d->text.p, d->text_end);
+	while (bn_lines_next(&it, &line)) {
 		size_t l = line.len;
 		const char *p = mt_trim(line.p, &l);
 
@@ -504,33 +539,49 @@ reply_lines(const bn_doc *d, char *out, size_t outlen)
 	bn_join_reply(tmp, n, out, outlen);
 }
 
-/* Host names in the text: "host mx.example.jp[192.0.2.1] said",
- * "host mx.example.jp [192.0.2.1]:", "mx.example.jp [ip] did not like". */
-static void
-find_remote(const char *diag, char *out, size_t outlen)
+/* The host name after p (at most outlen - 1 bytes, with a dot) into out,
+ * lower case, trailing dots dropped. */
+static bool
+host_after(const char *p, char *out, size_t outlen)
 {
-	static const char *const leads[] = {
-		"host ", "remote host ", "connected to ",
-	};
-	size_t i, n;
-	const char *p;
+	size_t n;
+
+	for (n = 0; p[n] != '\0' && (mt_is_alnum(p[n]) || p[n] == '.' ||
+	    p[n] == '-'); n++)
+		;
+	if (n <= 3 || memchr(p, '.', n) == NULL || n >= outlen)
+		return false;
+	bn_lower(out, outlen, p, n);
+	while (n > 0 && out[n - 1] == '.')
+		out[--n] = '\0';
+	return true;
+}
+
+/* Host names in the text: "host mx.example.jp[192.0.2.1] said",
+ * "host mx.example.jp [192.0.2.1]:", "mx.example.jp [ip] did not like".
+ * The leads are tried in this order, each at its leftmost place in
+ * diag[0..len): "host ", then "remote host ", then "connected to ".
+ * "remote host " holds "host ", so it occurs only where "host " does,
+ * at most 7 bytes before the leftmost one: there its search starts (and
+ * without "host " it is not searched at all). */
+static void
+find_remote(const char *diag, size_t len, char *out, size_t outlen)
+{
+	const char *h, *p;
+	size_t from;
 
 	out[0] = '\0';
-	for (i = 0; i < MT_ARRAY_LEN(leads); i++) {
-		p = mt_strn_istr(diag, strlen(diag), leads[i]);
-		if (p == NULL)
-			continue;
-		p += strlen(leads[i]);
-		for (n = 0; p[n] != '\0' && (mt_is_alnum(p[n]) || p[n] == '.' ||
-		    p[n] == '-'); n++)
-			;
-		if (n > 3 && memchr(p, '.', n) != NULL && n < outlen) {
-			bn_lower(out, outlen, p, n);
-			while (n > 0 && out[n - 1] == '.')
-				out[--n] = '\0';
+	if ((h = mt_strn_istr(diag, len, "host ")) != NULL) {
+		if (host_after(h + 5, out, outlen))
 			return;
-		}
+		from = (size_t)(h - diag) >= 7 ? (size_t)(h - diag) - 7 : 0;
+		p = mt_strn_istr(diag + from, len - from, "remote host ");
+		if (p != NULL && host_after(p + 12, out, outlen))
+			return;
 	}
+	p = mt_strn_istr(diag, len, "connected to ");
+	if (p != NULL)
+		(void)host_after(p + 13, out, outlen);
 }
 
 static void
@@ -543,8 +594,8 @@ set_diag(bn_facts *f, const char *text, size_t len)
 	bn_join_reply(text, len, tmp, sizeof(tmp));
 	while (*t == ':' || *t == ' ')
 		t++;    /* the rest of "<a@b>:" */
-	bn_squeeze(f->diag, sizeof(f->diag), t, strlen(t));
-	find_remote(f->diag, f->remote_mta, sizeof(f->remote_mta));
+	find_remote(f->diag, bn_squeeze(f->diag, sizeof(f->diag), t,
+	    strlen(t)), f->remote_mta, sizeof(f->remote_mta));
 }
 
 /* Formats that may state the reason before the failed address: Lotus
@@ -571,11 +622,13 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	const char *format;
 	tblock *bl;
 	size_t n, i;
+	char replies[MT_BOUNCE_MAX_DIAG];
+	bool have_replies;
 
 	if (d->text_end == 0 && d->text.len == 0)
 		return 0;
 	ltext = d->ltext;
-	format = d->mta;
+	format = bn_doc_mta(d);
 	if (format == NULL && d->have_report)
 		format = "text";
 	if (format == NULL)
@@ -585,6 +638,10 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	if ((bl = malloc(max * sizeof(*bl))) == NULL)
 		return 0;
 	n = scan_blocks(d, ltext, bl, max, reason_first(format));
+	/* the reply lines are the text's, the same for every recipient:
+	 * gathered on first need, once */
+	replies[0] = '\0';
+	have_replies = false;
 	for (i = 0; i < n; i++) {
 		bn_facts_clear(&f[i]);
 		mt_strlcpy(f[i].recipient, bl[i].rcpt,
@@ -593,12 +650,13 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		if (f[i].diag[0] == '\0' || (bn_find_reply_code(f[i].diag,
 		    strlen(f[i].diag)) < 0 && !bn_find_status(f[i].diag,
 		    strlen(f[i].diag), (char[16]){ 0 }, 16))) {
-			char tmp[MT_BOUNCE_MAX_DIAG];
-
-			reply_lines(d, tmp, sizeof(tmp));
-			if (tmp[0] != '\0')
-				bn_append(f[i].diag, sizeof(f[i].diag), tmp,
-				    strlen(tmp));
+			if (!have_replies) {
+				reply_lines(d, replies, sizeof(replies));
+				have_replies = true;
+			}
+			if (replies[0] != '\0')
+				bn_append(f[i].diag, sizeof(f[i].diag), replies,
+				    strlen(replies));
 		}
 	}
 	if (n == 0) {
@@ -630,9 +688,9 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 				    d->text_end < 1500 ? d->text_end : 1500);
 				f[0].diag_is_notice = true;
 			}
-			bn_squeeze(f[0].diag, sizeof(f[0].diag), tmp, strlen(tmp));
-			find_remote(f[0].diag, f[0].remote_mta,
-			    sizeof(f[0].remote_mta));
+			find_remote(f[0].diag, bn_squeeze(f[0].diag,
+			    sizeof(f[0].diag), tmp, strlen(tmp)),
+			    f[0].remote_mta, sizeof(f[0].remote_mta));
 		}
 	}
 	free(bl);

@@ -93,16 +93,56 @@ static const signature signatures[] = {
 	{ "text", IN_SUBJECT, "delayed mail" },
 };
 
-/* The IN_TEXT signatures as one phrase set, built once per process
- * (immutable after pthread_once, shared read-only). */
+/* The IN_HEADER signatures' field names, each once: a name is looked up
+ * at most once per message, however many signatures test it. */
+#define SIG_NAMES_MAX 8
+
+/* The IN_TEXT signatures as one phrase set, and the IN_HEADER ones split
+ * into field name and value needle, built once per process (immutable
+ * after pthread_once, shared read-only). */
 typedef struct text_sets {
 	pthread_once_t once;
 	bool ok;
 	bn_phrases sig;         /* IN_TEXT needles, in table order */
 	unsigned char sig_bit[MT_ARRAY_LEN(signatures)];
+	/* IN_HEADER: index into names[], and the needle for the value
+	 * (NULL: the field's presence is the signature) */
+	unsigned char name_of[MT_ARRAY_LEN(signatures)];
+	const char *value[MT_ARRAY_LEN(signatures)];
+	char names[SIG_NAMES_MAX][64];
+	size_t nlen[SIG_NAMES_MAX];
+	size_t nnames;
 } text_sets;
 
 static text_sets the_sets = { .once = PTHREAD_ONCE_INIT };
+
+/* Split IN_HEADER signature i into the_sets.names / value. */
+static bool
+add_header_sig(size_t i)
+{
+	const char *needle = signatures[i].needle;
+	const char *colon = strchr(needle, ':');
+	size_t nl = colon != NULL ? (size_t)(colon - needle) : strlen(needle);
+	size_t k;
+
+	if (nl >= sizeof(the_sets.names[0]))
+		return false;
+	for (k = 0; k < the_sets.nnames; k++)
+		if (the_sets.nlen[k] == nl &&
+		    memcmp(the_sets.names[k], needle, nl) == 0)
+			break;
+	if (k == the_sets.nnames) {
+		if (k == SIG_NAMES_MAX)
+			return false;
+		memcpy(the_sets.names[k], needle, nl);
+		the_sets.names[k][nl] = '\0';
+		the_sets.nlen[k] = nl;
+		the_sets.nnames++;
+	}
+	the_sets.name_of[i] = (unsigned char)k;
+	the_sets.value[i] = colon != NULL ? colon + 1 : NULL;
+	return true;
+}
 
 static void
 build_sets(void)
@@ -110,6 +150,11 @@ build_sets(void)
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(signatures); i++) {
+		if (signatures[i].where == IN_HEADER) {
+			if (!add_header_sig(i))
+				return;
+			continue;
+		}
 		if (signatures[i].where != IN_TEXT)
 			continue;
 		the_sets.sig_bit[i] = (unsigned char)the_sets.sig.n;
@@ -161,6 +206,25 @@ sig_matches(const signature *s, const bn_doc *d, const char *ltext,
 	return false;
 }
 
+/* IN_HEADER signature i, by the split table; h[k] caches the lookup of
+ * name k (looked[k]: done): mt_msg_find's index turns an absent name
+ * away at once, so each is looked up on first need, once. */
+static bool
+header_sig(const text_sets *ts, size_t i, const bn_doc *d,
+    const mt_header **h, bool *looked)
+{
+	size_t k = ts->name_of[i];
+
+	if (!looked[k]) {
+		h[k] = mt_msg_find(d->msg, ts->names[k], NULL);
+		looked[k] = true;
+	}
+	if (h[k] == NULL)
+		return false;
+	return ts->value[i] == NULL || mt_strn_istr(h[k]->value.p,
+	    h[k]->value.len, ts->value[i]) != NULL;
+}
+
 /* The reader format, or NULL when nothing says this is a bounce. */
 const char *
 bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
@@ -169,6 +233,8 @@ bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
 	size_t i;
 	const text_sets *ts = get_sets();
 	int first = -1;
+	const mt_header *hv[SIG_NAMES_MAX];
+	bool looked[SIG_NAMES_MAX] = { false };
 
 	bn_lower(lsubj, sizeof(lsubj), d->subject, strlen(d->subject));
 	/* all IN_TEXT needles in one pass; the table order still decides.
@@ -180,6 +246,11 @@ bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
 	for (i = 0; i < MT_ARRAY_LEN(signatures); i++) {
 		if (ts != NULL && signatures[i].where == IN_TEXT) {
 			if (first >= 0 && ts->sig_bit[i] == (unsigned)first)
+				return signatures[i].format;
+			continue;
+		}
+		if (ts != NULL && signatures[i].where == IN_HEADER) {
+			if (header_sig(ts, i, d, hv, looked))
 				return signatures[i].format;
 			continue;
 		}
