@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include <mailtriage/msg.h>
+
 #include "cli/render_bounce.h"
 #include "util/util.h"
 
@@ -172,17 +174,21 @@ mt_render_bounce_text(FILE *out, const mt_bounce *b, bool explain,
 /*
  * JSON writing.  jansson's json_dumps cost more than reading the bounce
  * (a profile of the corpus put it at a sixth of the run), so a record's
- * tree is written here into a buffer and out with one fwrite, byte for
- * byte what json_dumps(j, JSON_COMPACT) writes: keys in insertion order,
- * '"', '\\' and control characters escaped (\b \f \n \r \t, else \u00XX),
- * UTF-8 passed through.  A tree holding a type we do not write (a real)
- * goes through json_dumps instead.  The buffer is the caller's.
+ * tree is written here into a buffer and out with one fwrite per message,
+ * byte for byte what json_dumps(j, JSON_COMPACT) writes: keys in insertion
+ * order, '"', '\\' and control characters escaped (\b \f \n \r \t, else
+ * \u00XX), UTF-8 passed through.  A tree holding a type we do not write (a
+ * real) goes through json_dumps instead.  The buffer is the caller's.
  */
 typedef struct jbuf {
 	char *p;
 	size_t len, cap;
 	bool failed;
+	bool heap;      /* p was allocated (else it is the caller's stack) */
 } jbuf;
+
+/* A message's records usually fit in this much stack: no allocation. */
+#define JBUF_STACK 8192
 
 /* Grow b for n more bytes (jb_room found too little room). */
 static bool
@@ -195,7 +201,7 @@ jb_grow(jbuf *b, size_t n)
 		return false;
 	if (b->cap - b->len >= n)
 		return true;
-	cap = b->cap ? b->cap : 4096;   /* most records fit */
+	cap = b->cap ? b->cap : 4096;
 	while (cap - b->len < n) {
 		if (cap > ((size_t)-1) / 2) {
 			b->failed = true;
@@ -203,10 +209,14 @@ jb_grow(jbuf *b, size_t n)
 		}
 		cap *= 2;
 	}
-	if ((np = realloc(b->p, cap)) == NULL) {
+	np = b->heap ? realloc(b->p, cap) : malloc(cap);
+	if (np == NULL) {
 		b->failed = true;
 		return false;
 	}
+	if (!b->heap && b->len > 0)
+		memcpy(np, b->p, b->len);
+	b->heap = true;
 	b->p = np;
 	b->cap = cap;
 	return true;
@@ -411,24 +421,35 @@ json_put(jbuf *b, const json_t *j)
 	}
 }
 
-/* One record per line; consumes j. */
+/* The lines kept in b, out in one write. */
+static void
+jb_flush(FILE *out, jbuf *b)
+{
+	if (b->len > 0)
+		fwrite(b->p, 1, b->len, out);
+	b->len = 0;
+	b->failed = false;
+}
+
+/* One record per line, appended to b; consumes j. */
 static void
 json_line(FILE *out, jbuf *b, json_t *j)
 {
+	size_t start = b->len;
 	char *s;
 
 	if (j == NULL)
 		return;
-	b->len = 0;
-	b->failed = false;
 	if (json_put(b, j)) {
 		jb_putc(b, '\n');
 		if (!b->failed) {
-			fwrite(b->p, 1, b->len, out);
 			json_decref(j);
 			return;
 		}
 	}
+	/* the lines before this one first, then json_dumps' own */
+	b->len = start;
+	jb_flush(out, b);
 	if ((s = json_dumps(j, JSON_COMPACT)) != NULL) {
 		fprintf(out, "%s\n", s);
 		free(s);
@@ -468,20 +489,17 @@ all_ascii(const char *s, size_t n)
 	return true;
 }
 
-/* Would json_string(s) take s?  *slen is set to strlen(s). */
+/* Would json_string(s) take s?  *slen is set to strlen(s).  jansson
+ * refuses exactly what is not UTF-8 by RFC 3629 (no overlong forms, no
+ * surrogates, nothing past U+10FFFF), which is mt_utf8_valid's test; asking
+ * json_string itself cost an allocation and a copy per string. */
 static bool
 jansson_takes(const char *s, size_t *slen)
 {
 	size_t n = strlen(s);
-	json_t *t;
 
 	*slen = n;
-	if (all_ascii(s, n))
-		return true;
-	if ((t = json_string(s)) == NULL)
-		return false;
-	json_decref(t);
-	return true;
+	return all_ascii(s, n) || mt_utf8_valid(s, n);
 }
 
 /* Keys are our own lower-case ASCII names, which need no escape: written
@@ -678,27 +696,34 @@ put_record(jbuf *b, const mt_bounce_record *r, bool explain)
 static void
 record_line(FILE *out, jbuf *b, const mt_bounce_record *r, bool explain)
 {
-	b->len = 0;
-	b->failed = false;
+	size_t start = b->len;
+
 	if (r->original != NULL) {
 		put_record(b, r, explain);
-		if (!b->failed) {
-			fwrite(b->p, 1, b->len, out);
+		if (!b->failed)
 			return;
-		}
+		/* out of memory: drop the part line, try the tree */
+		b->len = start;
+		b->failed = false;
 	}
 	json_line(out, b, mt_bounce_record_json(r, explain));
 }
 
+/* A message's records are gathered in one buffer, on the stack while they
+ * fit, and written with one fwrite: an allocation and a write per record
+ * cost more than writing the record. */
 void
 mt_render_bounce_json(FILE *out, const mt_bounce *b, bool explain)
 {
-	jbuf jb = { NULL, 0, 0, false };
+	char stack[JBUF_STACK];
+	jbuf jb = { stack, 0, sizeof(stack), false, false };
 	size_t i;
 
 	if (!mt_bounce_is_bounce(b))
 		json_line(out, &jb, mt_bounce_verdict_json(b));
 	for (i = 0; mt_bounce_is_bounce(b) && i < mt_bounce_count(b); i++)
 		record_line(out, &jb, mt_bounce_at(b, i), explain);
-	free(jb.p);
+	jb_flush(out, &jb);
+	if (jb.heap)
+		free(jb.p);
 }
