@@ -125,13 +125,13 @@ mt_err mt_part_decode(const mt_part *part, size_t limit, char **out,
 /* --- Lines ---------------------------------------------------------------- */
 
 /* A line iterator over CRLF, LF and bare-CR text.  Linear in the input
- * whatever the line ends (both ends are searched with memchr and the next
- * position of each is remembered).  Initialise with mt_lines_init. */
+ * whatever the line ends (one pass finds the first of either).
+ * Initialise with mt_lines_init. */
 typedef struct mt_lines {
 	const char *p;
 	size_t len;
 	size_t off;     /* start of the next line */
-	size_t lf, cr;  /* next LF / CR at or after off (len when none) */
+	size_t lf, cr;  /* unused (kept for the layout) */
 } mt_lines;
 
 void mt_lines_init(mt_lines *it, const char *p, size_t len);

@@ -47,15 +47,20 @@ opens_nested(char c)
 	return c == '"' || c == '(' || c == '<' || c == '[';
 }
 
+/* The bytes the scans below stop at, by byte (1: opens_nested, 2: also
+ * ends an element or opens a group): the others are stepped over with
+ * one load each (every From of every message is parsed). */
+static const unsigned char addr_byte[256] = {
+	['"'] = 1, ['('] = 1, ['<'] = 1, ['['] = 1,
+	[','] = 2, [';'] = 2, [':'] = 2,
+};
+
 static void
 set_domain(mt_addr *a)
 {
-	const char *at = NULL, *p;
+	const char *at = a->addr.len > 0 ?
+	    memrchr(a->addr.p, '@', a->addr.len) : NULL;
 
-	for (p = a->addr.p; p < a->addr.p + a->addr.len; p++) {
-		if (*p == '@')
-			at = p;
-	}
 	a->domain.p = at != NULL ? at + 1 : a->addr.p + a->addr.len;
 	a->domain.len = at != NULL ?
 	    (size_t)(a->addr.p + a->addr.len - at - 1) : 0;
@@ -115,14 +120,15 @@ element(const char *s, size_t n, mt_addr *a)
 	size_t i = 0;
 
 	while (i < n) {
+		if (addr_byte[(unsigned char)s[i]] != 1) {
+			i++;
+			continue;
+		}
 		if (s[i] == '<') {
 			angle_form(s, n, i, a);
 			break;
 		}
-		if (opens_nested(s[i]))
-			skip_nested(s, n, &i);
-		else
-			i++;
+		skip_nested(s, n, &i);
 	}
 	if (i >= n)
 		bare_form(s, n, a);
@@ -142,6 +148,8 @@ mt_addr_parse(mt_bytes value, mt_addr *out, size_t max)
 	if (s == NULL)
 		return 0;
 	while (count < max) {
+		while (i < n && addr_byte[(unsigned char)s[i]] == 0)
+			i++;
 		c = i < n ? s[i] : ',';
 		if (c == ',' || c == ';') {
 			if (element(s + seg, i - seg, &a) &&

@@ -186,6 +186,56 @@ ascii_identity(const char *iconv_name)
 	    strncmp(iconv_name, "windows-125", 11) == 0;
 }
 
+/* The multibyte charsets of the alias table whose lead bytes are all
+ * 8-bit: 7-bit text in them is single bytes, each read as itself. */
+static const char *const ascii_lead[] = {
+	"GB18030", "BIG5-HKSCS", "CP932", "EUC-JP-MS", "CP949", "CP874",
+};
+
+/* UTF-7's characters written as themselves (glibc refuses the other
+ * 7-bit bytes; '+' starts a base64 stretch). */
+static bool
+utf7_direct(const char *in, size_t len)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)in[i];
+		if (!(c == '\t' || c == '\n' || c == '\r' ||
+		    (c >= ' ' && c <= '}' && c != '+' && c != '\\')))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Text that iconv would give back unchanged, so that no converter is
+ * opened for it (iconv_open and iconv_close cost some 7,000 instructions,
+ * mail labels plain ASCII ISO-2022-JP or UTF-7 often): 7-bit text without
+ * NUL in a charset of ascii_identity or ascii_lead; in ISO-2022-JP also
+ * without ESC, its only shift; in UTF-7 only direct characters.
+ * tests/msg/test_mime.c checks each against iconv.
+ */
+static bool
+converts_to_itself(const char *iconv_name, const char *in, size_t len)
+{
+	size_t i;
+
+	if (strcmp(iconv_name, "UTF-7") == 0)
+		return utf7_direct(in, len);
+	if (utf8_ascii_run(in, len) != len)
+		return false;
+	if (ascii_identity(iconv_name))
+		return true;
+	if (strcmp(iconv_name, "ISO-2022-JP-3") == 0)
+		return memchr(in, 0x1b, len) == NULL;
+	for (i = 0; i < MT_ARRAY_LEN(ascii_lead); i++)
+		if (strcmp(iconv_name, ascii_lead[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Where the 8-bit stretch at in[i] ends: at the next run of at least
  * ASCII_STRETCH plain ASCII bytes (or one that reaches the end), or len. */
 #define ASCII_STRETCH 16
@@ -237,6 +287,49 @@ convert_pieces(mt_buf *b, iconv_t cd, const char *in, size_t len,
 	return true;
 }
 
+/*
+ * ISO-2022-JP through cd, but its ASCII copied: ESC is its only shift
+ * (see converts_to_itself), so the text from the start or an ESC ( B to
+ * the next ESC is in ASCII, whose 7-bit bytes other than NUL are their
+ * own UTF-8 and where each other byte stands alone (it becomes U+FFFD;
+ * from the first such byte on the stretch goes through iconv: fewer
+ * calls than piece by piece).  From any other escape sequence to the
+ * ESC ( B after it goes through iconv, which is in ASCII after it, as
+ * after iconv_append's reset.  So each piece starts in the state, and
+ * reads the bytes, it would in one conversion of the whole.  Japanese
+ * mail is mostly ASCII, and iconv costs some fifty instructions a byte.
+ */
+static bool
+convert_jis(mt_buf *b, iconv_t cd, const char *in, size_t len, size_t limit)
+{
+	static const char ascii_esc[] = "\x1b(B";
+	const char *q;
+	size_t i = 0, e, run;
+
+	while (i < len && b->len < limit) {
+		q = memchr(in + i, 0x1b, len - i);
+		e = q != NULL ? (size_t)(q - in) : len;
+		run = utf8_ascii_run(in + i, e - i);
+		if (run > 0 && !mt_buf_append(b, in + i, run))
+			return false;
+		if (i + run < e && !iconv_append(b, cd, in + i + run,
+		    e - i - run, limit, true))
+			return false;
+		if ((i = e) >= len)
+			break;
+		if (len - i >= 3 && memcmp(in + i, ascii_esc, 3) == 0) {
+			i += 3;         /* to ASCII, where it is */
+			continue;
+		}
+		q = memmem(in + i + 1, len - i - 1, ascii_esc, 3);
+		e = q != NULL ? (size_t)(q - in) + 3 : len;
+		if (!iconv_append(b, cd, in + i, e - i, limit, true))
+			return false;
+		i = e;
+	}
+	return true;
+}
+
 /* What iconv wrote from b->len = start on is not always UTF-8: glibc
  * reads a label like "utf\xf1-8" as UTF-8 (it drops the odd bytes of a
  * name) and then copies sequences past U+10FFFF ("\xf5...") as they
@@ -271,7 +364,7 @@ convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
 	 * as many as fit below the limit (the caller cuts there anyway;
 	 * an unknown "iso-8859-" name falls back to copying UTF-8, which
 	 * for such text is the same). */
-	if (ascii_identity(iconv_name) && utf8_ascii_run(in, len) == len)
+	if (converts_to_itself(iconv_name, in, len))
 		return mt_buf_append(b, in,
 		    len < limit - b->len ? len : limit - b->len);
 	cd = iconv_open("UTF-8", iconv_name);
@@ -279,6 +372,8 @@ convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
 		return utf8_append_sanitized(b, in, len);
 	if (ascii_identity(iconv_name))
 		ok = convert_pieces(b, cd, in, len, limit);
+	else if (strcmp(iconv_name, "ISO-2022-JP-3") == 0)
+		ok = convert_jis(b, cd, in, len, limit);
 	else
 		ok = iconv_append(b, cd, in, len, limit,
 		    strncmp(iconv_name, "ISO-2022-", 9) == 0);
@@ -315,17 +410,17 @@ alias_of(const char *name, bool *found)
 	return name;
 }
 
-bool
-charset_append(mt_buf *b, const char *cs, size_t cslen, const char *in,
-    size_t len, size_t limit)
+/* The charset charset_append reads in[0..len) labelled cs in: NULL for
+ * UTF-8 (*valid then tells the text was found valid), else the name for
+ * iconv (which may be name[], the label folded). */
+static const char *
+target_of(const char *cs, size_t cslen, const char *in, size_t len,
+    char *name, bool *valid)
 {
-	char name[CHARSET_NAME_MAX];
 	const char *target;
-	size_t start = b->len;
-	bool known, ok, utf8_known = false;
+	bool known;
 
-	if (b->len >= limit)
-		return true;
+	*valid = false;
 	if (!normalise(cs, cslen, name))
 		name[0] = '\0';
 	target = alias_of(name, &known);
@@ -334,11 +429,26 @@ charset_append(mt_buf *b, const char *cs, size_t cslen, const char *in,
 		 * else the likeliest legacy charset. */
 		if (looks_iso2022jp(in, len))
 			target = "ISO-2022-JP-3";
-		else if ((utf8_known = mt_utf8_valid(in, len)))
+		else if ((*valid = mt_utf8_valid(in, len)))
 			target = NULL;
 		else
 			target = "WINDOWS-1252";
 	}
+	return target;
+}
+
+bool
+charset_append(mt_buf *b, const char *cs, size_t cslen, const char *in,
+    size_t len, size_t limit)
+{
+	char name[CHARSET_NAME_MAX];
+	const char *target;
+	size_t start = b->len;
+	bool ok, utf8_known;
+
+	if (b->len >= limit)
+		return true;
+	target = target_of(cs, cslen, in, len, name, &utf8_known);
 	if (target == NULL)     /* each input byte gives >= 1 output byte */
 		ok = append_utf8(b, in,
 		    len < limit - b->len + 4 ? len : limit - b->len + 4,
@@ -350,6 +460,32 @@ charset_append(mt_buf *b, const char *cs, size_t cslen, const char *in,
 		b->p[b->len] = '\0';
 	}
 	return ok && !b->failed;
+}
+
+size_t
+charset_same_len(const char *cs, size_t cslen, const char *in, size_t len,
+    size_t limit)
+{
+	char name[CHARSET_NAME_MAX];
+	const char *target;
+	size_t n;
+	bool valid;
+
+	/* what charset_append into an empty buffer would do, step by
+	 * step, where it would copy the bytes */
+	if (limit == 0)
+		return 0;
+	target = target_of(cs, cslen, in, len, name, &valid);
+	if (target == NULL) {
+		n = len < limit + 4 ? len : limit + 4;
+		if (!((valid && n == len) || mt_utf8_valid(in, n)) ||
+		    memchr(in, '\0', n) != NULL)
+			return SIZE_MAX;
+		return n > limit ? utf8_cut(in, n, limit) : n;
+	}
+	if (!converts_to_itself(target, in, len))
+		return SIZE_MAX;
+	return len < limit ? len : limit;
 }
 
 mt_err

@@ -240,23 +240,41 @@ plain_ascii(const char *v, size_t n, bool *eol)
 	size_t i = 0, k;
 	uint64_t w;
 
-	/* every header value read comes here: eight bytes at a time, and a
-	 * word with a suspect byte is looked at byte by byte */
+	/* every header value read comes here: eight bytes at a time, the
+	 * last eight overlapping the ones before (the same answer for
+	 * those again, but no byte loop for the rest), and a word with a
+	 * suspect byte looked at closer */
 	*eol = false;
-	while (i < n) {
-		if (n - i >= 8) {
-			memcpy(&w, v + i, sizeof(w));
-			if (!word_suspect(w)) {
-				i += 8;
-				continue;
-			}
-		}
-		for (k = i + (n - i >= 8 ? 8 : n - i); i < k; i++) {
-			if (!plain_byte_ok(v, n, i))
+	if (n < 8)
+		goto bytes;
+	for (;;) {
+		memcpy(&w, v + i, sizeof(w));
+		if (word_suspect(w)) {
+			/* most suspects are the line end and blank of a
+			 * folded value: told by the word, too */
+			if (((w & MT_WORD_HIGH) | mt_word_below(w, 1) |
+			    mt_word_eq(w, 0x1b)) != 0)
 				return false;
-			if (v[i] == '\n' || v[i] == '\r')
+			if (mt_word_eq(w, '=') != 0) {
+				for (k = i + 8; i < k; i++)
+					if (!plain_byte_ok(v, n, i))
+						return false;
+				i -= 8;
+			}
+			if ((mt_word_eq(w, '\n') | mt_word_eq(w, '\r')) != 0)
 				*eol = true;
 		}
+		if ((i += 8) >= n)
+			return true;
+		if (n - i < 8)
+			i = n - 8;
+	}
+bytes:
+	for (; i < n; i++) {
+		if (!plain_byte_ok(v, n, i))
+			return false;
+		if (v[i] == '\n' || v[i] == '\r')
+			*eol = true;
 	}
 	return true;
 }

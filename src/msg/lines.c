@@ -1,11 +1,10 @@
 /*
  * lines.c -- a line iterator for CRLF, LF and bare-CR text.
  *
- * Both kinds of line end are looked up with memchr and the next position of
- * each is remembered, so a bare-CR file (where LF never comes) costs one
- * memchr over the text, not one per line.  Points into the caller's text.
- * The step itself is lines_next in msg_int.h, inline for the header
- * scanner, which takes every line of every header block.
+ * A line ends at the first LF or CR (line_end in msg_int.h: one pass for
+ * both, so a bare-CR text, where LF never comes, is read once too); CRLF
+ * is one line end.  Points into the caller's text.  The header scanner,
+ * scan.c, reads its lines the same way.
  */
 #include <string.h>
 
@@ -17,15 +16,25 @@ mt_lines_init(mt_lines *it, const char *p, size_t len)
 	it->p = p;
 	it->len = p != NULL ? len : 0;
 	it->off = 0;
-	it->lf = it->cr = 0;
-	if (it->len > 0) {
-		it->lf = lines_next_byte(p, it->len, 0, '\n');
-		it->cr = lines_next_byte(p, it->len, 0, '\r');
-	}
+	it->lf = it->cr = 0;    /* unused: the ends are found per line */
 }
 
 bool
 mt_lines_next(mt_lines *it, mt_bytes *line)
 {
-	return lines_next(it, line);
+	size_t start = it->off, end, next;
+
+	if (start >= it->len)
+		return false;
+	end = line_end(it->p, it->len, start);
+	next = end;
+	if (end < it->len) {
+		next = end + 1;
+		if (it->p[end] == '\r' && next < it->len && it->p[next] == '\n')
+			next++;
+	}
+	line->p = it->p + start;
+	line->len = end - start;
+	it->off = next;
+	return true;
 }

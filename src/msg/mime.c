@@ -107,23 +107,32 @@ fields_of(const mt_part *part, const part_fields *pf, mt_bytes *ct,
 static void
 scan_fields(hdr_scan *s, const char *p, size_t len, part_fields *pf)
 {
-	mt_header h;
+	mt_header hs[8], *h;
+	size_t i, n;
 	bool ct = false, cte = false;
 
 	pf->ct = pf->cte = empty;
 	hdr_scan_init(s, p, len, MT_MSG_MAX_HEADER_BYTES);
-	while (hdr_scan_next(s, &h)) {
-		if (h.name.len < 12 || !mt_mem_ieq(h.name.p, "content-", 8))
-			continue;
-		if (!ct && h.name.len == 12 &&
-		    mt_mem_ieq(h.name.p, "Content-Type", 12)) {
-			pf->ct = h.value;
-			ct = true;
-		} else if (!cte && h.name.len == 25 && mt_mem_ieq(h.name.p,
-		    "Content-Transfer-Encoding", 25)) {
-			pf->cte = h.value;
-			cte = true;
+	/* a part has a few fields: they come a batch at a time */
+	while ((n = hdr_scan_fields(s, hs, MT_ARRAY_LEN(hs))) > 0) {
+		for (i = 0; i < n; i++) {
+			h = &hs[i];
+			if (h->name.len < 12 ||
+			    !mt_mem_ieq(h->name.p, "content-", 8))
+				continue;
+			if (!ct && h->name.len == 12 &&
+			    mt_mem_ieq(h->name.p, "Content-Type", 12)) {
+				pf->ct = h->value;
+				ct = true;
+			} else if (!cte && h->name.len == 25 &&
+			    mt_mem_ieq(h->name.p, "Content-Transfer-Encoding",
+			    25)) {
+				pf->cte = h->value;
+				cte = true;
+			}
 		}
+		if (n < MT_ARRAY_LEN(hs))
+			break;
 	}
 	/* a block cut at the size limit is looked up the slow way, which
 	 * sees exactly what the callers' own lookups see */
@@ -217,17 +226,75 @@ delimiter_ends(const char *b, size_t len, size_t j)
 	return j >= len || b[j] == '\n' || b[j] == '\r';
 }
 
+/*
+ * The search for a boundary through one multipart body: Horspool's
+ * algorithm on the pair of bytes that ends the window, with its table
+ * built once for the body (memmem, used before, prepared its search anew
+ * for each part).  A pair that occurs nowhere in the boundary moves the
+ * window bl - 1 bytes on, and base64 or text has few of a boundary's.
+ * Short boundaries go to memmem.
+ */
+typedef struct finder {
+	const char *bd;
+	size_t bl;
+	size_t back;            /* the move after a window ending in the
+	                         * boundary's last pair that is not it */
+	unsigned char move[256];        /* by pair_hash of the last pair */
+} finder;
+
+static inline unsigned
+pair_hash(const char *p)
+{
+	return ((unsigned)(unsigned char)p[0] << 3 ^
+	    (unsigned char)p[1]) & 0xffu;
+}
+
+static void
+finder_init(finder *f, const char *bd, size_t bl)
+{
+	size_t j, last = bl - 2;        /* where the last pair starts */
+
+	f->bd = bd;
+	f->bl = bl;
+	if (bl < 3)
+		return;                 /* memmem */
+	memset(f->move, (int)(bl - 1), sizeof(f->move));
+	/* the move that brings the boundary's pair at j under the
+	 * window's last one; later pairs give the smaller moves */
+	for (j = 0; j < last; j++)
+		f->move[pair_hash(bd + j)] = (unsigned char)(last - j);
+	f->back = f->move[pair_hash(bd + last)];
+	f->move[pair_hash(bd + last)] = 0;      /* compare */
+}
+
+/* The first boundary in b[from..len), as memmem would find it. */
+static const char *
+finder_find(const finder *f, const char *b, size_t from, size_t len)
+{
+	size_t pos = from, m = f->bl, mv;
+
+	if (m < 3)
+		return memmem(b + from, len - from, f->bd, m);
+	while (len - pos >= m) {
+		if ((mv = f->move[pair_hash(b + pos + m - 2)]) == 0) {
+			if (memcmp(b + pos, f->bd, m) == 0)
+				return b + pos;
+			mv = f->back;
+		}
+		pos += mv;
+	}
+	return NULL;
+}
+
 /* The next delimiter line at or after `from`: its start, or len. */
 static size_t
-next_delimiter(const char *b, size_t len, size_t from, const char *bd,
-    size_t bl)
+next_delimiter(const char *b, size_t len, size_t from, const finder *f)
 {
 	const char *q;
-	size_t i = from;
+	size_t i = from, bl = f->bl;
 
 	while (i + 2 + bl <= len) {
-		q = memmem(b + i, len - i, bd, bl);
-		if (q == NULL)
+		if ((q = finder_find(f, b, i, len)) == NULL)
 			return len;
 		i = (size_t)(q - b);
 		if (i >= 2 && b[i - 1] == '-' && b[i - 2] == '-' &&
@@ -326,13 +393,17 @@ walk_multipart(walker *w, const mt_part *part, int self, mt_bytes ct)
 	size_t bl = 0, i, start, end;
 	const char *b = part->body.p;
 	size_t len = part->body.len;
+	finder f;
 	int r;
 
 	if (!mt_header_param(ct, "boundary", bd, sizeof(bd), &bl) || bl == 0)
 		return 0;
-	i = next_delimiter(b, len, 0, bd, bl);
-	if (i >= len && (bl = guess_boundary(b, len, bd, sizeof(bd))) > 0)
-		i = next_delimiter(b, len, 0, bd, bl);
+	finder_init(&f, bd, bl);
+	i = next_delimiter(b, len, 0, &f);
+	if (i >= len && (bl = guess_boundary(b, len, bd, sizeof(bd))) > 0) {
+		finder_init(&f, bd, bl);
+		i = next_delimiter(b, len, 0, &f);
+	}
 	if (i >= len && len > 0) {
 		/* no delimiter at all: the body is one plain text part */
 		mt_part text;
@@ -350,7 +421,7 @@ walk_multipart(walker *w, const mt_part *part, int self, mt_bytes ct)
 		    b[i + 3 + bl] == '-')
 			return 0;       /* close delimiter */
 		start = skip_line(b, len, i + 2 + bl);
-		end = next_delimiter(b, len, start, bd, bl);
+		end = next_delimiter(b, len, start, &f);
 		if (w->count >= MT_MSG_MAX_PARTS) {
 			w->truncated = true;
 			return 0;
@@ -545,6 +616,16 @@ mt_part_decode(const mt_part *part, size_t limit, char **out,
 		err = mt_charset_to_utf8(part->charset, part->body.p, in, limit,
 		    out, outlen);
 		return err;
+	}
+	/* decoded text that is its own UTF-8 is the answer as it is, in
+	 * its buffer: no second copy */
+	if ((in = charset_same_len(part->charset.p, part->charset.len, tmp, n,
+	    limit)) != SIZE_MAX) {
+		tmp[in] = '\0';
+		*out = tmp;
+		if (outlen != NULL)
+			*outlen = in;
+		return MT_OK;
 	}
 	err = mt_charset_to_utf8(part->charset, tmp, n, limit, out, outlen);
 	free(tmp);

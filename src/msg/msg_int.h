@@ -9,6 +9,7 @@
 #ifndef MT_MSG_INT_H
 #define MT_MSG_INT_H
 
+#include <stdint.h>
 #include <string.h>
 
 #include <mailtriage/msg.h>
@@ -16,14 +17,15 @@
 #include "util/util.h"
 
 typedef struct hdr_scan {
-	mt_lines lines;     /* over the header window only */
-	/* The line after `lines`, read ahead once: a field's end is only
-	 * known from the line after it, which then starts the next field,
-	 * so without this every line would be looked up twice. */
-	mt_lines after;     /* `lines` past the peeked line */
-	mt_bytes peek;
-	bool peeked, peek_ok;
+	const char *p;
+	size_t len;         /* the header window: no line is read past it */
 	size_t buflen;      /* the whole buffer, for locating the body */
+	size_t off;         /* start of the next line not taken */
+	/* The line at off once read ([off, end), the next one starts at
+	 * next): a field's end is only known from the line after it, which
+	 * then starts the next field, so it is read once and kept. */
+	size_t end, next;
+	bool have;
 	size_t body;        /* body offset once done */
 	bool done;
 	bool truncated;
@@ -35,6 +37,12 @@ void hdr_scan_init_at(hdr_scan *s, const char *p, size_t len, size_t window,
     size_t off);
 /* The next field; false at the end of the block (then s->body is set). */
 bool hdr_scan_next(hdr_scan *s, mt_header *h);
+/* Up to max next fields into h[]; fewer (their count) at the end of the
+ * block.  Exactly what as many hdr_scan_next calls would give. */
+size_t hdr_scan_fields(hdr_scan *s, mt_header *h, size_t max);
+/* The next field named name[0..nl) (any case), skipping the others;
+ * false at the end of the block. */
+bool hdr_scan_find(hdr_scan *s, const char *name, size_t nl, mt_header *h);
 /* After a block ended, move to the next group of fields (blank lines and
  * non-field lines skipped); false when there is none. */
 bool hdr_scan_next_group(hdr_scan *s);
@@ -51,6 +59,11 @@ void cfws_skip(const char *s, size_t n, size_t *i);
  * bytes in b in total.  Unknown charsets are read as UTF-8. */
 bool charset_append(mt_buf *b, const char *charset, size_t cslen,
     const char *in, size_t len, size_t limit);
+/* How many of the bytes of in[0..len) charset_append would append to an
+ * empty buffer as they are when that is all it would append, else
+ * SIZE_MAX (a conversion or a replacement is needed). */
+size_t charset_same_len(const char *cs, size_t cslen, const char *in,
+    size_t len, size_t limit);
 /* Append p[0..len) to b with invalid UTF-8 replaced by U+FFFD. */
 bool utf8_append_sanitized(mt_buf *b, const char *p, size_t len);
 /* Length of the leading run of p[0..len) that is ASCII without NUL. */
@@ -61,37 +74,34 @@ size_t utf8_seq_len(const unsigned char *p, size_t n);
  * character boundary. */
 size_t utf8_cut(const char *p, size_t len, size_t max);
 
-/* mt_lines_next, inline (lines.c). */
+/* Sixteen bytes, in GCC's vector extension (SSE2 on x86-64, and the
+ * compiler's own code elsewhere): one compare tests them all. */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+/* The first LF or CR in p[from..len), or len: one pass for both line ends,
+ * sixteen bytes at a time, inline (every line of every header block is
+ * looked for, and every line of a text: two memchr calls, or one with the
+ * other remembered, cost more for lines this short). */
 static inline size_t
-lines_next_byte(const char *p, size_t len, size_t from, char c)
+line_end(const char *p, size_t len, size_t from)
 {
-	const char *q = memchr(p + from, c, len - from);
+	bytes16 v, hit;
+	uint64_t lo, hi;
+	size_t j = from;
 
-	return q != NULL ? (size_t)(q - p) : len;
-}
-
-static inline bool
-lines_next(mt_lines *it, mt_bytes *line)
-{
-	size_t start = it->off, end, next;
-
-	if (start >= it->len)
-		return false;
-	if (it->lf < start)
-		it->lf = lines_next_byte(it->p, it->len, start, '\n');
-	if (it->cr < start)
-		it->cr = lines_next_byte(it->p, it->len, start, '\r');
-	end = it->lf < it->cr ? it->lf : it->cr;
-	next = end;
-	if (end < it->len) {
-		next = end + 1;
-		if (it->p[end] == '\r' && next < it->len && it->p[next] == '\n')
-			next++;
+	while (len - j >= 16) {
+		memcpy(&v, p + j, sizeof(v));
+		hit = (bytes16)((v == '\n') | (v == '\r'));
+		memcpy(&lo, &hit, sizeof(lo));
+		memcpy(&hi, (const char *)&hit + 8, sizeof(hi));
+		if ((lo | hi) != 0)     /* a hit byte is 0xff: a flag */
+			return j + (lo != 0 ? mt_first_flag(lo) :
+			    8 + mt_first_flag(hi));
+		j += 16;
 	}
-	line->p = it->p + start;
-	line->len = end - start;
-	it->off = next;
-	return true;
+	while (j < len && p[j] != '\n' && p[j] != '\r')
+		j++;
+	return j;
 }
 
 /* Hex digit value or -1 (inline: quoted-printable text of 8-bit mail is

@@ -9,6 +9,7 @@
  * with '*', and converted from the charset named in section 0.  Output goes
  * to the caller's buffer; scratch space is a heap buffer freed on return.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,20 +44,18 @@ cfws_skip(const char *s, size_t n, size_t *i)
 	}
 }
 
-/* RFC 2045 token characters. */
-static bool
+/* RFC 2045 token characters: 33..126 but the tspecials ()<>@,;:\"/[]?=,
+ * by byte (is_token takes every byte of every media type and parameter
+ * name: one load each, where the tests cost a dozen instructions). */
+static const unsigned char token_byte[256] = {
+	['!'] = 1, ['#' ... '\''] = 1, ['*' ... '+'] = 1, ['-' ... '.'] = 1,
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['^' ... '~'] = 1,
+};
+
+static inline bool
 is_token(char c)
 {
-	if ((unsigned char)c <= 32 || (unsigned char)c >= 127)
-		return false;
-	switch (c) {    /* the tspecials */
-	case '(': case ')': case '<': case '>': case '@': case ',': case ';':
-	case ':': case '\\': case '"': case '/': case '[': case ']': case '?':
-	case '=':
-		return false;
-	default:
-		return true;
-	}
+	return token_byte[(unsigned char)c] != 0;
 }
 
 mt_bytes
@@ -101,61 +100,85 @@ typedef struct raw_param {
 	bool quoted;
 } raw_param;
 
-/* The next parameter at or after *i; false when there is none. */
-static bool
-next_param(const char *s, size_t n, size_t *i, raw_param *p)
+/* cfws_skip where most calls find a byte that is neither white space nor
+ * a comment at once: tested here, without the call. */
+static inline size_t
+skip_cfws(const char *s, size_t n, size_t i)
 {
-	size_t start;
+	if (i < n && (mt_is_space(s[i]) || s[i] == '('))
+		cfws_skip(s, n, &i);
+	return i;
+}
+
+/* The bytes the search for a parameter's ';' stops at: quotes and
+ * comments are skipped whole. */
+static const unsigned char param_stop[256] = {
+	[';'] = 1, ['"'] = 1, ['('] = 1,
+};
+
+/* The next parameter at or after *i; false when there is none.  The
+ * offset is kept in a local (every byte of every Content-Type value
+ * passes here). */
+static bool
+next_param(const char *s, size_t n, size_t *pi, raw_param *p)
+{
+	size_t i = *pi, start;
 
 	for (;;) {
 		/* Find the next ';' outside quotes and comments. */
-		while (*i < n && s[*i] != ';') {
-			if (s[*i] == '"') {
-				for ((*i)++; *i < n && s[*i] != '"'; (*i)++)
-					if (s[*i] == '\\' && *i + 1 < n)
-						(*i)++;
-			} else if (s[*i] == '(') {
-				cfws_skip(s, n, i);
+		while (i < n) {
+			if (!param_stop[(unsigned char)s[i]]) {
+				i++;
 				continue;
 			}
-			if (*i < n)
-				(*i)++;
+			if (s[i] == ';')
+				break;
+			if (s[i] == '"') {
+				for (i++; i < n && s[i] != '"'; i++)
+					if (s[i] == '\\' && i + 1 < n)
+						i++;
+				if (i < n)
+					i++;
+			} else {
+				cfws_skip(s, n, &i);
+			}
 		}
-		if (*i >= n)
+		if (i >= n) {
+			*pi = i;
 			return false;
-		(*i)++;
-		cfws_skip(s, n, i);
-		start = *i;
-		while (*i < n && is_token(s[*i]))
-			(*i)++;
+		}
+		i = skip_cfws(s, n, i + 1);
+		start = i;
+		while (i < n && is_token(s[i]))
+			i++;
 		p->name.p = s + start;
-		p->name.len = *i - start;
-		cfws_skip(s, n, i);
-		if (p->name.len == 0 || *i >= n || s[*i] != '=')
+		p->name.len = i - start;
+		i = skip_cfws(s, n, i);
+		if (p->name.len == 0 || i >= n || s[i] != '=')
 			continue;
-		(*i)++;
-		cfws_skip(s, n, i);
-		p->quoted = *i < n && s[*i] == '"';
+		i = skip_cfws(s, n, i + 1);
+		p->quoted = i < n && s[i] == '"';
 		if (p->quoted) {
-			start = ++(*i);
-			while (*i < n && s[*i] != '"') {
-				if (s[*i] == '\\' && *i + 1 < n)
-					(*i)++;
-				(*i)++;
+			start = ++i;
+			while (i < n && s[i] != '"') {
+				if (s[i] == '\\' && i + 1 < n)
+					i++;
+				i++;
 			}
 			p->value.p = s + start;
-			p->value.len = *i - start;
-			if (*i < n)
-				(*i)++;
+			p->value.len = i - start;
+			if (i < n)
+				i++;
 		} else {
 			/* Tokens, but tolerate what generators write:
 			 * anything up to ';' or white space. */
-			start = *i;
-			while (*i < n && s[*i] != ';' && !mt_is_space(s[*i]))
-				(*i)++;
+			start = i;
+			while (i < n && s[i] != ';' && !mt_is_space(s[i]))
+				i++;
 			p->value.p = s + start;
-			p->value.len = *i - start;
+			p->value.len = i - start;
 		}
+		*pi = i;
 		return true;
 	}
 }
@@ -337,9 +360,18 @@ plain_value(const raw_param *p, mt_buf *out)
 static bool
 plain_ascii_value(mt_bytes v)
 {
-	size_t i;
+	size_t i = 0;
+	uint64_t w;
 
-	for (i = 0; i < v.len; i++)
+	/* a boundary is some forty bytes: eight at a time (a byte below
+	 * 0x20, 0x7f or above, or a backslash flags the word) */
+	for (; v.len - i >= 8; i += 8) {
+		memcpy(&w, v.p + i, sizeof(w));
+		if ((mt_word_below(w, 0x20) | ((w | (w + MT_WORD_ONES)) &
+		    MT_WORD_HIGH) | mt_word_eq(w, '\\')) != 0)
+			return false;
+	}
+	for (; i < v.len; i++)
 		if ((unsigned char)v.p[i] < 0x20 ||
 		    (unsigned char)v.p[i] > 0x7e || v.p[i] == '\\')
 			return false;

@@ -23,35 +23,27 @@
 void
 hdr_scan_init(hdr_scan *s, const char *p, size_t len, size_t window)
 {
-	if (window > len)
-		window = len;
-	memset(s, 0, sizeof(*s));
-	mt_lines_init(&s->lines, p, window);
-	s->buflen = p != NULL ? len : 0;
-	s->body = s->buflen;
+	hdr_scan_init_at(s, p, len, window, 0);
 }
 
 /* hdr_scan_init with the scan starting at off (> 0: no "From " line skip
- * there).  The line ends before off are never looked at: lf and cr are
- * left behind off, so the first mt_lines_next searches from off, where a
- * fresh iterator would have searched from 0 and again from off. */
+ * there).  The line ends before off are never looked at. */
 void
 hdr_scan_init_at(hdr_scan *s, const char *p, size_t len, size_t window,
     size_t off)
 {
-	if (off == 0 || p == NULL) {
-		hdr_scan_init(s, p, len, window);
-		return;
-	}
+	if (p == NULL)
+		len = 0;
 	if (window > len)
 		window = len;
-	memset(s, 0, sizeof(*s));
-	s->lines.p = p;
-	s->lines.len = window;
-	s->lines.off = off;
-	s->lines.lf = s->lines.cr = 0;
+	s->p = p;
+	s->len = window;
 	s->buflen = len;
-	s->body = s->buflen;
+	s->off = off;
+	s->have = false;
+	s->body = len;
+	s->done = false;
+	s->truncated = false;
 }
 
 static bool
@@ -60,33 +52,37 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* The next line without taking it; false at the end of the window.
- * Both iterators run over the same text, so only their positions are
- * copied (every line of every header block passes here twice). */
-static bool
-peek_line(hdr_scan *s, mt_bytes *line)
+/* Read the line at s->off into s->end and s->next (without taking it);
+ * false at the end of the window.  The same line ends as mt_lines_next:
+ * LF, CR or CRLF. */
+static inline bool
+read_line(hdr_scan *s)
 {
-	if (!s->peeked) {
-		s->after.p = s->lines.p;
-		s->after.len = s->lines.len;
-		s->after.off = s->lines.off;
-		s->after.lf = s->lines.lf;
-		s->after.cr = s->lines.cr;
-		s->peek_ok = lines_next(&s->after, &s->peek);
-		s->peeked = true;
+	size_t start = s->off, end, next;
+
+	if (s->have)
+		return true;
+	if (start >= s->len)
+		return false;
+	end = line_end(s->p, s->len, start);
+	next = end;
+	if (end < s->len) {
+		next = end + 1;
+		if (s->p[end] == '\r' && next < s->len && s->p[next] == '\n')
+			next++;
 	}
-	*line = s->peek;
-	return s->peek_ok;
+	s->end = end;
+	s->next = next;
+	s->have = true;
+	return true;
 }
 
-/* Take the line peek_line returned. */
-static void
+/* Take the line read_line read. */
+static inline void
 take_line(hdr_scan *s)
 {
-	s->lines.off = s->after.off;
-	s->lines.lf = s->after.lf;
-	s->lines.cr = s->after.cr;
-	s->peeked = false;
+	s->off = s->next;
+	s->have = false;
 }
 
 /* Flags (mt_first_flag) on the bytes of w that cannot be in a field name
@@ -99,48 +95,66 @@ name_end_flags(uint64_t w)
 	    MT_WORD_HIGH) | mt_word_eq(w, ':');
 }
 
-/* Length of the field name when `line` starts a field, else 0; *colon is
- * set to the offset of the colon. */
-static size_t
-field_name_len(mt_bytes line, size_t *colon)
+/* Length of the field name when p[0..len) starts a field, else 0; *colon
+ * is set to the offset of the colon. */
+static inline __attribute__((always_inline)) size_t
+field_name_len(const char *p, size_t len, size_t *colon)
 {
 	size_t i = 0, name;
-	uint64_t w, end;
+	uint64_t w, end, lo, hi;
+	bytes16 v, hit;
 
-	/* every line of every header block is measured: eight bytes at a
-	 * time through the name (the first flag is where it ends), byte by
-	 * byte at the end of a short line */
+	/* every line of every header block is measured: sixteen bytes at a
+	 * time through the name (33..126 less ':' is 0..93 less 25 after
+	 * subtracting 33), then eight (the first flag is where it ends),
+	 * byte by byte at the end of a short line */
+	while (len - i >= 16) {
+		memcpy(&v, p + i, sizeof(v));
+		hit = (bytes16)((bytes16)(v - 33) > 93) | (bytes16)(v == ':');
+		memcpy(&lo, &hit, sizeof(lo));
+		memcpy(&hi, (const char *)&hit + 8, sizeof(hi));
+		if ((lo | hi) != 0) {
+			i += lo != 0 ? mt_first_flag(lo) :
+			    8 + mt_first_flag(hi);
+			goto ended;
+		}
+		i += 16;
+	}
 	for (;;) {
-		if (line.len - i < 8) {
-			while (i < line.len && line.p[i] != ':' &&
-			    (unsigned char)line.p[i] > 32 &&
-			    (unsigned char)line.p[i] < 127)
+		if (len - i < 8) {
+			while (i < len && p[i] != ':' &&
+			    (unsigned char)p[i] > 32 &&
+			    (unsigned char)p[i] < 127)
 				i++;
 			break;
 		}
-		memcpy(&w, line.p + i, sizeof(w));
+		memcpy(&w, p + i, sizeof(w));
 		if ((end = name_end_flags(w)) != 0) {
 			i += mt_first_flag(end);
 			break;
 		}
 		i += 8;
 	}
+ended:
 	name = i;
-	while (i < line.len && is_blank(line.p[i]))
+	if (i < len && p[i] == ':' && name > 0) {
+		*colon = i;     /* the usual "Name:" */
+		return name;
+	}
+	while (i < len && is_blank(p[i]))
 		i++;
-	if (name == 0 || i >= line.len || line.p[i] != ':')
+	if (name == 0 || i >= len || p[i] != ':')
 		return 0;
 	*colon = i;
 	return name;
 }
 
-/* A line was cut by the scan window rather than ended in the input. */
-static bool
-cut_by_window(const hdr_scan *s, mt_bytes line)
+/* The line read is cut by the scan window rather than ended in the
+ * input. */
+static inline bool
+cut_by_window(const hdr_scan *s)
 {
-	size_t end = (size_t)(line.p - s->lines.p) + line.len;
-
-	return end == s->lines.len && s->lines.len < s->buflen;
+	return s->end == s->len && s->len < s->buflen;
 }
 
 static void
@@ -151,70 +165,98 @@ finish(hdr_scan *s, size_t body, bool truncated)
 	s->truncated = s->truncated || truncated;
 }
 
-/* Extend field h with the continuation lines that follow it. */
-static void
-take_continuations(hdr_scan *s, mt_header *h, mt_bytes first)
+/* The next field: the scan itself, inline in the loops below.  They run
+ * it on a copy of the scanner in a local: stores to *h could alias a
+ * scanner behind a pointer, whose fields would then be reloaded after
+ * each one, and the loops run it for every field of every block. */
+static inline __attribute__((always_inline)) bool
+scan_next(hdr_scan *s, mt_header *h)
 {
-	const char *base = s->lines.p;
-	size_t value_end = (size_t)(first.p - base) + first.len;
-	mt_bytes line;
-
-	/* the line that ends the field stays peeked for the next call */
-	while (peek_line(s, &line)) {
-		if (line.len == 0 || !is_blank(line.p[0]) ||
-		    cut_by_window(s, line))
-			break;
-		take_line(s);
-		value_end = (size_t)(line.p - base) + line.len;
-	}
-	h->value.len = (size_t)(base + value_end - h->value.p);
-	h->raw.len = s->lines.off - (size_t)(h->raw.p - base);
-}
-
-bool
-hdr_scan_next(hdr_scan *s, mt_header *h)
-{
-	mt_bytes line;
-	size_t name, colon = 0, start;
+	const char *p = s->p;
+	size_t name, colon = 0, start, value_end;
 
 	while (!s->done) {
-		start = s->lines.off;
-		if (!peek_line(s, &line)) {
+		start = s->off;
+		if (!read_line(s)) {
 			/* The window or the input ended inside the block. */
-			finish(s, s->buflen, s->lines.len < s->buflen);
+			finish(s, s->buflen, s->len < s->buflen);
 			break;
 		}
-		if (cut_by_window(s, line)) {
+		if (cut_by_window(s)) {
 			take_line(s);
 			finish(s, s->buflen, true);
 			break;
 		}
-		if (line.len == 0) {
+		if (s->end == start) {
 			take_line(s);
-			finish(s, s->lines.off, false);
+			finish(s, s->off, false);
 			break;
 		}
 		/* a continuation with no field, or an mbox envelope line */
-		if (is_blank(line.p[0]) || (start == 0 && line.len >= 5 &&
-		    memcmp(line.p, "From ", 5) == 0)) {
+		if (is_blank(p[start]) || (start == 0 && s->end >= 5 &&
+		    memcmp(p, "From ", 5) == 0)) {
 			take_line(s);
 			continue;
 		}
-		name = field_name_len(line, &colon);
+		name = field_name_len(p + start, s->end - start, &colon);
 		if (name == 0) {
 			/* the body starts at this line: it stays unread */
 			finish(s, start, false);
 			break;
 		}
+		value_end = s->end;
 		take_line(s);
-		h->name.p = line.p;
+		/* its continuation lines; the line that ends the field stays
+		 * read for the next call */
+		while (read_line(s) && s->end > s->off &&
+		    is_blank(p[s->off]) && !cut_by_window(s)) {
+			value_end = s->end;
+			take_line(s);
+		}
+		h->name.p = p + start;
 		h->name.len = name;
-		h->value.p = line.p + colon + 1;
-		h->raw.p = line.p;
-		take_continuations(s, h, line);
+		h->value.p = p + start + colon + 1;
+		h->value.len = value_end - (start + colon + 1);
+		h->raw.p = p + start;
+		h->raw.len = s->off - start;
 		return true;
 	}
 	return false;
+}
+
+bool
+hdr_scan_next(hdr_scan *s, mt_header *h)
+{
+	hdr_scan l = *s;
+	bool r = scan_next(&l, h);
+
+	*s = l;
+	return r;
+}
+
+size_t
+hdr_scan_fields(hdr_scan *s, mt_header *h, size_t max)
+{
+	hdr_scan l = *s;
+	size_t n = 0;
+
+	while (n < max && scan_next(&l, &h[n]))
+		n++;
+	*s = l;
+	return n;
+}
+
+bool
+hdr_scan_find(hdr_scan *s, const char *name, size_t nl, mt_header *h)
+{
+	hdr_scan l = *s;
+	bool r;
+
+	while ((r = scan_next(&l, h)) && (h->name.len != nl ||
+	    !mt_mem_ieq(h->name.p, name, nl)))
+		;
+	*s = l;
+	return r;
 }
 
 /* Restart after the end of a group: skip blank lines and lines that are
@@ -222,24 +264,21 @@ hdr_scan_next(hdr_scan *s, mt_header *h)
 bool
 hdr_scan_next_group(hdr_scan *s)
 {
-	mt_lines save;
-	mt_bytes line;
 	size_t colon;
 
-	s->peeked = false;      /* off may move: read the next line anew */
+	s->have = false;        /* off may move: read the next line anew */
 	if (s->done)
-		s->lines.off = s->body < s->lines.len ? s->body : s->lines.len;
-	for (;;) {
-		save = s->lines;
-		if (!mt_lines_next(&s->lines, &line))
-			return false;
-		if (line.len > 0 && !is_blank(line.p[0]) &&
-		    field_name_len(line, &colon) > 0) {
-			s->lines = save;
-			break;
+		s->off = s->body < s->len ? s->body : s->len;
+	/* the first line of the group stays read for hdr_scan_next */
+	while (read_line(s)) {
+		if (s->end > s->off && !is_blank(s->p[s->off]) &&
+		    field_name_len(s->p + s->off, s->end - s->off,
+		    &colon) > 0) {
+			s->done = false;
+			s->body = s->buflen;
+			return true;
 		}
+		take_line(s);
 	}
-	s->done = false;
-	s->body = s->buflen;
-	return true;
+	return false;
 }

@@ -12,8 +12,10 @@
 
 static const char replacement[] = "\xEF\xBF\xBD";
 
-size_t
-utf8_seq_len(const unsigned char *p, size_t n)
+/* utf8_seq_len, inline for mt_utf8_valid, which takes every multibyte
+ * character of every decoded text (CJK text is nothing else). */
+static inline size_t
+seq_len(const unsigned char *p, size_t n)
 {
 	unsigned c = p[0];
 
@@ -40,6 +42,12 @@ utf8_seq_len(const unsigned char *p, size_t n)
 	if (c == 0xF4 && p[1] >= 0x90)
 		return 0;               /* past U+10FFFF */
 	return 4;
+}
+
+size_t
+utf8_seq_len(const unsigned char *p, size_t n)
+{
+	return seq_len(p, n);
 }
 
 /* Length of the leading run of plain ASCII without NUL.  Eight bytes at
@@ -75,23 +83,78 @@ utf8_ascii_run(const char *p, size_t len)
 	return i;
 }
 
+/* Offset of the first byte >= 0x80 in p[0..len), or len.  NUL is valid
+ * UTF-8, so only the high bits are tested: 32 bytes a turn (four words
+ * or-ed, one test) through long ASCII text, then eight, then bytes. */
+static inline size_t
+high_byte(const unsigned char *p, size_t len)
+{
+	uint64_t a, b, c, d;
+	size_t i = 0;
+
+	while (len - i >= 32) {
+		memcpy(&a, p + i, 8);
+		memcpy(&b, p + i + 8, 8);
+		memcpy(&c, p + i + 16, 8);
+		memcpy(&d, p + i + 24, 8);
+		if (((a | b | c | d) & MT_WORD_HIGH) != 0)
+			break;
+		i += 32;
+	}
+	while (len - i >= 8) {
+		memcpy(&a, p + i, 8);
+		if ((a & MT_WORD_HIGH) != 0)
+			return i + mt_first_flag(a & MT_WORD_HIGH);
+		i += 8;
+	}
+	/* the last bytes of a text of eight or more: the word ending at
+	 * len again, its first bytes already known to be ASCII */
+	if (i < len && len >= 8) {
+		memcpy(&a, p + len - 8, 8);
+		if ((a & MT_WORD_HIGH) == 0)
+			return len;
+		return len - 8 + mt_first_flag(a & MT_WORD_HIGH);
+	}
+	while (i < len && p[i] < 0x80)
+		i++;
+	return i;
+}
+
 bool
 mt_utf8_valid(const char *p, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)p;
 	size_t i = 0, k;
+	uint64_t a, b;
+	uint32_t c, d;
 
-	while (i < len) {
-		i += utf8_ascii_run(p + i, len - i);
-		if (i >= len)
-			break;
-		if (p[i] == '\0') {
-			i++;
-			continue;
-		}
-		k = utf8_seq_len((const unsigned char *)p + i, len - i);
-		if (k == 0)
-			return false;
-		i += k;
+	/* most callers ask of short fields: the first and the last word
+	 * (overlapping) answer for all of it when neither has a high bit */
+	if (len >= 8 && len <= 16) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + len - 8, 8);
+		if (((a | b) & MT_WORD_HIGH) == 0)
+			return true;
+	} else if (len >= 4 && len < 8) {
+		memcpy(&c, p, 4);
+		memcpy(&d, p + len - 4, 4);
+		if (((c | d) & 0x80808080u) == 0)
+			return true;
+	}
+	while ((i += high_byte(s + i, len - i)) < len) {
+		/* a stretch of multibyte text: checked here, with the
+		 * ASCII between its characters, until a word of ASCII */
+		do {
+			if (s[i] < 0x80) {
+				if (len - i >= 8)
+					break;
+				i++;
+				continue;
+			}
+			if ((k = seq_len(s + i, len - i)) == 0)
+				return false;
+			i += k;
+		} while (i < len);
 	}
 	return true;
 }

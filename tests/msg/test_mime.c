@@ -2,8 +2,11 @@
  * test_mime.c -- the lazy MIME walker and part decoding: nesting, embedded
  * messages (also base64-encoded ones), a declared boundary that never
  * occurs, a multipart without delimiters, the depth limit, skipping a
- * subtree, quoted-printable + charset decoding, bare-CR lines, mbox.
+ * subtree, quoted-printable + charset decoding, bare-CR lines, mbox, and
+ * the 7-bit text the charset code copies without iconv.
  */
+#include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +117,52 @@ TEST(broken_boundaries)
 	CHECK_STR(s.types[1], "text/plain");
 }
 
+static int
+note_body(void *arg, const mt_part *p)
+{
+	char *out = arg;
+
+	if (p->index == 1)
+		snprintf(out, 256, "%.*s", (int)p->body.len, p->body.p);
+	return 0;
+}
+
+/* Delimiters found where they are and nowhere else, for boundaries short
+ * (the memmem path), with repeated pairs, and long (mime.c: finder). */
+TEST(boundary_search)
+{
+	static const char *const bds[] = {
+		"a", "ab", "aaa", "abab", "x-x-x-x", "----=_Part_0_1.2",
+		"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+		    "zzzzzzzzzzz9",
+	};
+	char t[1024], body[256], want[256];
+	size_t i;
+	mt_msg *m;
+	seen s;
+
+	for (i = 0; i < sizeof(bds) / sizeof(bds[0]); i++) {
+		const char *b = bds[i];
+
+		snprintf(t, sizeof(t), "Content-Type: multipart/mixed; "
+		    "boundary=\"%s\"\n\npre %s\n--%s\nContent-Type: text/plain"
+		    "\n\n%s%s mid --%s- x --%sx\n--%sx yes\n-%s\n\n--%s\n"
+		    "Content-Type: text/html\n\ntwo\n--%s--\n", b, b, b, b, b,
+		    b, b, b, b, b, b);
+		snprintf(want, sizeof(want), "%s%s mid --%s- x --%sx\n--%sx "
+		    "yes\n-%s\n", b, b, b, b, b, b);
+		body[0] = '\0';
+		s = walk(t, false);
+		CHECK_INT(s.n, 3);
+		CHECK_STR(s.types[2], "text/html");
+		if ((m = mt_msg_open(t, strlen(t))) != NULL) {
+			mt_msg_walk(m, note_body, body);
+			mt_msg_free(m);
+		}
+		CHECK_STR(body, want);
+	}
+}
+
 TEST(depth_limit)
 {
 	char buf[8192];
@@ -204,6 +253,111 @@ TEST(odd_utf8_label_stays_valid)
 	}
 }
 
+/* What iconv itself makes of text, for comparing; NULL when it fails. */
+static char *
+iconv_whole(const char *cs, const char *in, size_t n, size_t *outlen)
+{
+	iconv_t cd = iconv_open("UTF-8", cs);
+	char *out, *ip = (char *)(uintptr_t)in, *op;
+	size_t il = n, ol = 4 * n + 16;
+
+	if (cd == (iconv_t)-1)
+		return NULL;
+	if ((out = malloc(ol)) == NULL) {
+		iconv_close(cd);
+		return NULL;
+	}
+	op = out;
+	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1) {
+		free(out);
+		out = NULL;
+	}
+	iconv_close(cd);
+	*outlen = out != NULL ? (size_t)(op - out) : 0;
+	return out;
+}
+
+/* 7-bit text that the charset code copies without opening a converter
+ * (charset.c: converts_to_itself) is what iconv makes of it, and text
+ * with a shift or 8-bit bytes still is converted. */
+TEST(plain_text_is_what_iconv_reads)
+{
+	static const struct {
+		const char *label, *iconv;
+		const char *drop;       /* bytes the shortcut must not take */
+	} cs[] = {
+		{ "iso-8859-1", "WINDOWS-1252", "" },
+		{ "iso-8859-9", "WINDOWS-1254", "" },
+		{ "tis-620", "CP874", "" },
+		{ "gb2312", "GB18030", "" },
+		{ "big5", "BIG5-HKSCS", "" },
+		{ "shift_jis", "CP932", "" },
+		{ "euc-jp", "EUC-JP-MS", "" },
+		{ "euc-kr", "CP949", "" },
+		{ "iso-2022-jp", "ISO-2022-JP-3", "\x1b" },
+		{ "unicode-1-1-utf-7", "UTF-7", "\x01\x02\x03\x04\x05\x06"
+		    "\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15"
+		    "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f+\\~\x7f" },
+	};
+	char in[3 * 128], *out, *want;
+	size_t i, n, on, wn;
+	int c, r;
+
+	for (i = 0; i < sizeof(cs) / sizeof(cs[0]); i++) {
+		mt_bytes label = { cs[i].label, strlen(cs[i].label) };
+
+		for (n = 0, r = 0; r < 3; r++)
+			for (c = 1; c < 128; c++)
+				if (strchr(cs[i].drop, c) == NULL)
+					in[n++] = (char)c;
+		out = NULL;
+		want = iconv_whole(cs[i].iconv, in, n, &wn);
+		CHECK(want != NULL);
+		CHECK(mt_charset_to_utf8(label, in, n, 4096, &out, &on) ==
+		    MT_OK);
+		CHECK(out != NULL && want != NULL && on == wn &&
+		    memcmp(out, want, wn) == 0);
+		free(out);
+		free(want);
+	}
+	{
+		mt_bytes utf7 = { "unicode-1-1-utf-7", 17 };
+		mt_bytes jis = { "iso-2022-jp", 11 };
+
+		out = NULL;
+		CHECK(mt_charset_to_utf8(utf7, "caf+AOk-", 8, 100, &out, &on) ==
+		    MT_OK);
+		CHECK_STR(out, "caf\xc3\xa9");
+		free(out);
+		out = NULL;
+		CHECK(mt_charset_to_utf8(jis, "\x1b$B$\"\x1b(B!", 9, 100, &out,
+		    &on) == MT_OK);
+		CHECK_STR(out, "\xe3\x81\x82!");
+		free(out);
+	}
+	{
+		/* ASCII, JIS X 0208, JIS X 0201 Roman (where '\\' is not
+		 * itself), a text ending shifted: the ASCII the charset code
+		 * copies and the rest it converts are what iconv makes of the
+		 * whole (charset.c: convert_jis) */
+		static const char jis[] = "Hello \x1b$B$\"$$\x1b(B world, "
+		    "\x1b(Jyen\\~\x1b(B back\\ \x1b$B$\"\x1b(B\x1b(B."
+		    "\x1b$B$$";
+		mt_bytes label = { "iso-2022-jp", 11 };
+
+		out = NULL;
+		want = iconv_whole("ISO-2022-JP-3", jis, sizeof(jis) - 1, &wn);
+		CHECK(want != NULL);
+		CHECK(mt_charset_to_utf8(label, jis, sizeof(jis) - 1, 4096,
+		    &out, &on) == MT_OK);
+		CHECK(out != NULL && want != NULL && on == wn &&
+		    memcmp(out, want, wn) == 0);
+		free(out);
+		free(want);
+	}
+}
+
 int
 main(void)
 {
@@ -211,9 +365,11 @@ main(void)
 	RUN(skip_subtree);
 	RUN(encoded_embedded_message);
 	RUN(broken_boundaries);
+	RUN(boundary_search);
 	RUN(depth_limit);
 	RUN(decode_qp_latin1);
 	RUN(bare_cr_lines);
 	RUN(odd_utf8_label_stays_valid);
+	RUN(plain_text_is_what_iconv_reads);
 	return DONE();
 }
