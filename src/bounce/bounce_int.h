@@ -310,6 +310,11 @@ typedef struct bn_doc {
 	const char *inner;
 	size_t inner_len;
 	bool from_later;            /* from left "": ask bn_doc_from */
+	/* the original message's header block (at most BN_ORIG_MAX bytes),
+	 * as the readers read it: a view into buf or text, which outlive
+	 * every reader, or into orig, which holds a copy only of a block
+	 * that died with the walk's callback */
+	mt_bytes orig_blk;
 } bn_doc;
 
 /* The bounce's From address, lower-cased, into out ("" when none): what

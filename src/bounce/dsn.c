@@ -34,22 +34,40 @@ static const struct {
 };
 #undef NAME
 
+/* dsn_names[] by name length, index + 1 (0: no more), in table order:
+ * a field is compared with the names of its own length only (at most
+ * two share one), not with all eleven.  Names of 26 bytes or more are
+ * none of them. */
+#define BY_LEN_MAX 26
+static const unsigned char by_len[BY_LEN_MAX][2] = {
+	[6] = { F_ACTION + 1, F_STATUS + 1 },
+	[10] = { F_REMOTE_MTA + 1 },
+	[12] = { F_ARRIVAL_DATE + 1 },
+	[13] = { F_REPORTING_MTA + 1 },
+	[15] = { F_FINAL_RCPT + 1, F_DIAG + 1 },
+	[17] = { F_LAST_ATTEMPT + 1 },
+	[18] = { F_ORIGINAL_RCPT + 1, F_ACTUAL_RCPT + 1 },
+	[25] = { F_POWERMTA + 1 },
+};
+
 /* The first field of each dsn_names[] name in group g (NULL: absent),
  * as mt_msg_find would give them, in one pass over the group instead
- * of a lookup per name: most fields differ from most names in length. */
+ * of a lookup per name. */
 static void
 group_fields(const mt_msg *g, const mt_header *fv[F_COUNT])
 {
-	size_t i, k, n = mt_msg_header_count(g);
+	size_t i, j, k, n = mt_msg_header_count(g);
 	const mt_header *h;
 
 	for (k = 0; k < F_COUNT; k++)
 		fv[k] = NULL;
 	for (i = 0; i < n; i++) {
 		h = mt_msg_header_at(g, i);
-		for (k = 0; k < F_COUNT; k++) {
-			if (h->name.len == dsn_names[k].len &&
-			    mt_lower(h->name.p[0]) ==
+		if (h->name.len >= BY_LEN_MAX)
+			continue;
+		for (j = 0; j < 2 && by_len[h->name.len][j] != 0; j++) {
+			k = by_len[h->name.len][j] - 1u;
+			if (mt_lower(h->name.p[0]) ==
 			    mt_lower(dsn_names[k].name[0]) &&
 			    mt_mem_ieq(h->name.p, dsn_names[k].name,
 			    dsn_names[k].len)) {
@@ -438,10 +456,10 @@ bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	    field(g, "Removal-Recipient", v, sizeof(v)) > 0)
 		bn_find_address(v, strlen(v), f[0].recipient,
 		    sizeof(f[0].recipient), NULL);
-	if (f[0].recipient[0] == '\0' && d->orig.len > 0) {
+	if (f[0].recipient[0] == '\0' && d->orig_blk.len > 0) {
 		mt_header h;
 		size_t pos = 0;
-		mt_bytes blk = { d->orig.p, d->orig.len };
+		mt_bytes blk = d->orig_blk;
 
 		if (mt_headers_find(blk, "To", &pos, &h))
 			bn_find_address(h.value.p, h.value.len, f[0].recipient,

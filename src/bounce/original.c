@@ -4,14 +4,33 @@
  * s=, and the sending IP (the first public address in its Received chain,
  * read from the oldest hop up: the client that handed it to our side).
  *
- * Reads the header block read.c kept (d->orig), through the fields the
+ * Reads the header block read.c kept (d->orig_blk), through the fields the
  * MIME walk already found in it when there are (d->orig_msg); strings
  * are copied into the result's arena.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bounce/bounce_int.h"
+
+/* Is s[0..n) all ASCII?  The fields kept here are short and nearly
+ * always ASCII: eight bytes at a time, inline, before the full UTF-8
+ * check (a call per field) is asked of the rest. */
+static inline bool
+all_ascii(const char *s, size_t n)
+{
+	uint64_t w, acc = 0;
+	size_t i;
+
+	for (i = 0; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return (acc & MT_WORD_HIGH) == 0;
+}
 
 static const char *
 keep(mt_arena *a, const char *s)
@@ -19,7 +38,7 @@ keep(mt_arena *a, const char *s)
 	size_t n = strlen(s);
 	char *p;
 
-	if (mt_utf8_valid(s, n))
+	if (all_ascii(s, n) || mt_utf8_valid(s, n))
 		p = mt_arena_strndup(a, s, n);
 	else if ((p = mt_arena_alloc(a, n * 3 + 1)) != NULL)
 		mt_utf8_sanitize(s, n, p, n * 3 + 1);
@@ -136,6 +155,17 @@ name_is(const mt_header *h, const char *lit, size_t litlen)
 
 #define NAME_IS(h, lit) name_is((h), lit, sizeof(lit) - 1)
 
+/* Name lengths take_field looks at, as bits: asked inline of every
+ * field of the block before the call, and most fields are turned away. */
+#define TAKEN_LENS ((1u << 2) | (1u << 4) | (1u << 7) | (1u << 10) | \
+    (1u << 11) | (1u << 14))
+
+static inline bool
+maybe_taken(const mt_header *h)
+{
+	return h->name.len < 32 && ((TAKEN_LENS >> h->name.len) & 1u) != 0;
+}
+
 /* Note one field of the original message in o (Received fields are
  * read by the callers: the sending IP comes from the last of them). */
 static void
@@ -185,7 +215,7 @@ take_field(mt_arena *a, mt_bounce_original *o, const mt_header *h)
 void
 bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 {
-	mt_bytes blk = { d->orig.p, d->orig.len };
+	mt_bytes blk = d->orig_blk;
 	mt_header h;
 	const mt_header *hp;
 	mt_msg *m;
@@ -202,8 +232,11 @@ bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 	m = d->orig_msg != NULL ? d->orig_msg : mt_msg_open(blk.p, blk.len);
 	if (m != NULL && !mt_msg_truncated(m)) {
 		n = mt_msg_header_count(m);
-		for (i = 0; i < n; i++)
-			take_field(a, o, mt_msg_header_at(m, i));
+		for (i = 0; i < n; i++) {
+			hp = mt_msg_header_at(m, i);
+			if (maybe_taken(hp))
+				take_field(a, o, hp);
+		}
 		/* later fields are older hops: the last Received naming a
 		 * public address wins, so they are read from the last up */
 		for (i = n; i > 0 && !have_ip; i--) {

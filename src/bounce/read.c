@@ -13,6 +13,8 @@
  * Ownership: a bn_doc lives on the stack of mt_bounce_read and owns its
  * mt_bufs (freed before return); the result owns copies of everything.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +23,7 @@
 #define PART_TEXT_MAX (256u * 1024u)   /* decoded text per part */
 #define DOC_TEXT_MAX (512u * 1024u)    /* decoded text per message */
 #define DSN_MAX (1024u * 1024u)
-#define FACTS_FEW 16u                  /* facts first allocated per message */
+#define FACTS_FEW 4u                   /* facts on the stack per message */
 
 #define HTML_PENDING 8u                /* HTML parts kept undecoded */
 
@@ -156,10 +158,19 @@ take_original(gather *g, const mt_part *p)
 		d->inner = p->headers.p;
 		d->inner_len = (size_t)(p->body.p + p->body.len - p->headers.p);
 	}
-	mt_buf_reset(&d->orig);
 	if (n > BN_ORIG_MAX)
 		n = BN_ORIG_MAX;
-	mt_buf_append(&d->orig, p->headers.p, n);
+	/* a view of the block where it lies in the input (no copy, no
+	 * allocation per message); copied only when it dies with the
+	 * callback */
+	d->orig_blk.p = p->headers.p;
+	d->orig_blk.len = n;
+	if (p->flags & MT_PART_TEMPORARY) {
+		mt_buf_reset(&d->orig);
+		mt_buf_append(&d->orig, p->headers.p, n);
+		d->orig_blk.p = d->orig.p;
+		d->orig_blk.len = d->orig.len;
+	}
 	/* the walker's fields are what a scan of the whole block finds: kept
 	 * when they point into the input and the block was kept whole */
 	if (p->fields != NULL && !(p->flags & MT_PART_TEMPORARY) &&
@@ -248,8 +259,9 @@ find_inline_original(bn_doc *d)
 
 			if (n > BN_ORIG_MAX)
 				n = BN_ORIG_MAX;
-			mt_buf_reset(&d->orig);
-			mt_buf_append(&d->orig, d->text.p + start, n);
+			/* a view: text is not changed after this */
+			d->orig_blk.p = d->text.p + start;
+			d->orig_blk.len = n;
 			/* its fields, as bn_original_parse would find them
 			 * again in orig: kept, when whole */
 			if (n == (size_t)(body.p - (d->text.p + start)) &&
@@ -272,8 +284,7 @@ doc_free(bn_doc *d)
 	mt_buf_free(&d->text);
 	mt_buf_free(&d->html);
 	mt_buf_free(&d->orig);
-	free(d->ltext);
-	free(d->lsq);
+	free(d->ltext);         /* lsq lies in the same block */
 }
 
 const char *
@@ -313,12 +324,25 @@ header_text(const mt_msg *m, const char *name, char *out, size_t outlen)
 		mt_header_decode(h->value, out, outlen);
 }
 
+/* The end of bn_doc's subject, from and from_raw, which lie in a row. */
+#define DOC_STRINGS_END (offsetof(bn_doc, from_raw) + \
+    sizeof(((bn_doc *)0)->from_raw))
+_Static_assert(offsetof(bn_doc, from) == offsetof(bn_doc, subject) +
+    sizeof(((bn_doc *)0)->subject) && offsetof(bn_doc, from_raw) ==
+    offsetof(bn_doc, from) + sizeof(((bn_doc *)0)->from),
+    "bn_doc: subject, from, from_raw must lie in a row");
+
 static bool
 doc_open(bn_doc *d, const char *buf, size_t len)
 {
 	gather *g, gs;
 
-	memset(d, 0, sizeof(*d));
+	/* all but the three strings, which only need their first byte
+	 * cleared (1.3 KB of the struct, set again below for every message
+	 * and read only up to their NUL) */
+	memset(d, 0, offsetof(bn_doc, subject));
+	d->subject[0] = d->from[0] = d->from_raw[0] = '\0';
+	memset((char *)d + DOC_STRINGS_END, 0, sizeof(*d) - DOC_STRINGS_END);
 	d->buf = buf;
 	d->len = len;
 	mt_buf_init(&d->dsn);
@@ -352,9 +376,11 @@ doc_open(bn_doc *d, const char *buf, size_t len)
 	find_inline_original(d);
 	/* lower-cased once here for every reader (ASCII only, so squeezing
 	 * the lowered text gives the same bytes as lowering the squeezed) */
-	if ((d->ltext = malloc(d->text_end + 1)) == NULL ||
-	    (d->lsq = malloc(d->text_end + 1)) == NULL)
+	if (d->text_end > SIZE_MAX / 2 - 1 ||
+	    (d->ltext = malloc(2 * (d->text_end + 1))) == NULL)
 		return false;
+	/* both in one block: one malloc and one free per message less */
+	d->lsq = d->ltext + d->text_end + 1;
 	d->lsqlen = bn_lower_squeeze(d->ltext, d->lsq, d->text.p, d->text_end);
 	header_text(d->msg, "Subject", d->subject, sizeof(d->subject));
 	header_text(d->msg, "From", d->from_raw, sizeof(d->from_raw));
@@ -383,24 +409,34 @@ forwards_report(const bn_doc *d)
 static void
 context_init(const bn_doc *d, bn_context *ctx)
 {
-	memset(ctx, 0, sizeof(*ctx));
+	/* strings only, each read up to its NUL: from and date are written
+	 * whole below, the others start empty (clearing the 1.2 KB cost
+	 * more than the rest of this).  No reader or classifier reads
+	 * ctx->subject (they ask d->subject): left empty, not copied. */
+	ctx->reporting_mta[0] = ctx->format[0] = ctx->provider_hint[0] = '\0';
+	ctx->subject[0] = '\0';
 	mt_strlcpy(ctx->from, d->from_raw, sizeof(ctx->from));
-	mt_strlcpy(ctx->subject, d->subject, sizeof(ctx->subject));
 	header_text(d->msg, "Date", ctx->date, sizeof(ctx->date));
 }
 
-/* Readers in the order they are tried. */
+/* Readers in the order they are tried.  own_clear: the reader clears
+ * each record before it writes any of it (so it needs no cleared f,
+ * whatever an earlier reader that found nothing left in f[0]); the
+ * others (arf's record, the text reader's unnamed recipient) write
+ * into f[0] as they find it, cleared.  Clearing f[0] for every reader
+ * cost more than most of them do on a message that is not theirs. */
 static const struct {
 	const char *name;
 	bn_reader_fn fn;
+	bool own_clear;
 } readers[] = {
-	{ "arf", bn_read_arf },
-	{ "rfc3464", bn_read_dsn },
-	{ "amazonses", bn_read_ses },
-	{ "fml", bn_read_fml },
-	{ "apachejames", bn_read_james },
-	{ "postfix", bn_read_postfix_notice },
-	{ "text", bn_read_text },
+	{ "arf", bn_read_arf, false },
+	{ "rfc3464", bn_read_dsn, true },
+	{ "amazonses", bn_read_ses, true },
+	{ "fml", bn_read_fml, true },
+	{ "apachejames", bn_read_james, true },
+	{ "postfix", bn_read_postfix_notice, true },
+	{ "text", bn_read_text, false },
 };
 
 static void
@@ -438,7 +474,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 {
 	bn_doc d;
 	bn_context ctx;
-	bn_facts *f = NULL;
+	bn_facts few[FACTS_FEW], *f = few;
 	bn_verdict v;
 	mt_bounce *b = NULL;
 	size_t i, n = 0, r;
@@ -467,11 +503,12 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 			goto fail;
 		d.inner = NULL;
 	}
-	/* room for a few recipients first: a BN_MAX_FACTS array is 1.3 MB,
+	/* room for a few recipients first, on the stack (20 KB; nearly
+	 * every bounce names one or two): a BN_MAX_FACTS array is 1.3 MB,
 	 * and under ASan (the fuzzer) its allocation per message cost a
-	 * quarter of the run; a reader that fills it is run again below */
-	if ((f = malloc(FACTS_FEW * sizeof(*f))) == NULL)
-		goto fail;
+	 * quarter of the run, and even sixteen on the heap cost a malloc
+	 * and a free of 78 KB per message; a reader that fills them is run
+	 * again below with room for all */
 	context_init(&d, &ctx);
 	bn_original_parse(&d, bn_result_arena(b), bn_result_original(b));
 	if (bn_is_autoreply(&d)) {
@@ -493,12 +530,13 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	} else {
 		for (r = 0; r < MT_ARRAY_LEN(readers) && n == 0; r++) {
 			/* a reader that found nothing touched at most f[0] */
-			bn_facts_clear(f);
+			if (!readers[r].own_clear)
+				bn_facts_clear(f);
 			n = readers[r].fn(&d, &ctx, f, FACTS_FEW);
 			if (n >= FACTS_FEW) {
 				/* maybe more: the same reader (d is const, its
 				 * ctx writes are the same) with room for all */
-				bn_facts *all = realloc(f, BN_MAX_FACTS *
+				bn_facts *all = malloc(BN_MAX_FACTS *
 				    sizeof(*f));
 
 				if (all == NULL)
@@ -524,12 +562,14 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 		if (!bn_result_add(b, &f[i], &ctx, &v))
 			goto fail;
 	}
-	free(f);
+	if (f != few)
+		free(f);
 	doc_free(&d);
 	*out = b;
 	return MT_OK;
 fail:
-	free(f);
+	if (f != few)
+		free(f);
 	doc_free(&d);
 	mt_bounce_free(b);
 	return err;

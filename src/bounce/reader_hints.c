@@ -213,6 +213,11 @@ typedef struct hint_set {
 	bool ok;
 	bn_phrases set;
 	unsigned char bit[MT_ARRAY_LEN(hint_rules)];
+	/* the rule of each phrase (bit), and where the rules that are all
+	 * IN_TEXT begin: past the last rule whose phrase the text holds,
+	 * no rule can hit */
+	unsigned char rule_of[BN_PHRASES_MAX];
+	size_t text_from;
 } hint_set;
 
 static hint_set the_hints = { .once = PTHREAD_ONCE_INIT };
@@ -223,9 +228,14 @@ build_hints(void)
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(hint_rules); i++) {
-		if (hint_rules[i].where != IN_TEXT)
+		if (hint_rules[i].where != IN_TEXT) {
+			the_hints.text_from = i + 1;
 			continue;
+		}
+		if (the_hints.set.n >= MT_ARRAY_LEN(the_hints.rule_of))
+			return;
 		the_hints.bit[i] = (unsigned char)the_hints.set.n;
+		the_hints.rule_of[the_hints.set.n] = (unsigned char)i;
 		if (!bn_phrases_add(&the_hints.set, hint_rules[i].needle))
 			return;
 	}
@@ -244,10 +254,27 @@ text_has(const bn_doc *d, size_t i, bool ready, uint64_t present)
 	return (present >> the_hints.bit[i]) & 1;
 }
 
+/* The end of the rules worth asking when the text holds the phrases in
+ * present: the rules after the last one whose phrase it holds are all
+ * IN_TEXT and lack theirs (most messages hold none: then only the
+ * rules before text_from are asked, not all forty). */
+static size_t
+rules_end(uint64_t present)
+{
+	size_t end = the_hints.text_from, r;
+
+	if (present != 0) {
+		r = (size_t)the_hints.rule_of[63 - __builtin_clzll(present)] + 1;
+		if (r > end)
+			end = r;
+	}
+	return end;
+}
+
 void
 bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 {
-	size_t i, k;
+	size_t i, k, end = MT_ARRAY_LEN(hint_rules);
 	uint64_t present = 0;
 	bool scanned = false;
 	bool ready = pthread_once(&the_hints.once, build_hints) == 0 &&
@@ -266,8 +293,9 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 			present = bn_phrases_scan(&the_hints.set, d->lsq,
 			    d->lsqlen, NULL);
 			scanned = true;
+			end = rules_end(present);
 		}
-		for (i = 0; i < MT_ARRAY_LEN(hint_rules); i++) {
+		for (i = 0; i < end; i++) {
 			const hint_rule *h = &hint_rules[i];
 			bool hit = false;
 

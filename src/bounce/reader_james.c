@@ -22,6 +22,27 @@ find(const bn_doc *d, const char *p, size_t len, const char *needle)
 	return bn_doc_istr(d, p, len, needle);
 }
 
+/* The first "\nmessage details:" in p[0..len), ignoring case: what
+ * find() gives there, where it starts at the inline original's marker
+ * and so searches the returned message itself, line by line.  The byte
+ * after each line end is looked at inline before the whole compare:
+ * nearly every line is turned away by it, without a call. */
+static const char *
+find_details(const char *p, size_t len)
+{
+	static const char needle[] = "\nmessage details:";
+	const size_t m = sizeof(needle) - 1;
+	const char *q, *end = p + len;
+
+	while ((size_t)(end - p) >= m &&
+	    (q = memchr(p, '\n', (size_t)(end - p) - m + 1)) != NULL) {
+		if (mt_lower(q[1]) == 'm' && mt_mem_ieq(q, needle, m))
+			return q;
+		p = q + 1;
+	}
+	return NULL;
+}
+
 /* The line starting at p (without its end), bounded by end. */
 static size_t
 line_len(const char *p, const char *end)
@@ -71,8 +92,7 @@ bn_read_james(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		from = d->text_end - 1;
 	if (from >= len)
 		return 0;
-	if ((details = find(d, text + from, len - from,
-	    "\nmessage details:")) == NULL ||
+	if ((details = find_details(text + from, len - from)) == NULL ||
 	    find(d, text, (size_t)(details - text), "error message below:") == NULL)
 		return 0;
 	memset(&proto, 0, sizeof(proto));

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "bounce/bounce_int.h"
 
@@ -16,12 +19,14 @@
  * eight bytes at a time: '4' and '5' differ only in the low bit, so a
  * byte is one of them when (b & 0xFE) == 0x34, and (x - 0x01..) & ~x &
  * 0x80.. finds a zero byte of x = (w & 0xFE..) ^ 0x34.. exactly. */
-static size_t
+static inline size_t
 next_45(const char *s, size_t i, size_t len)
 {
 	uint64_t w, hit;
 
-	while (len > i && len - i >= 8) {
+	/* inline: called some ten times per diagnostic, from loops (i + 8
+	 * cannot wrap: every caller passes i <= len) */
+	while (i + 8 <= len) {
 		memcpy(&w, s + i, sizeof(w));
 		if ((hit = mt_word_eq(w & (MT_WORD_ONES * 0xFE), 0x34)) != 0)
 			return i + mt_first_flag(hit);
@@ -233,15 +238,26 @@ refused_at_greeting(const char *sq, size_t n)
 	    memmem(sq, n, "<<< ", 4) != NULL && memmem(sq, n, ">>> ", 4) == NULL;
 }
 
+static bool
+sendmail_wrote(const bn_doc *d)
+{
+	return bn_doc_mta(d) != NULL && strcmp(bn_doc_mta(d), "sendmail") == 0;
+}
+
 const char *
 bn_text_command(const bn_doc *d)
 {
 	const char *c = bn_find_command_sq(d->lsq, d->lsqlen);
 
-	/* the transcript's shape before the writer (which costs more to
-	 * work out, when nothing else asked for it yet) */
-	if (c[0] == '\0' && refused_at_greeting(d->lsq, d->lsqlen) &&
-	    bn_doc_mta(d) != NULL && strcmp(bn_doc_mta(d), "sendmail") == 0)
+	if (c[0] != '\0')
+		return c;
+	/* the cheaper question first: the writer when it is known already
+	 * (a lookup), else the transcript's shape (three searches of the
+	 * text, but the writer costs more to work out when nothing else
+	 * asked for it yet); both are pure, so the order changes no answer */
+	if (d->mta_known ? sendmail_wrote(d) &&
+	    refused_at_greeting(d->lsq, d->lsqlen) :
+	    refused_at_greeting(d->lsq, d->lsqlen) && sendmail_wrote(d))
 		c = "CONNECT";
 	return c;
 }
@@ -263,7 +279,41 @@ lower_if_squeezed(const char *s, size_t n, char *out)
 	bool ok = n == 0 || (s[0] != ' ' && s[n - 1] != ' ' &&
 	    (unsigned char)s[n - 1] < 0x80);
 
-	for (i = 0; n - i >= 8; i += 8) {
+	i = 0;
+#ifdef __SSE2__
+	{
+		/* sixteen at a time where the compiler has SSE2, the same
+		 * tests as below on byte masks: the bytes below 0x21 (an
+		 * unsigned compare: max(b, 0x21) == b for the others) must
+		 * be the spaces, and no space may follow a space (prev: the
+		 * last byte of the chunk before was one); lower case as
+		 * bn_lower does it */
+		const __m128i a = _mm_set1_epi8('A' - 1);
+		const __m128i z = _mm_set1_epi8('Z' + 1);
+		const __m128i bit = _mm_set1_epi8(0x20);
+		const __m128i sp = _mm_set1_epi8(' ');
+		const __m128i lim = _mm_set1_epi8(0x21);
+		unsigned prev = 0, ge, spm;
+
+		for (; n - i >= 16; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+			__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, a),
+			    _mm_cmplt_epi8(x, z));
+
+			ge = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_max_epu8(x, lim), x));
+			spm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp));
+			if ((~ge & 0xFFFFu) != spm ||
+			    (spm & ((spm << 1) | prev)) != 0)
+				ok = false;
+			prev = spm >> 15;
+			_mm_storeu_si128((__m128i *)(void *)(out + i),
+			    _mm_or_si128(x, _mm_and_si128(up, bit)));
+		}
+	}
+#endif
+	for (; n - i >= 8; i += 8) {
 		memcpy(&w, s + i, sizeof(w));
 		ctl = ~((w | high) - MT_WORD_ONES * 0x21) & ~w & high;
 		if (ctl != 0) {
@@ -318,21 +368,23 @@ bn_find_command(const char *text, size_t len)
 size_t
 bn_join_reply(const char *text, size_t len, char *out, size_t outlen)
 {
-	const char *p = text, *end = text + len;
+	bn_lines it;
+	mt_bytes line;
 	size_t n = 0;
 	char code[4] = "", esc[16] = "";
 
 	if (outlen == 0)
 		return 0;
 	out[0] = '\0';
-	/* n is strlen(out) throughout: appends need not measure it */
-	while (p < end) {
-		const char *eol, *q;
-		size_t l;
+	/* n is strlen(out) throughout: appends need not measure it.  The
+	 * lines by bn_lines (a memchr per line end, not a scan of eight
+	 * bytes a turn for both); the empty ones it gives between line
+	 * ends append nothing */
+	bn_lines_init(&it, text, len);
+	while (bn_lines_next(&it, &line)) {
+		const char *q = line.p;
+		size_t l = line.len;
 
-		eol = p + mt_find2(p, (size_t)(end - p), '\n', '\r');
-		q = p;
-		l = (size_t)(eol - p);
 		/* drop a repeated "550-5.7.1 " prefix on continuation lines */
 		if (l >= 4 && mt_is_digit(q[0]) && mt_is_digit(q[1]) &&
 		    mt_is_digit(q[2]) && (q[3] == '-' || q[3] == ' ')) {
@@ -359,9 +411,6 @@ bn_join_reply(const char *text, size_t len, char *out, size_t outlen)
 			}
 		}
 		n = bn_append_at(out, outlen, n, q, l);
-		p = eol;
-		while (p < end && (*p == '\n' || *p == '\r'))
-			p++;
 	}
 	return n;
 }

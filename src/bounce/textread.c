@@ -23,6 +23,7 @@
 #include "bounce/bounce_int.h"
 
 #define BLOCK_MAX 2048  /* text kept per recipient before squeezing */
+#define BLOCKS_FEW 4    /* blocks on the stack (9 KB); more: malloc */
 
 /* Phrases after which the next address is the failed recipient. */
 static const char *const lead_phrases[] = {
@@ -272,7 +273,7 @@ same_as_sender(const bn_doc *d, const char *addr)
 	return f[0] != '\0' && strcmp(f, addr) == 0;
 }
 
-static void
+static inline void
 block_add(tblock *b, const char *p, size_t len)
 {
 	if (b->len + len + 2 >= sizeof(b->text))
@@ -311,7 +312,7 @@ static const struct {
  * lines, and only the leading white space is skipped (each phrase ends
  * in a byte that is not white space, so a match never reaches trailing
  * white space). */
-static bool
+static inline bool
 is_stop(const char *low, size_t len)
 {
 	size_t i;
@@ -620,7 +621,7 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 {
 	const char *ltext;
 	const char *format;
-	tblock *bl;
+	tblock few[BLOCKS_FEW], *bl = few;
 	size_t n, i;
 	char replies[MT_BOUNCE_MAX_DIAG];
 	bool have_replies;
@@ -634,8 +635,10 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	if (format == NULL)
 		return 0;
 	mt_strlcpy(ctx->format, format, sizeof(ctx->format));
-	/* blocks are cleared one by one as they are found */
-	if ((bl = malloc(max * sizeof(*bl))) == NULL)
+	/* blocks are cleared one by one as they are found; a first reading
+	 * asks for a few (mt_bounce_read), which the stack holds: a malloc
+	 * and free of them cost more than reading a short notice */
+	if (max > BLOCKS_FEW && (bl = malloc(max * sizeof(*bl))) == NULL)
 		return 0;
 	n = scan_blocks(d, ltext, bl, max, reason_first(format));
 	/* the reply lines are the text's, the same for every recipient:
@@ -667,10 +670,10 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		if (h != NULL && bn_find_address(h->value.p, h->value.len,
 		    f[0].recipient, sizeof(f[0].recipient), NULL))
 			n = 1;
-		else if (d->orig.len > 0) {
+		else if (d->orig_blk.len > 0) {
 			mt_header oh;
 			size_t pos = 0;
-			mt_bytes ob = { d->orig.p, d->orig.len };
+			mt_bytes ob = d->orig_blk;
 
 			if (mt_headers_find(ob, "To", &pos, &oh) &&
 			    bn_find_address(oh.value.p, oh.value.len,
@@ -693,7 +696,8 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 			    f[0].remote_mta, sizeof(f[0].remote_mta));
 		}
 	}
-	free(bl);
+	if (bl != few)
+		free(bl);
 	return n;
 }
 
@@ -755,7 +759,7 @@ bn_orig_recipient(const bn_doc *d, char *out, size_t outlen)
 {
 	mt_header oh;
 	size_t pos = 0;
-	mt_bytes ob = { d->orig.p, d->orig.len };
+	mt_bytes ob = d->orig_blk;
 
 	return ob.p != NULL && mt_headers_find(ob, "To", &pos, &oh) &&
 	    bn_find_address(oh.value.p, oh.value.len, out, outlen, NULL);

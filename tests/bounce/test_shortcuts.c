@@ -112,6 +112,37 @@ TEST(command_random)
 	CHECK_INT(bad, 0);
 }
 
+/* A doubled space or a tab at every offset, so that it falls on each
+ * boundary of the chunks the squeezed-already test reads (sixteen and
+ * eight bytes at a time), and inside them: the text is not squeezed,
+ * and its stage is found only once it is. */
+TEST(command_chunks)
+{
+	static const char *const tails[] = {
+		"in reply to  rcpt to command", "in reply to\trcpt to command",
+		"in reply to \nrcpt to command", "in reply to rcpt to command",
+	};
+	char t[128], sq[128];
+	size_t i, k, n, m, bad = 0;
+
+	for (i = 0; i < MT_ARRAY_LEN(tails); i++) {
+		for (k = 0; k < 48; k++) {
+			memset(t, 'x', k);
+			mt_strlcpy(t + k, tails[i], sizeof(t) - k);
+			n = strlen(t);
+			m = bn_squeeze(sq, sizeof(sq), t, n);
+			bn_lower(sq, sizeof(sq), sq, m);
+			if (strcmp(bn_find_command(t, n), "RCPT") != 0 ||
+			    strcmp(bn_find_command_sq(sq, m), "RCPT") != 0) {
+				if (bad++ == 0)
+					fprintf(stderr, "command missed in "
+					    "\"%s\"\n", t);
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
 /* ---- the status code the server's text gives ---- */
 
 /* The plain way, as two passes over the text: first the codes right
@@ -438,6 +469,7 @@ main(void)
 {
 	RUN(command_fixed);
 	RUN(command_random);
+	RUN(command_chunks);
 	RUN(diag_status_fixed);
 	RUN(diag_status_random);
 	RUN(clean_diag);
