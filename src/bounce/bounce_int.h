@@ -211,6 +211,11 @@ const char *bn_doc_istr(const struct bn_doc *d, const char *p, size_t len,
     const char *needle);
 /* Lower-case ASCII copy (bounded). */
 size_t bn_lower(char *dst, size_t dstlen, const char *src, size_t len);
+/* memmem (the same answer: the leftmost place of pat in h[0..n), h when
+ * m is 0), without glibc's start-up cost per call for short needles. */
+const char *bn_memmem(const char *h, size_t n, const char *pat, size_t m);
+/* mt_strn_istr(h, n, pat) for a needle of m bytes (the same answer). */
+const char *bn_memmem_i(const char *h, size_t n, const char *pat, size_t m);
 /* Find an email address in s[0..len): returns true and copies it (angle
  * brackets and "rfc822;" removed, domain lower-cased). */
 bool bn_find_address(const char *s, size_t len, char *out, size_t outlen,
@@ -245,6 +250,31 @@ bool bn_pattern_match(const char *lower, size_t len, const char *provider,
 /* Every matching rule in table order (at most max). */
 size_t bn_pattern_all(const char *lower, size_t len, const char *provider,
     const char *status, bn_match *out, size_t max);
+/* Which 4-byte strings ("grams") a text holds, by their hash (bn_gram):
+ * a needle of four bytes or more occurs only where all its grams do.
+ * Worked out once per diagnostic (bn_grams_of) for the rule match and
+ * the provider's text signatures. */
+#define BN_GRAM_BITS 12
+typedef struct bn_grams {
+	uint64_t bit[(1u << BN_GRAM_BITS) / 64];
+} bn_grams;
+static inline unsigned
+bn_gram(const char *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return (unsigned)((w * 0x9e3779b1u) >> (32 - BN_GRAM_BITS));
+}
+static inline bool
+bn_has_gram(const bn_grams *g, unsigned v)
+{
+	return (g->bit[v >> 6] >> (v & 63)) & 1;
+}
+void bn_grams_of(bn_grams *g, const char *s, size_t n);
+/* bn_pattern_all where g holds bn_grams_of(lower, len). */
+size_t bn_pattern_all_grams(const bn_grams *g, const char *lower, size_t len,
+    const char *provider, const char *status, bn_match *out, size_t max);
 /* Number of rules (for tests). */
 size_t bn_pattern_count(void);
 /* The i-th rule in matching order (provider rules first); NULL past the end. */
@@ -254,6 +284,10 @@ const bn_rule *bn_pattern_rule(size_t i);
 /* Who rejected, from host names, the bounce's From and the text. */
 const char *bn_provider_detect(const char *remote_mta, const char *reporting_mta,
     const char *from, const char *lower_diag);
+/* The same where lower_diag is llen bytes and g holds its grams. */
+const char *bn_provider_detect_grams(const char *remote_mta,
+    const char *reporting_mta, const char *from, const char *lower_diag,
+    size_t llen, const bn_grams *g);
 
 /* ---- classify.c ---- */
 void bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v);

@@ -523,7 +523,7 @@ stage_says(const evidence *e, const char *provider, bn_verdict *v)
 
 static void
 decide_reason(const bn_facts *f, const char *lower, size_t llen,
-    const char *provider, bn_verdict *v)
+    const bn_grams *g, const char *provider, bn_verdict *v)
 {
 	evidence ev, *e = &ev;
 	const bn_match *m;
@@ -550,8 +550,8 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 	e->lower = lower;
 	e->sreason = mt_status_reason(f->status);
 	e->cmd = command_bit(f->command);
-	e->nm = bn_pattern_all(lower, llen, provider, f->status, e->m,
-	    MAX_MATCHES);
+	e->nm = bn_pattern_all_grams(g, lower, llen, provider, f->status,
+	    e->m, MAX_MATCHES);
 	/* the provider's published meaning of its own words comes first */
 	for (i = 0; i < e->nm; i++) {
 		if (e->m[i].provider != NULL) {
@@ -657,14 +657,18 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	size_t llen = bn_lower(lower, sizeof(lower), f->diag, strlen(f->diag));
 	const reason_info *ri;
 	bool transient;
+	bn_grams g;
 
 	memset(v, 0, sizeof(*v));
-	v->provider = bn_provider_detect(f->remote_mta, ctx->reporting_mta,
-	    ctx->from, lower);
+	/* the diagnostic's grams, for the provider's text signatures and the
+	 * rule match (one pass over it, not two) */
+	bn_grams_of(&g, lower, llen);
+	v->provider = bn_provider_detect_grams(f->remote_mta,
+	    ctx->reporting_mta, ctx->from, lower, llen, &g);
 	if (v->provider[0] == '\0' && ctx->provider_hint[0] != '\0')
 		v->provider = ctx->provider_hint;
 	v->cause = NULL;
-	decide_reason(f, lower, llen, v->provider, v);
+	decide_reason(f, lower, llen, &g, v->provider, v);
 	ri = reason_find(v->reason);
 	if (v->cause == NULL)
 		v->cause = ri->cause;

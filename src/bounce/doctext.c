@@ -1,9 +1,10 @@
 /*
  * doctext.c -- the text of a bounce as read.c assembles it: HTML parts
- * made plain text, the line that starts the inline returned message, and
- * the lower-cased and squeezed copies every reader shares.  The readers
- * look at each of these bytes several times; these walk them once, a
- * word (eight bytes) at a time where they can.
+ * made plain text and the line that starts the inline returned message
+ * (the lower-cased and squeezed copies every reader shares are made by
+ * bn_lower_squeeze, in text.c).  The readers look at each of these bytes
+ * several times; these walk them once, a word (eight bytes) at a time
+ * where they can.
  *
  * Output goes to caller buffers (an mt_buf for the HTML text); the marker
  * table is built once per process under pthread_once, read-only after.
@@ -266,98 +267,5 @@ bn_find_marker(const char *s, size_t n, size_t *after)
 			return (size_t)(line.p - s);
 		}
 	}
-	return n;
-}
-
-/* Exact flags (0x80) on the bytes of w below 0x21, and on its spaces:
- * each byte's high bit set before the subtraction, no borrow crosses a
- * byte.  Bytes of 0x80 or more are never flagged. */
-static inline uint64_t
-word_ctl(uint64_t w)
-{
-	return ~((w | MT_WORD_HIGH) - MT_WORD_ONES * 0x21) & ~w & MT_WORD_HIGH;
-}
-
-static inline uint64_t
-word_spaces(uint64_t w)
-{
-	uint64_t x = w ^ (MT_WORD_ONES * ' ');
-
-	return ~((x | MT_WORD_HIGH) - MT_WORD_ONES) & ~x & MT_WORD_HIGH;
-}
-
-/* One byte through bn_squeeze's rules (white space runs become one space
- * between other bytes, NUL dropped, the rest kept); *space: a space is
- * owed before the next kept byte. */
-static inline void
-squeeze_byte(char *sq, size_t *n, bool *space, unsigned char c)
-{
-	if (c == '\0')
-		return;
-	if (c <= ' ' && mt_is_space((char)c)) {
-		*space = *n > 0;
-		return;
-	}
-	if (*space)
-		sq[(*n)++] = ' ';
-	*space = false;
-	sq[(*n)++] = (char)c;
-}
-
-size_t
-bn_lower_squeeze(char *low, char *sq, const char *src, size_t len)
-{
-	size_t i, k, n = 0;
-	uint64_t w, ctl;
-	bool space = false;
-
-	/* A word of eight bytes whose only bytes below 0x21 are single
-	 * spaces (none at all, mostly) squeezes to itself: after the space
-	 * still owed, if it starts with another byte; as it is, if it starts
-	 * with its space right after a kept byte (none owed then); and a
-	 * space it ends with is owed to the next byte.  Prose is mostly such
-	 * words, copied whole; any other word goes byte by byte.  (sq is
-	 * never ahead of the input, so a whole word stored at sq + n fits
-	 * even when fewer of its bytes count.) */
-	for (i = 0; len - i >= 8; i += 8) {
-		memcpy(&w, src + i, sizeof(w));
-		w = word_lower(w);
-		memcpy(low + i, &w, sizeof(w));
-		ctl = word_ctl(w);
-		if (ctl == 0 || (ctl == word_spaces(w) &&
-		    (ctl & (ctl << 8)) == 0 &&
-		    (low[i] != ' ' || (!space && n > 0)))) {
-			if (space)
-				sq[n++] = ' ';
-			memcpy(sq + n, &w, sizeof(w));
-			space = low[i + 7] == ' ';
-			n += space ? 7 : 8;
-			continue;
-		}
-		for (k = 0; k < 8; k++)
-			squeeze_byte(sq, &n, &space, (unsigned char)low[i + k]);
-	}
-	for (; i < len; i++) {
-		low[i] = mt_lower(src[i]);
-		squeeze_byte(sq, &n, &space, (unsigned char)low[i]);
-	}
-	low[len] = '\0';
-	/* never end inside a UTF-8 sequence (as bn_squeeze ends) */
-	while (n > 0 && ((unsigned char)sq[n - 1] & 0xC0) == 0x80) {
-		size_t j = n - 1;
-		unsigned char lead;
-		size_t want;
-
-		while (j > 0 && ((unsigned char)sq[j] & 0xC0) == 0x80)
-			j--;
-		lead = (unsigned char)sq[j];
-		want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-		if (n - j >= want)
-			break;
-		n = j;
-	}
-	if (n > 0 && ((unsigned char)sq[n - 1]) >= 0xC0)
-		n--;
-	sq[n] = '\0';
 	return n;
 }

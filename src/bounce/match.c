@@ -34,7 +34,7 @@ find_pattern(const char *text, size_t len, const char *pat, size_t *at,
 		const char *hit;
 
 		if (n > 0) {
-			hit = mt_memmem(p, (size_t)(end - p), pat, n);
+			hit = bn_memmem(p, (size_t)(end - p), pat, n);
 			if (hit == NULL)
 				return false;
 			if (start == NULL)
@@ -87,38 +87,47 @@ provider_fits(const char *rule, const char *provider)
  * turns one away).  Four bytes, not two: pairs like "e " are in every
  * text, so pair-keyed rules reached the full check in dozens per text.
  */
-#define GRAM_BITS 12
+#define GRAM_BITS BN_GRAM_BITS
 #define GRAM_N (1u << GRAM_BITS)
 
-typedef struct grams {
-	uint64_t bit[GRAM_N / 64];
-} grams;
+typedef bn_grams grams;
 
 static unsigned
 gram(const char *p)
 {
-	uint32_t w;
-
-	memcpy(&w, p, sizeof(w));
-	return (unsigned)((w * 0x9e3779b1u) >> (32 - GRAM_BITS));
+	return bn_gram(p);
 }
 
-static void
-grams_of(grams *g, const char *s, size_t n)
+static inline void
+add_gram(grams *g, const char *p)
 {
-	size_t i;
+	unsigned v = gram(p);
+
+	g->bit[v >> 6] |= (uint64_t)1 << (v & 63);
+}
+
+/* Four places per turn: the loop's own count and test were a third of
+ * the work per place. */
+void
+bn_grams_of(grams *g, const char *s, size_t n)
+{
+	size_t i = 0;
 
 	memset(g, 0, sizeof(*g));
-	for (i = 0; i + 4 <= n; i++) {
-		unsigned v = gram(s + i);
-		g->bit[v >> 6] |= (uint64_t)1 << (v & 63);
+	for (; i + 7 < n; i += 4) {
+		add_gram(g, s + i);
+		add_gram(g, s + i + 1);
+		add_gram(g, s + i + 2);
+		add_gram(g, s + i + 3);
 	}
+	for (; i + 4 <= n; i++)
+		add_gram(g, s + i);
 }
 
 static bool
 has_gram(const grams *g, unsigned v)
 {
-	return (g->bit[v >> 6] >> (v & 63)) & 1;
+	return bn_has_gram(g, v);
 }
 
 /* ---- the compiled index ---- */
@@ -327,20 +336,18 @@ try_rule(const bn_rule *r, const char *lower, size_t len,
  * matches and their order are those of the loop over the whole table.
  */
 static size_t
-match_keyed(const idx *ix, const char *lower, size_t len,
+match_keyed(const idx *ix, const grams *g, const char *lower, size_t len,
     const char *provider, const char *status, bn_match *out, size_t max)
 {
-	grams g;
 	uint64_t cand[CAND_MAX / 64];
 	size_t i, k, w, n = 0;
 
-	grams_of(&g, lower, len);
 	memcpy(cand, ix->generic, (ix->n + 63) / 64 * sizeof(cand[0]));
 	/* the buckets of the grams met, each once: this pass over the 64
 	 * words of the set costs less than a test per byte in grams_of,
 	 * which would go either way at random */
 	for (w = 0; w < GRAM_N / 64; w++) {
-		uint64_t bits = g.bit[w] & ix->keyed[w];
+		uint64_t bits = g->bit[w] & ix->keyed[w];
 
 		while (bits != 0) {
 			unsigned v = (unsigned)(w * 64) +
@@ -368,7 +375,7 @@ match_keyed(const idx *ix, const char *lower, size_t len,
 			i = w * 64 + (size_t)__builtin_ctzll(bits);
 			bits &= bits - 1;
 			e = &ix->rule[i];
-			if (!may_match(&g, e))
+			if (!may_match(g, e))
 				continue;
 			if (try_rule(e->r, lower, len, provider, status, &out[n]))
 				n++;
@@ -381,8 +388,17 @@ size_t
 bn_pattern_all(const char *lower, size_t len, const char *provider,
     const char *status, bn_match *out, size_t max)
 {
-	const idx *ix = get_index();
 	grams g;
+
+	bn_grams_of(&g, lower, len);
+	return bn_pattern_all_grams(&g, lower, len, provider, status, out, max);
+}
+
+size_t
+bn_pattern_all_grams(const grams *g, const char *lower, size_t len,
+    const char *provider, const char *status, bn_match *out, size_t max)
+{
+	const idx *ix = get_index();
 	size_t i, n = 0;
 
 	if (ix == NULL) {
@@ -393,13 +409,12 @@ bn_pattern_all(const char *lower, size_t len, const char *provider,
 		return n;
 	}
 	if (ix->first != NULL && ix->n <= CAND_MAX)
-		n = match_keyed(ix, lower, len, provider, status, out, max);
+		n = match_keyed(ix, g, lower, len, provider, status, out, max);
 	else {
-		grams_of(&g, lower, len);
 		for (i = 0; i < ix->n && n < max; i++) {
 			const idx_rule *e = &ix->rule[i];
 
-			if (!may_match(&g, e))
+			if (!may_match(g, e))
 				continue;
 			if (try_rule(e->r, lower, len, provider, status,
 			    &out[n]))

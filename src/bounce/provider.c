@@ -175,19 +175,33 @@ host_matches(const host_key *h, const char *needle, size_t nl)
 
 /*
  * The signatures as tables built once per process (immutable after
- * pthread_once, shared read-only): the SIG_TEXT needles as one phrase
- * set; the SIG_HOST ones by length, in table order, so that a host is
- * compared only with the needles as long as one of its suffixes at a
- * label edge (three or four of them, against eighty signatures); the
- * SIG_FROM ones as a list.
+ * pthread_once, shared read-only): the SIG_TEXT needles in table order
+ * with a few of their grams (bn_gram: the diagnostic's grams are worked
+ * out once for this and the rule match, and a needle with a gram the
+ * text lacks is turned away in a few instructions; a one-pass phrase
+ * scan of the text cost more than the rule match's gram pass); the
+ * SIG_HOST ones by length, in table order, so that a host is compared
+ * only with the needles as long as one of its suffixes at a label edge
+ * (three or four of them, against eighty signatures); the SIG_FROM ones
+ * as a list.
  */
 #define NSIGS MT_ARRAY_LEN(sigs)
+#define TEXT_GRAMS 4    /* grams kept per text needle, spread over it */
+
+typedef struct text_needle {
+	uint64_t first_bit;             /* the first gram, as its bit in */
+	uint16_t first_word;            /* ... the word of a bn_grams */
+	uint16_t sig;                   /* sigs[] index */
+	uint16_t len;
+	uint8_t ngram;                  /* 0: shorter than a gram */
+	uint16_t gram[TEXT_GRAMS];
+} text_needle;
 
 typedef struct text_sigs {
 	pthread_once_t once;
 	bool ok;
-	bn_phrases set;
-	size_t sig[BN_PHRASES_MAX];     /* phrase index -> sigs[] index */
+	text_needle text[NSIGS];
+	size_t ntext;
 	/* host signatures of length l: by_len[start[l] .. start[l + 1]) */
 	uint16_t start[BN_HOST_MAX + 1];
 	uint16_t by_len[NSIGS];
@@ -223,13 +237,30 @@ build_text_sigs(void)
 			ts->by_len[next[l]++] = (uint16_t)i;
 	}
 	for (i = 0; i < NSIGS; i++) {
+		text_needle *t = &ts->text[ts->ntext];
+		size_t k;
+
 		if (sigs[i].where != SIG_TEXT)
 			continue;
-		ts->sig[ts->set.n] = i;
-		if (!bn_phrases_add(&ts->set, sigs[i].needle))
+		l = strlen(sigs[i].needle);
+		if (l > UINT16_MAX)
 			return;
+		t->sig = (uint16_t)i;
+		t->len = (uint16_t)l;
+		t->ngram = 0;
+		/* the first gram, the last, and some between */
+		for (k = 0; l >= 4 && k < TEXT_GRAMS; k++) {
+			size_t at = TEXT_GRAMS == 1 ? 0 :
+			    k * (l - 4) / (TEXT_GRAMS - 1);
+
+			t->gram[t->ngram++] = (uint16_t)bn_gram(sigs[i].needle +
+			    at);
+		}
+		t->first_word = t->ngram > 0 ? t->gram[0] >> 6 : 0;
+		t->first_bit = t->ngram > 0 ?
+		    (uint64_t)1 << (t->gram[0] & 63) : 0;
+		ts->ntext++;
 	}
-	bn_phrases_done(&ts->set);
 	ts->ok = true;
 }
 
@@ -273,16 +304,52 @@ host_first_plain(const host_key *h)
 	return NSIGS;
 }
 
+/* The first text signature in table order that text (n bytes, its grams
+ * in g) holds, NSIGS if none. */
+static size_t
+text_first(const text_sigs *ts, const char *text, size_t n,
+    const bn_grams *g)
+{
+	size_t i, k;
+
+	for (i = 0; i < ts->ntext; i++) {
+		const text_needle *t = &ts->text[i];
+
+		/* most needles stop at the first gram: one load and test */
+		if ((g->bit[t->first_word] & t->first_bit) == 0 &&
+		    t->ngram > 0)
+			continue;
+		for (k = 1; k < t->ngram; k++)
+			if (!bn_has_gram(g, t->gram[k]))
+				break;
+		if (k == t->ngram && bn_memmem(text, n, sigs[t->sig].needle,
+		    t->len) != NULL)
+			return t->sig;
+	}
+	return NSIGS;
+}
+
 const char *
 bn_provider_detect(const char *remote_mta, const char *reporting_mta,
     const char *from, const char *lower_diag)
+{
+	size_t n = strlen(lower_diag);
+	bn_grams g;
+
+	bn_grams_of(&g, lower_diag, n);
+	return bn_provider_detect_grams(remote_mta, reporting_mta, from,
+	    lower_diag, n, &g);
+}
+
+const char *
+bn_provider_detect_grams(const char *remote_mta, const char *reporting_mta,
+    const char *from, const char *lower_diag, size_t llen, const bn_grams *g)
 {
 	const text_sigs *ts = &the_text_sigs;
 	size_t i, best;
 	char lfrom[BN_ADDR_MAX];
 	host_key h;
 	bool ready;
-	int k;
 
 	ready = pthread_once(&the_text_sigs.once, build_text_sigs) == 0 &&
 	    ts->ok;
@@ -291,10 +358,9 @@ bn_provider_detect(const char *remote_mta, const char *reporting_mta,
 	    (best = ready ? host_first(ts, &h) : host_first_plain(&h)) < NSIGS)
 		return sigs[best].provider;
 	if (ready) {
-		/* all text needles in one pass; table order decides */
-		k = bn_phrases_first(&ts->set, lower_diag, strlen(lower_diag));
-		if (k >= 0)
-			return sigs[ts->sig[k]].provider;
+		/* table order decides */
+		if ((best = text_first(ts, lower_diag, llen, g)) < NSIGS)
+			return sigs[best].provider;
 	} else {
 		for (i = 0; i < NSIGS; i++) {
 			if (sigs[i].where == SIG_TEXT &&

@@ -6,7 +6,6 @@
  *
  * Static, read-only tables; nothing is allocated.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "bounce/bounce_int.h"
@@ -224,6 +223,29 @@ static const inferred_code inferred[] = {
 	{ "failedstarttls", 974, true },{ "notcompliantrfc", 976, true },
 };
 
+/* "C.0.D" into out, as snprintf(out, outlen, "%c.0.%u", c, d) writes it
+ * (cut to outlen the same way), without snprintf: its set-up was most of
+ * what mt_status_infer cost. */
+static void
+put_code(char *out, size_t outlen, char c, unsigned d)
+{
+	char buf[16], digits[10];
+	size_t n = 0, k = 0;
+
+	buf[n++] = c;
+	buf[n++] = '.';
+	buf[n++] = '0';
+	buf[n++] = '.';
+	do {
+		digits[k++] = (char)('0' + d % 10);
+		d /= 10;
+	} while (d != 0);
+	while (k > 0)
+		buf[n++] = digits[--k];
+	buf[n] = '\0';
+	mt_strlcpy(out, buf, outlen);
+}
+
 bool
 mt_status_infer(const char *reason, bool transient, char *out, size_t outlen)
 {
@@ -233,7 +255,7 @@ mt_status_infer(const char *reason, bool transient, char *out, size_t outlen)
 		if (strcmp(inferred[i].reason, reason) != 0)
 			continue;
 		/* Sisimai numbers a temporary filter block apart */
-		snprintf(out, outlen, "%c.0.%u",
+		put_code(out, outlen,
 		    transient && inferred[i].transient_ok ? '4' : '5',
 		    transient && inferred[i].transient_ok &&
 		    strcmp(reason, "filtered") == 0 ? 924 : inferred[i].detail);

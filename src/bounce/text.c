@@ -21,6 +21,31 @@
 #define FIRST_BYTE 0x80ULL
 #endif
 
+#ifdef __SSE2__
+/* x with 'A'..'Z' made lower case.  Adding 0x80 - 'A' moves 'A'..'Z', and
+ * no other byte, to the bottom of the signed range (-128..-103), where
+ * one signed compare finds them. */
+static inline __m128i
+lower16(__m128i x)
+{
+	__m128i t = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'A')));
+	__m128i up = _mm_cmpgt_epi8(_mm_set1_epi8(-128 + 26), t);
+
+	return _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+}
+
+/* 0xFF on the white space bytes of x (mt_is_space: ' ' and '\t'..'\r',
+ * the latter found as lower16 finds letters). */
+static inline __m128i
+space16(__m128i x)
+{
+	__m128i t = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '\t')));
+
+	return _mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(-128 + 5), t),
+	    _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+}
+#endif
+
 /*
  * Copy from src to dst what the squeeze keeps as it is: everything before
  * the first byte that is white space other than a single space, a
@@ -82,6 +107,69 @@ skipped(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r') || c == '\0';
 }
 
+/* The index of the first byte of src[i..len) that is not skipped(), or
+ * len.  Most runs are a line end or two spaces, decided by the first
+ * byte; padded tables and text made of HTML have runs of hundreds,
+ * sixteen bytes at a time with SSE2 (a byte loop over them was a
+ * quarter of the squeeze).  If copy is not NULL the run is copied to
+ * copy[i..], and with SSE2 up to fifteen bytes after it (the caller
+ * writes those again). */
+static size_t
+skip_run(char *copy, const char *src, size_t i, size_t len)
+{
+	if (i >= len || !skipped((unsigned char)src[i]))
+		return i;
+#ifdef __SSE2__
+	{
+		while (len - i >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const
+			    void *)(src + i));
+			__m128i sk = _mm_or_si128(space16(x), _mm_cmpeq_epi8(x,
+			    _mm_setzero_si128()));
+			unsigned keep = ~(unsigned)_mm_movemask_epi8(sk) &
+			    0xFFFF;
+
+			if (copy != NULL)
+				_mm_storeu_si128((__m128i *)(void *)(copy + i),
+				    x);
+			if (keep != 0)
+				return i + (size_t)__builtin_ctz(keep);
+			i += 16;
+		}
+	}
+#endif
+	while (i < len && skipped((unsigned char)src[i])) {
+		if (copy != NULL)
+			copy[i] = src[i];
+		i++;
+	}
+	return i;
+}
+
+/* Cut dst[0..n) so that it does not end inside a UTF-8 sequence, end it
+ * with a NUL and return its length. */
+static size_t
+utf8_end(char *dst, size_t n)
+{
+	while (n > 0 && ((unsigned char)dst[n - 1] & 0xC0) == 0x80) {
+		size_t k = n - 1;
+		while (k > 0 && ((unsigned char)dst[k] & 0xC0) == 0x80)
+			k--;
+		{
+			unsigned char lead = (unsigned char)dst[k];
+			size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 :
+			    lead >= 0xC0 ? 2 : 1;
+			if (n - k >= want)
+				break;
+			n = k;
+		}
+	}
+	if (n > 0 && ((unsigned char)dst[n - 1]) >= 0xC0)
+		n--;
+	dst[n] = '\0';
+	return n;
+}
+
 size_t
 bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len)
 {
@@ -99,8 +187,7 @@ bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len)
 		}
 		if (mt_is_space((char)c)) {
 			/* the whole run at once; NUL bytes in it are dropped */
-			while (++i < len && skipped((unsigned char)src[i]))
-				;
+			i = skip_run(NULL, src, i + 1, len);
 			space = n > 0;
 			continue;
 		}
@@ -121,24 +208,7 @@ bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len)
 		dst[n++] = (char)c;
 		i++;
 	}
-	/* never end inside a UTF-8 sequence */
-	while (n > 0 && ((unsigned char)dst[n - 1] & 0xC0) == 0x80) {
-		size_t k = n - 1;
-		while (k > 0 && ((unsigned char)dst[k] & 0xC0) == 0x80)
-			k--;
-		{
-			unsigned char lead = (unsigned char)dst[k];
-			size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 :
-			    lead >= 0xC0 ? 2 : 1;
-			if (n - k >= want)
-				break;
-			n = k;
-		}
-	}
-	if (n > 0 && ((unsigned char)dst[n - 1]) >= 0xC0)
-		n--;
-	dst[n] = '\0';
-	return n;
+	return utf8_end(dst, n);
 }
 
 size_t
@@ -165,55 +235,296 @@ bn_append(char *dst, size_t dstlen, const char *src, size_t len)
 	bn_append_at(dst, dstlen, strlen(dst), src, len);
 }
 
+/* Eight bytes lower-cased as one word.  For a byte b < 0x80, (b + 0x3f)
+ * has its high bit set when b >= 'A' and (b + 0x25) when b > 'Z'
+ * (seven-bit sums never carry into the next byte); such bytes get 0x20
+ * added, all others stay. */
+static inline uint64_t
+lower8(uint64_t w)
+{
+	uint64_t h = w & 0x7f7f7f7f7f7f7f7fULL;
+
+	return w | ((h + 0x3f3f3f3f3f3f3f3fULL) & ~(h + 0x2525252525252525ULL) &
+	    ~w & 0x8080808080808080ULL) >> 2;
+}
+
 size_t
 bn_lower(char *dst, size_t dstlen, const char *src, size_t len)
 {
-	size_t i, n;
+	size_t i = 0, n;
+	uint64_t w;
 
 	if (dstlen == 0)
 		return 0;
-	/* every message's text goes through here: eight bytes at a time.
-	 * For a byte b < 0x80, (b + 0x3f) has its high bit set when b >= 'A'
-	 * and (b + 0x25) when b > 'Z' (seven-bit sums never carry into the
-	 * next byte); such bytes get 0x20 added, all others stay.  dst may be
-	 * src (in place); each word is read before it is written. */
+	/* every message's text goes through here, and thousands of short
+	 * strings (an address's domain, a host): sixteen or eight bytes at
+	 * a time, and the last ones as one more block ending at n that
+	 * overlaps the one before (lowering twice changes nothing), so no
+	 * byte loop but below four bytes.  dst may be src (in place): each
+	 * block is read before it is written. */
 	n = len < dstlen - 1 ? len : dstlen - 1;
-	i = 0;
 #ifdef __SSE2__
-	{
-		/* sixteen at a time where the compiler has SSE2: a signed
-		 * compare leaves bytes of 0x80 and above alone */
-		const __m128i a = _mm_set1_epi8('A' - 1);
-		const __m128i z = _mm_set1_epi8('Z' + 1);
-		const __m128i bit = _mm_set1_epi8(0x20);
-
-		for (; n - i >= 16; i += 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
-			    (src + i));
-			__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, a),
-			    _mm_cmplt_epi8(x, z));
-
+	if (n >= 16) {
+		for (;; i += 16) {
+			if (n - i < 16)
+				i = n - 16;
 			_mm_storeu_si128((__m128i *)(void *)(dst + i),
-			    _mm_or_si128(x, _mm_and_si128(up, bit)));
+			    lower16(_mm_loadu_si128((const __m128i *)(const
+			    void *)(src + i))));
+			if (n - i <= 16)
+				break;
 		}
+		dst[n] = '\0';
+		return n;
 	}
 #endif
-	for (; n - i >= 8; i += 8) {
-		const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
-		const uint64_t high = 0x8080808080808080ULL;
-		uint64_t w, h, upper;
+	if (n >= 8) {
+		for (;; i += 8) {
+			if (n - i < 8)
+				i = n - 8;
+			memcpy(&w, src + i, sizeof(w));
+			w = lower8(w);
+			memcpy(dst + i, &w, sizeof(w));
+			if (n - i <= 8)
+				break;
+		}
+		dst[n] = '\0';
+		return n;
+	}
+	if (n >= 4) {
+		/* the first four and the last four (zero-extended, the word
+		 * formula leaves the upper bytes zero) */
+		uint32_t a, b;
 
-		memcpy(&w, src + i, sizeof(w));
-		h = w & low7;
-		upper = (h + 0x3f3f3f3f3f3f3f3fULL) &
-		    ~(h + 0x2525252525252525ULL) & ~w & high;
-		w |= upper >> 2;
-		memcpy(dst + i, &w, sizeof(w));
+		memcpy(&a, src, sizeof(a));
+		memcpy(&b, src + n - 4, sizeof(b));
+		a = (uint32_t)lower8(a);
+		b = (uint32_t)lower8(b);
+		memcpy(dst, &a, sizeof(a));
+		memcpy(dst + n - 4, &b, sizeof(b));
+		dst[n] = '\0';
+		return n;
 	}
 	for (; i < n; i++)
 		dst[i] = mt_lower(src[i]);
 	dst[n] = '\0';
 	return n;
+}
+
+/* One byte of bn_lower_squeeze's squeeze, already lower case.  *pend:
+ * the last byte of sq is a space that stands for white space (written
+ * when the white space starts, taken back if nothing follows it; true at
+ * the start, so that leading white space writes nothing). */
+static inline void
+squeeze_byte(char *sq, size_t *n, bool *pend, unsigned char c)
+{
+	if (c == '\0')
+		return;
+	if (c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t') {
+		if (!*pend)
+			sq[(*n)++] = ' ';
+		*pend = true;
+		return;
+	}
+	sq[(*n)++] = (char)c;
+	*pend = false;
+}
+
+/*
+ * bn_lower then bn_squeeze, in one pass over every message's text.  With
+ * SSE2 sixteen bytes are lowered, stored in low, and stored in sq with
+ * each white space byte made a space; that is already their squeeze
+ * unless the block holds a NUL or white space after white space (or
+ * after pend), which then go byte by byte from the first of them to the
+ * block's end.  A line end between words, the commonest white space
+ * after the space, costs nothing that way.  sq never runs ahead of the
+ * input, so a whole block stored at sq + n fits.
+ */
+size_t
+bn_lower_squeeze(char *low, char *sq, const char *src, size_t len)
+{
+	size_t i = 0, n = 0, k;
+	bool pend = true;
+
+#ifdef __SSE2__
+	const __m128i blank = _mm_set1_epi8(' ');
+
+	while (len - i >= 16) {
+		__m128i x = lower16(_mm_loadu_si128((const __m128i *)(const
+		    void *)(src + i)));
+		__m128i ws = space16(x);
+		unsigned mws, bad;
+
+		_mm_storeu_si128((__m128i *)(void *)(low + i), x);
+		mws = (unsigned)_mm_movemask_epi8(ws);
+		bad = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+		    _mm_setzero_si128())) |
+		    (mws & ((mws << 1) | pend));
+		/* white space is at most ' ': the maximum makes it ' ' */
+		_mm_storeu_si128((__m128i *)(void *)(sq + n), _mm_max_epu8(x,
+		    _mm_and_si128(ws, blank)));
+		if (bad == 0) {
+			n += 16;
+			i += 16;
+			pend = mws >> 15;
+			continue;
+		}
+		k = (size_t)__builtin_ctz(bad);
+		if (k > 0) {
+			n += k;
+			i += k;
+			pend = (mws >> (k - 1)) & 1;
+		}
+		/* src[i] (in low already) is a NUL, dropped, or white space
+		 * after pend: the rest of its run writes nothing to sq, and
+		 * goes to low as it is (no letter in it); the next block
+		 * starts after it */
+		i = src[i] == '\0' ? i + 1 : skip_run(low, src, i + 1, len);
+	}
+#endif
+	for (; i < len; i++) {
+		low[i] = mt_lower(src[i]);
+		squeeze_byte(sq, &n, &pend, (unsigned char)low[i]);
+	}
+	low[len] = '\0';
+	if (pend && n > 0)
+		n--;
+	return utf8_end(sq, n);
+}
+
+#ifdef __SSE2__
+/* The places p[0..16) where a needle of m bytes starting with the byte
+ * of f and ending with that of l could start, as bits. */
+static inline unsigned
+cand16(const char *p, size_t m, __m128i f, __m128i l)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+	    (p + m - 1));
+
+	return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f),
+	    _mm_cmpeq_epi8(b, l)));
+}
+#endif
+
+/*
+ * memmem, sixteen places at a time with SSE2: a place is a candidate only
+ * when both the needle's first and its last byte are where they would
+ * be (two loads and compares for sixteen places), and only candidates
+ * are compared whole.  glibc's memmem costs a few hundred instructions
+ * per call before it looks at the text; the needles here are words and
+ * short phrases, the texts a diagnostic or a message's text.
+ */
+const char *
+bn_memmem(const char *h, size_t n, const char *pat, size_t m)
+{
+	size_t i = 0, last;
+	unsigned char c0, c1;
+
+	if (m == 0)
+		return h;
+	if (m > n)
+		return NULL;
+	if (m == 1)
+		return memchr(h, pat[0], n);
+	last = n - m;                   /* the last place it can start */
+	c0 = (unsigned char)pat[0];
+	c1 = (unsigned char)pat[m - 1];
+#ifdef __SSE2__
+	{
+		const __m128i f = _mm_set1_epi8((char)c0);
+		const __m128i l = _mm_set1_epi8((char)c1);
+
+		/* places i..i + 15, all at most last: the second load ends
+		 * at h + last + m - 1 at most, the text's last byte.  Two
+		 * such blocks per test while they fit: long texts go 32
+		 * places per branch */
+		for (; i + 31 <= last; i += 32) {
+			unsigned c = cand16(h + i, m, f, l) |
+			    cand16(h + i + 16, m, f, l) << 16;
+
+			for (; c != 0; c &= c - 1) {
+				size_t k = i + (size_t)__builtin_ctz(c);
+
+				if (memcmp(h + k + 1, pat + 1, m - 2) == 0)
+					return h + k;
+			}
+		}
+		for (; i + 15 <= last; i += 16) {
+			unsigned c = cand16(h + i, m, f, l);
+
+			for (; c != 0; c &= c - 1) {
+				size_t k = i + (size_t)__builtin_ctz(c);
+
+				if (memcmp(h + k + 1, pat + 1, m - 2) == 0)
+					return h + k;
+			}
+		}
+	}
+#endif
+	for (; i <= last; i++)
+		if ((unsigned char)h[i] == c0 &&
+		    (unsigned char)h[i + m - 1] == c1 &&
+		    memcmp(h + i + 1, pat + 1, m - 2) == 0)
+			return h + i;
+	return NULL;
+}
+
+/*
+ * mt_strn_istr(h, n, pat) for a needle of m bytes, found as bn_memmem
+ * finds it: sixteen places at a time by the first and the last byte,
+ * each folded to lower case when it is a letter (x | 0x20 is that
+ * lower-case letter only for it and its capital), candidates compared
+ * whole with mt_mem_ieq.  mt_strn_istr looks at each place holding the
+ * first byte (a letter, in a third of the places) and was most of
+ * bn_doc_istr where it searches past the lower-cased text.
+ */
+const char *
+bn_memmem_i(const char *h, size_t n, const char *pat, size_t m)
+{
+	size_t i = 0, last;
+	unsigned char c0, c1, f0, f1;
+
+	if (m == 0)
+		return h;
+	if (m > n)
+		return NULL;
+	last = n - m;
+	c0 = (unsigned char)mt_lower(pat[0]);
+	c1 = (unsigned char)mt_lower(pat[m - 1]);
+	f0 = mt_is_alpha((char)c0) ? 0x20 : 0;
+	f1 = mt_is_alpha((char)c1) ? 0x20 : 0;
+#ifdef __SSE2__
+	{
+		const __m128i v0 = _mm_set1_epi8((char)c0);
+		const __m128i v1 = _mm_set1_epi8((char)c1);
+		const __m128i g0 = _mm_set1_epi8((char)f0);
+		const __m128i g1 = _mm_set1_epi8((char)f1);
+
+		for (; i + 15 <= last; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const
+			    void *)(h + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(const
+			    void *)(h + i + m - 1));
+			unsigned c = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			    _mm_cmpeq_epi8(_mm_or_si128(a, g0), v0),
+			    _mm_cmpeq_epi8(_mm_or_si128(b, g1), v1)));
+
+			for (; c != 0; c &= c - 1) {
+				size_t k = i + (size_t)__builtin_ctz(c);
+
+				if (mt_mem_ieq(h + k, pat, m))
+					return h + k;
+			}
+		}
+	}
+#endif
+	for (; i <= last; i++)
+		if (((unsigned char)h[i] | f0) == c0 &&
+		    ((unsigned char)h[i + m - 1] | f1) == c1 &&
+		    mt_mem_ieq(h + i, pat, m))
+			return h + i;
+	return NULL;
 }
 
 /* The bytes of an address's local part besides letters and digits:
@@ -304,11 +615,11 @@ bn_find_address(const char *s, size_t len, char *out, size_t outlen,
 
 /*
  * mt_strn_istr(p, len, needle) where p usually lies in d's text: what lies
- * before text_end is searched with memmem in d->ltext, the lower-cased copy
- * made once per message, instead of folding case byte by byte again.  The
- * needle must be lower case.  Same answer as mt_strn_istr: a match that
- * starts before text_end but runs past it is found by the plain search of
- * the rest.
+ * before text_end is searched with bn_memmem in d->ltext, the lower-cased
+ * copy made once per message, instead of folding case byte by byte again.
+ * The needle must be lower case.  Same answer as mt_strn_istr: a match
+ * that starts before text_end but runs past it is found by the search of
+ * the rest (bn_memmem_i).
  */
 const char *
 bn_doc_istr(const bn_doc *d, const char *p, size_t len, const char *needle)
@@ -319,14 +630,14 @@ bn_doc_istr(const bn_doc *d, const char *p, size_t len, const char *needle)
 
 	if (m == 0 || d->ltext == NULL || d->text.p == NULL || pp < tp ||
 	    pp - tp >= d->text_end)
-		return mt_strn_istr(p, len, needle);
+		return bn_memmem_i(p, len, needle, m);
 	off = (size_t)(pp - tp);
 	n = len < d->text_end - off ? len : d->text_end - off;
-	hit = memmem(d->ltext + off, n, needle, m);
+	hit = bn_memmem(d->ltext + off, n, needle, m);
 	if (hit != NULL)
 		return p + (hit - (d->ltext + off));
 	if (len <= n)
 		return NULL;
 	lo = n >= m - 1 ? n - (m - 1) : 0;
-	return mt_strn_istr(p + lo, len - lo, needle);
+	return bn_memmem_i(p + lo, len - lo, needle, m);
 }

@@ -2,8 +2,8 @@
  * test_text.c -- the text helpers the readers lean on, against plain
  * reference versions: the one-pass phrase scanner (phrase.c) against a
  * memmem per phrase, and the word-at-a-time squeeze and lower-casing
- * (text.c) against byte loops, on many random texts; then fixed cases
- * for addresses.
+ * (text.c) and bn_memmem against byte loops and memmem, on many random
+ * texts; then fixed cases for addresses.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -239,6 +239,146 @@ TEST(lower_random)
 	}
 }
 
+/* The same in place (dst == src), which the readers also do. */
+TEST(lower_in_place)
+{
+	size_t k, i;
+
+	for (k = 0; k < 20000; k++) {
+		size_t len = next() % 60, n;
+		char src[64], buf[64];
+
+		for (i = 0; i < len; i++)
+			src[i] = buf[i] = (char)next();
+		n = bn_lower(buf, sizeof(buf), buf, len);
+		CHECK(n == len);
+		for (i = 0; i < n; i++)
+			CHECK(buf[i] == mt_lower(src[i]));
+	}
+}
+
+/* bn_lower_squeeze against the byte loops, on texts with long runs of
+ * white space (past a sixteen-byte block) and words, in buffers of
+ * exactly the size asked for (ASan sees any byte written past them). */
+TEST(lower_squeeze_random)
+{
+	static const char ws[] = " \t\n\r\v\f";
+	size_t k, i, j, run;
+
+	for (k = 0; k < 20000; k++) {
+		size_t len = next() % 300, a, b;
+		char *src = malloc(len + 1), *low = malloc(len + 1),
+		    *sq = malloc(len + 1), *rl = malloc(len + 1),
+		    *rs = malloc(len + 1);
+
+		CHECK(src != NULL && low != NULL && sq != NULL && rl != NULL &&
+		    rs != NULL);
+		if (src == NULL || low == NULL || sq == NULL || rl == NULL ||
+		    rs == NULL)
+			return;
+		for (i = 0; i < len; i += run) {
+			run = 1 + next() % (next() % 4 == 0 ? 40 : 6);
+			for (j = 0; j < run && i + j < len; j++)
+				src[i + j] = next() % 2 == 0 ?
+				    ws[next() % (sizeof(ws) - 1)] :
+				    next() % 50 == 0 ? '\0' :
+				    (char)("abcXYZ.@\xc3\xa9"[next() % 10]);
+			if (next() % 3 == 0)    /* words between the runs */
+				for (; j < run + 8 && i + j < len; j++)
+					src[i + j] = (char)('A' + next() % 26);
+			run = j;
+		}
+		if (k % 4 == 0)
+			random_text(src, len);
+		a = bn_lower_squeeze(low, sq, src, len);
+		for (i = 0; i < len; i++)
+			rl[i] = mt_lower(src[i]);
+		rl[len] = '\0';
+		b = ref_squeeze(rs, len + 1, rl, len);
+		CHECK(a == b);
+		CHECK(memcmp(low, rl, len + 1) == 0);
+		CHECK(a == b && memcmp(sq, rs, b + 1) == 0);
+		free(src);
+		free(low);
+		free(sq);
+		free(rl);
+		free(rs);
+	}
+}
+
+/* bn_memmem against memmem: needles cut from the text (found at all
+ * sorts of places, or just past its end) and random ones, texts in
+ * buffers of exactly their length. */
+TEST(memmem_random)
+{
+	size_t k, i;
+
+	for (k = 0; k < 100000; k++) {
+		size_t n = next() % 200, m = next() % 24;
+		char *t = malloc(n + 1), pat[24];
+		const char *got, *want;
+
+		CHECK(t != NULL);
+		if (t == NULL)
+			return;
+		random_text(t, n);
+		if (k % 3 == 0)
+			for (i = 0; i < n; i++)
+				t[i] = (char)('a' + next() % 3);
+		if (n > 0 && k % 2 == 0) {
+			size_t at = next() % n;
+
+			if (m > n - at + next() % 2)
+				m = n - at;
+			memcpy(pat, t + at, m);
+		} else
+			for (i = 0; i < m; i++)
+				pat[i] = (char)('a' + next() % 3);
+		got = bn_memmem(t, n, pat, m);
+		want = memmem(t, n, pat, m);
+		CHECK(got == want);
+		free(t);
+	}
+}
+
+/* bn_memmem_i against mt_strn_istr: texts in mixed case (and other
+ * bytes that differ from letters in the 0x20 bit only: '@' and '`', '['
+ * and '{'), needles cut from them and lowered, or random. */
+TEST(memmem_i_random)
+{
+	static const char alpha[] = "aAbBzZ@`[{ \n\x01\xc1\xe1";
+	size_t k, i;
+
+	for (k = 0; k < 100000; k++) {
+		size_t n = next() % 200, m = 1 + next() % 23;
+		char *t = malloc(n + 1), pat[24];
+		const char *got, *want;
+
+		CHECK(t != NULL);
+		if (t == NULL)
+			return;
+		for (i = 0; i < n; i++)
+			t[i] = alpha[next() % (sizeof(alpha) - 1)];
+		t[n] = '\0';
+		if (n > 0 && k % 2 == 0) {
+			size_t at = next() % n;
+
+			if (m > n - at)
+				m = n - at;
+			for (i = 0; i < m; i++)
+				pat[i] = mt_lower(t[at + i]);
+		} else
+			for (i = 0; i < m; i++)
+				pat[i] = mt_lower(alpha[next() %
+				    (sizeof(alpha) - 1)]);
+		pat[m] = '\0';
+		got = bn_memmem_i(t, n, pat, m);
+		want = mt_strn_istr(t, n, pat);
+		CHECK(got == want);
+		free(t);
+	}
+}
+
 TEST(squeeze_fixed)
 {
 	char out[64];
@@ -283,6 +423,10 @@ main(void)
 	RUN(squeeze_fixed);
 	RUN(squeeze_random);
 	RUN(lower_random);
+	RUN(lower_in_place);
+	RUN(lower_squeeze_random);
+	RUN(memmem_random);
+	RUN(memmem_i_random);
 	RUN(addresses);
 	return DONE();
 }
