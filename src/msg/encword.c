@@ -225,6 +225,35 @@ word_suspect(uint64_t w)
 	    mt_word_eq(w, 0x1b) | mt_word_eq(w, '=')) != 0;
 }
 
+/* plain_ascii for a value of sixteen bytes or more: sixteen at a time
+ * (the last sixteen overlapping the ones before), each kind of byte told
+ * by one mask (as signed bytes, NUL and those >= 0x80 are below 1). */
+static bool
+plain_ascii16(const char *v, size_t n, bool *eol)
+{
+	size_t i = 0;
+	sbytes16 c;
+	unsigned eq;
+
+	for (;;) {
+		memcpy(&c, v + i, sizeof(c));
+		if (bytes16_mask((bytes16)((c < 1) | (c == 0x1b))) != 0)
+			return false;
+		if ((eq = bytes16_mask((bytes16)(c == '='))) != 0) {
+			for (; eq != 0; eq &= eq - 1)
+				if (!plain_byte_ok(v, n,
+				    i + (size_t)__builtin_ctz(eq)))
+					return false;
+		}
+		if (bytes16_mask((bytes16)((c == '\n') | (c == '\r'))) != 0)
+			*eol = true;
+		if ((i += 16) >= n)
+			return true;
+		if (n - i < 16)
+			i = n - 16;
+	}
+}
+
 /*
  * Most header values are plain ASCII without encoded words; for them the
  * decoder's answer is the words with white space folded, which is written
@@ -240,11 +269,14 @@ plain_ascii(const char *v, size_t n, bool *eol)
 	size_t i = 0, k;
 	uint64_t w;
 
-	/* every header value read comes here: eight bytes at a time, the
-	 * last eight overlapping the ones before (the same answer for
-	 * those again, but no byte loop for the rest), and a word with a
-	 * suspect byte looked at closer */
+	/* every header value read comes here: sixteen bytes at a time
+	 * when it has that many (plain_ascii16), else eight, the last
+	 * eight overlapping the ones before (the same answer for those
+	 * again, but no byte loop for the rest), and a word with a suspect
+	 * byte looked at closer */
 	*eol = false;
+	if (n >= 16)
+		return plain_ascii16(v, n, eol);
 	if (n < 8)
 		goto bytes;
 	for (;;) {

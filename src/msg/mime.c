@@ -14,6 +14,7 @@
  * most 200 bytes, header blocks of at most MT_MSG_MAX_HEADER_BYTES.  Past a
  * limit the walk stops descending and reports truncation.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,18 +272,29 @@ finder_init(finder *f, const char *bd, size_t bl)
 static const char *
 finder_find(const finder *f, const char *b, size_t from, size_t len)
 {
-	size_t pos = from, m = f->bl, mv;
+	size_t m = f->bl, mv;
+	uintptr_t q, last;
+	const char *w;
 
 	if (m < 3)
 		return memmem(b + from, len - from, f->bd, m);
-	while (len - pos >= m) {
-		if ((mv = f->move[pair_hash(b + pos + m - 2)]) == 0) {
-			if (memcmp(b + pos, f->bd, m) == 0)
-				return b + pos;
+	if (len - from < m)
+		return NULL;
+	/* q is the address of the window's last pair, up to the body's
+	 * last pair: one register and one bound, the fewest instructions a
+	 * step (the loop runs over every multipart body).  An integer, as
+	 * the last move may go past the body, where a pointer may not. */
+	q = (uintptr_t)(b + from + m - 2);
+	last = (uintptr_t)(b + len - 2);
+	do {
+		if ((mv = f->move[pair_hash((const char *)q)]) == 0) {
+			w = (const char *)q - (m - 2);
+			if (memcmp(w, f->bd, m) == 0)
+				return w;
 			mv = f->back;
 		}
-		pos += mv;
-	}
+		q += mv;
+	} while (q <= last);
 	return NULL;
 }
 

@@ -11,6 +11,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <mailtriage/msg.h>
 
@@ -77,26 +80,66 @@ size_t utf8_cut(const char *p, size_t len, size_t max);
 /* Sixteen bytes, in GCC's vector extension (SSE2 on x86-64, and the
  * compiler's own code elsewhere): one compare tests them all. */
 typedef unsigned char bytes16 __attribute__((vector_size(16)));
+typedef signed char sbytes16 __attribute__((vector_size(16)));
+
+/* One bit per byte: bit k is the high bit of byte k (of a compare's
+ * result: set when the byte is 0xff).  SSE2 has this as one instruction
+ * (pmovmskb), which replaces two moves of the halves to words, an or and
+ * a bit search in each; elsewhere the bits are gathered a byte at a time
+ * (correct, not fast). */
+#if defined(__SSE2__)
+static inline unsigned
+bytes16_mask(bytes16 hit)
+{
+	return (unsigned)_mm_movemask_epi8((__m128i)hit);
+}
+#else
+static inline unsigned
+bytes16_mask(bytes16 hit)
+{
+	uint64_t lo, hi;
+	unsigned m = 0;
+	int k;
+
+	memcpy(&lo, &hit, sizeof(lo));
+	memcpy(&hi, (const char *)&hit + 8, sizeof(hi));
+	for (k = 0; k < 8; k++) {
+		m |= (unsigned)(((const unsigned char *)&lo)[k] >> 7) << k;
+		m |= (unsigned)(((const unsigned char *)&hi)[k] >> 7) << (k + 8);
+	}
+	return m;
+}
+#endif
+
+/* The bytes of v that are LF or CR. */
+static inline unsigned
+eol_mask(bytes16 v)
+{
+	return bytes16_mask((bytes16)((v == '\n') | (v == '\r')));
+}
 
 /* The first LF or CR in p[from..len), or len: one pass for both line ends,
- * sixteen bytes at a time, inline (every line of every header block is
- * looked for, and every line of a text: two memchr calls, or one with the
- * other remembered, cost more for lines this short). */
+ * 32 bytes a step (two compares each, one mask test), inline (every line
+ * of every header block is looked for, and every line of a text: two
+ * memchr calls, or one with the other remembered, cost more for lines this
+ * short). */
 static inline size_t
 line_end(const char *p, size_t len, size_t from)
 {
-	bytes16 v, hit;
-	uint64_t lo, hi;
+	bytes16 v, w;
+	unsigned m;
 	size_t j = from;
 
-	while (len - j >= 16) {
+	for (; len - j >= 32; j += 32) {
 		memcpy(&v, p + j, sizeof(v));
-		hit = (bytes16)((v == '\n') | (v == '\r'));
-		memcpy(&lo, &hit, sizeof(lo));
-		memcpy(&hi, (const char *)&hit + 8, sizeof(hi));
-		if ((lo | hi) != 0)     /* a hit byte is 0xff: a flag */
-			return j + (lo != 0 ? mt_first_flag(lo) :
-			    8 + mt_first_flag(hi));
+		memcpy(&w, p + j + 16, sizeof(w));
+		if ((m = eol_mask(v) | eol_mask(w) << 16) != 0)
+			return j + (size_t)__builtin_ctz(m);
+	}
+	if (len - j >= 16) {
+		memcpy(&v, p + j, sizeof(v));
+		if ((m = eol_mask(v)) != 0)
+			return j + (size_t)__builtin_ctz(m);
 		j += 16;
 	}
 	while (j < len && p[j] != '\n' && p[j] != '\r')

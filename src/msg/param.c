@@ -116,6 +116,55 @@ static const unsigned char param_stop[256] = {
 	[';'] = 1, ['"'] = 1, ['('] = 1,
 };
 
+/* The first byte of s[i..n) that param_stop has, or n: sixteen bytes a
+ * step through the text between parameters (a media type, a value). */
+static inline size_t
+stop_byte(const char *s, size_t n, size_t i)
+{
+	bytes16 v;
+	unsigned m;
+
+	for (; n - i >= 16; i += 16) {
+		memcpy(&v, s + i, sizeof(v));
+		if ((m = bytes16_mask((bytes16)((v == ';') | (v == '"') |
+		    (v == '(')))) != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	while (i < n && !param_stop[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
+/* The offset of the '"' that ends the quoted string whose text starts at
+ * s[i], or n: quoted pairs ("\\x") are skipped.  Sixteen bytes a step to
+ * the next quote or backslash (a boundary is a quoted string of forty
+ * bytes or more, in every multipart message), then byte by byte. */
+static inline size_t
+quoted_end(const char *s, size_t n, size_t i)
+{
+	bytes16 v;
+	unsigned m;
+
+	while (n - i >= 16) {
+		memcpy(&v, s + i, sizeof(v));
+		if ((m = bytes16_mask((bytes16)((v == '"') | (v == '\\')))) ==
+		    0) {
+			i += 16;
+			continue;
+		}
+		i += (size_t)__builtin_ctz(m);
+		if (s[i] == '"')
+			return i;
+		i = n - i > 2 ? i + 2 : n;      /* the pair, or the end */
+	}
+	while (i < n && s[i] != '"') {
+		if (s[i] == '\\' && i + 1 < n)
+			i++;
+		i++;
+	}
+	return i;
+}
+
 /* The next parameter at or after *i; false when there is none.  The
  * offset is kept in a local (every byte of every Content-Type value
  * passes here). */
@@ -128,15 +177,13 @@ next_param(const char *s, size_t n, size_t *pi, raw_param *p)
 		/* Find the next ';' outside quotes and comments. */
 		while (i < n) {
 			if (!param_stop[(unsigned char)s[i]]) {
-				i++;
+				i = stop_byte(s, n, i + 1);
 				continue;
 			}
 			if (s[i] == ';')
 				break;
 			if (s[i] == '"') {
-				for (i++; i < n && s[i] != '"'; i++)
-					if (s[i] == '\\' && i + 1 < n)
-						i++;
+				i = quoted_end(s, n, i + 1);
 				if (i < n)
 					i++;
 			} else {
@@ -160,11 +207,7 @@ next_param(const char *s, size_t n, size_t *pi, raw_param *p)
 		p->quoted = i < n && s[i] == '"';
 		if (p->quoted) {
 			start = ++i;
-			while (i < n && s[i] != '"') {
-				if (s[i] == '\\' && i + 1 < n)
-					i++;
-				i++;
-			}
+			i = quoted_end(s, n, i);
 			p->value.p = s + start;
 			p->value.len = i - start;
 			if (i < n)

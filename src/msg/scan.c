@@ -101,21 +101,22 @@ static inline __attribute__((always_inline)) size_t
 field_name_len(const char *p, size_t len, size_t *colon)
 {
 	size_t i = 0, name;
-	uint64_t w, end, lo, hi;
-	bytes16 v, hit;
+	uint64_t w, end;
+	bytes16 v;
+	unsigned m;
 
 	/* every line of every header block is measured: sixteen bytes at a
-	 * time through the name (33..126 less ':' is 0..93 less 25 after
-	 * subtracting 33), then eight (the first flag is where it ends),
-	 * byte by byte at the end of a short line */
+	 * time through the name, then eight (the first flag is where it
+	 * ends), byte by byte at the end of a short line.  33..126 are the
+	 * name bytes: adding 95 maps them to 128..221, as signed bytes
+	 * -128..-35, and every other byte above -35: one add and one
+	 * signed compare */
 	while (len - i >= 16) {
 		memcpy(&v, p + i, sizeof(v));
-		hit = (bytes16)((bytes16)(v - 33) > 93) | (bytes16)(v == ':');
-		memcpy(&lo, &hit, sizeof(lo));
-		memcpy(&hi, (const char *)&hit + 8, sizeof(hi));
-		if ((lo | hi) != 0) {
-			i += lo != 0 ? mt_first_flag(lo) :
-			    8 + mt_first_flag(hi);
+		m = bytes16_mask((bytes16)(((sbytes16)(v + 95) > -35) |
+		    (sbytes16)(v == ':')));
+		if (m != 0) {
+			i += (size_t)__builtin_ctz(m);
 			goto ended;
 		}
 		i += 16;

@@ -37,27 +37,40 @@ soft_break(const char *in, size_t len, size_t i)
 	return e > 0 ? j + e - i : 0;
 }
 
-/* The number of bytes of in[i..stop) before the first '=', LF or CR,
- * sixteen at a time (as line_end), then byte by byte. */
+/* Copy the bytes of in[i..stop) before the first '=', LF or CR to out
+ * (in[i] to out[0]) and return their count: sixteen at a time, scanned
+ * and stored in one pass (a scan, then memmove of the run, read them
+ * twice and paid a call per run).  A step stores all sixteen bytes, also
+ * those from the stop byte on: they are within out's room (stop - i) and
+ * what follows overwrites them.  Unless `apart` (in and out do not
+ * overlap) those are copied byte by byte: in place they may be input
+ * not read yet. */
 static size_t
-plain_run(const char *in, size_t i, size_t stop)
+plain_copy(const char *in, size_t i, size_t stop, char *out, bool apart)
 {
-	bytes16 v, hit;
-	uint64_t lo, hi;
-	size_t j = i;
+	bytes16 v;
+	unsigned m;
+	size_t j = i, k, n;
 
 	while (stop - j >= 16) {
 		memcpy(&v, in + j, sizeof(v));
-		hit = (bytes16)((v == '=') | (v == '\n') | (v == '\r'));
-		memcpy(&lo, &hit, sizeof(lo));
-		memcpy(&hi, (const char *)&hit + 8, sizeof(hi));
-		if ((lo | hi) != 0)     /* a hit byte is 0xff: a flag */
-			return j - i + (lo != 0 ? mt_first_flag(lo) :
-			    8 + mt_first_flag(hi));
+		m = bytes16_mask((bytes16)((v == '=') | (v == '\n') |
+		    (v == '\r')));
+		if (m != 0) {
+			n = (size_t)__builtin_ctz(m);
+			if (apart)
+				memcpy(out + (j - i), &v, sizeof(v));
+			else
+				for (k = 0; k < n; k++)
+					out[j - i + k] = in[j + k];
+			return j - i + n;
+		}
+		memcpy(out + (j - i), &v, sizeof(v));
 		j += 16;
 	}
-	while (j < stop && in[j] != '=' && in[j] != '\n' && in[j] != '\r')
-		j++;
+	for (; j < stop && in[j] != '=' && in[j] != '\n' && in[j] != '\r';
+	    j++)
+		out[j - i] = in[j];
 	return j - i;
 }
 
@@ -66,6 +79,9 @@ mt_qp_decode(const char *in, size_t inlen, char *out, size_t outlen)
 {
 	size_t i = 0, o = 0, keep = 0, e, skip, n, k, stop;
 	int hi, lo;
+	/* compared as integers: pointers into unrelated objects may not be */
+	bool apart = (uintptr_t)out + outlen <= (uintptr_t)in ||
+	    (uintptr_t)in + inlen <= (uintptr_t)out;
 
 	while (i < inlen && o < outlen) {
 		char c;
@@ -74,8 +90,7 @@ mt_qp_decode(const char *in, size_t inlen, char *out, size_t outlen)
 		 * one run: most of a quoted-printable text is plain (other
 		 * control bytes in it are copied as they are either way) */
 		stop = inlen - i < outlen - o ? inlen : i + (outlen - o);
-		if ((n = plain_run(in, i, stop)) > 0) {
-			memmove(out + o, in + i, n);
+		if ((n = plain_copy(in, i, stop, out + o, apart)) > 0) {
 			/* blanks at the end of the run may be dropped at a
 			 * hard break: keep ends after its last other byte */
 			for (k = n; k > 0 && (out[o + k - 1] == ' ' ||
@@ -113,7 +128,10 @@ mt_qp_decode(const char *in, size_t inlen, char *out, size_t outlen)
 		o = keep;
 		if (outlen - o < e)
 			break;
-		memcpy(out + o, in + i, e);
+		/* one or two bytes: stored, not a memcpy call */
+		out[o] = in[i];
+		if (e == 2)
+			out[o + 1] = in[i + 1];
 		o += e;
 		keep = o;
 		i += e;
@@ -121,21 +139,30 @@ mt_qp_decode(const char *in, size_t inlen, char *out, size_t outlen)
 	return o;
 }
 
+/* 1 + the value of each base64 symbol, 0 for every other byte: one load
+ * a symbol (256 bytes, read only), where tests of the ranges took about
+ * eight instructions. */
+static const unsigned char b64_tab[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
+	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
+	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17,
+	['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
+	['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27,
+	['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
+	['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37,
+	['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47,
+	['v'] = 48, ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52,
+	['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
+	['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62,
+	['+'] = 63, ['/'] = 64
+};
+
 /* 0..63 for the base64 alphabet, -1 otherwise. */
-static int
+static inline int
 b64_value(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	return (int)b64_tab[c] - 1;
 }
 
 /* A partial quantum of n (2 or 3) symbols still carries bytes. */
@@ -159,6 +186,26 @@ mt_base64_decode(const char *in, size_t inlen, char *out, size_t outlen)
 	int n = 0, v;
 
 	for (i = 0; i < inlen; i++) {
+		/* a whole quantum of four symbols (most of a base64 body,
+		 * in lines of them) in one step; anything else below */
+		if (n == 0 && inlen - i >= 4 && outlen - o >= 3) {
+			unsigned a = b64_tab[(unsigned char)in[i]],
+			    b = b64_tab[(unsigned char)in[i + 1]],
+			    c = b64_tab[(unsigned char)in[i + 2]],
+			    d = b64_tab[(unsigned char)in[i + 3]];
+
+			if (a != 0 && b != 0 && c != 0 && d != 0) {
+				acc = (unsigned long)(a - 1) << 18 |
+				    (unsigned long)(b - 1) << 12 |
+				    (unsigned long)(c - 1) << 6 | (d - 1);
+				out[o++] = (char)(acc >> 16);
+				out[o++] = (char)(acc >> 8);
+				out[o++] = (char)acc;
+				acc = 0;
+				i += 3;
+				continue;
+			}
+		}
 		if (in[i] == '=') {
 			/* Padding ends a quantum; a padded chunk may follow
 			 * (concatenated encoder output), so go on. */

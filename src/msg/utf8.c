@@ -50,29 +50,29 @@ utf8_seq_len(const unsigned char *p, size_t n)
 	return seq_len(p, n);
 }
 
-/* Length of the leading run of plain ASCII without NUL.  Eight bytes at
- * a time while a word has no byte >= 0x80 and no zero byte (w - 0x01..
- * sets a byte's high bit only when the byte is 0 or >= 0x81, and a
- * borrow flags bytes only above a true one, so the first flag ends the
- * run), then byte by byte for the rest: the same length as the plain
- * loop. */
+/* Length of the leading run of plain ASCII without NUL: sixteen bytes a
+ * step (as signed bytes, NUL and the bytes >= 0x80 are those below 1:
+ * one compare), then a word at a time (w - 0x01.. sets a byte's high
+ * bit only when the byte is 0 or >= 0x81, and a borrow flags bytes only
+ * above a true one, so the first flag ends the run), then byte by byte:
+ * the same length as the plain loop. */
 size_t
 utf8_ascii_run(const char *p, size_t len)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t highs = 0x8080808080808080ULL;
 	size_t i = 0;
-	uint64_t w, w2, stop;
+	uint64_t w, stop;
+	sbytes16 v;
+	unsigned m;
 
-	/* sixteen bytes a turn through long ASCII text, then eight */
 	while (len - i >= 16) {
-		memcpy(&w, p + i, sizeof(w));
-		memcpy(&w2, p + i + 8, sizeof(w2));
-		if (((w | (w - ones) | w2 | (w2 - ones)) & highs) != 0)
-			break;
+		memcpy(&v, p + i, sizeof(v));
+		if ((m = bytes16_mask((bytes16)(v < 1))) != 0)
+			return i + (size_t)__builtin_ctz(m);
 		i += 16;
 	}
-	while (len - i >= 8) {
+	if (len - i >= 8) {
 		memcpy(&w, p + i, sizeof(w));
 		if ((stop = (w | (w - ones)) & highs) != 0)
 			return i + mt_first_flag(stop);
@@ -84,36 +84,45 @@ utf8_ascii_run(const char *p, size_t len)
 }
 
 /* Offset of the first byte >= 0x80 in p[0..len), or len.  NUL is valid
- * UTF-8, so only the high bits are tested: 32 bytes a turn (four words
- * or-ed, one test) through long ASCII text, then eight, then bytes. */
+ * UTF-8, so only the high bits are tested, and one mask instruction takes
+ * sixteen of them at once: 64 bytes a turn (four vectors or-ed, one test)
+ * through long ASCII text, then sixteen, then the sixteen ending at len
+ * again (their first bytes already known to be ASCII); a text shorter
+ * than sixteen a word at a time. */
 static inline size_t
 high_byte(const unsigned char *p, size_t len)
 {
-	uint64_t a, b, c, d;
+	bytes16 v, w, x, y;
+	uint64_t a;
+	unsigned m;
 	size_t i = 0;
 
-	while (len - i >= 32) {
-		memcpy(&a, p + i, 8);
-		memcpy(&b, p + i + 8, 8);
-		memcpy(&c, p + i + 16, 8);
-		memcpy(&d, p + i + 24, 8);
-		if (((a | b | c | d) & MT_WORD_HIGH) != 0)
+	while (len - i >= 64) {
+		memcpy(&v, p + i, 16);
+		memcpy(&w, p + i + 16, 16);
+		memcpy(&x, p + i + 32, 16);
+		memcpy(&y, p + i + 48, 16);
+		if (bytes16_mask(v | w | x | y) != 0)
 			break;
-		i += 32;
+		i += 64;
 	}
-	while (len - i >= 8) {
+	while (len - i >= 16) {
+		memcpy(&v, p + i, 16);
+		if ((m = bytes16_mask(v)) != 0)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+	if (i < len && len >= 16) {
+		memcpy(&v, p + len - 16, 16);
+		if ((m = bytes16_mask(v)) == 0)
+			return len;
+		return len - 16 + (size_t)__builtin_ctz(m);
+	}
+	if (len - i >= 8) {
 		memcpy(&a, p + i, 8);
 		if ((a & MT_WORD_HIGH) != 0)
 			return i + mt_first_flag(a & MT_WORD_HIGH);
 		i += 8;
-	}
-	/* the last bytes of a text of eight or more: the word ending at
-	 * len again, its first bytes already known to be ASCII */
-	if (i < len && len >= 8) {
-		memcpy(&a, p + len - 8, 8);
-		if ((a & MT_WORD_HIGH) == 0)
-			return len;
-		return len - 8 + mt_first_flag(a & MT_WORD_HIGH);
 	}
 	while (i < len && p[i] < 0x80)
 		i++;
