@@ -164,6 +164,12 @@ int bn_find_reply_code(const char *text, size_t len);
 const char *bn_find_command(const char *text, size_t len);
 /* The same on text already squeezed (no allocation). */
 const char *bn_find_command_sq(const char *sq, size_t len);
+/* The stage phrases as a set (NULL: not built), and the index of the first
+ * of them in sq (bn_phrases_first, or the same found without the set),
+ * -1 when none. */
+struct bn_phrases;
+const struct bn_phrases *bn_stage_set(void);
+int bn_find_stage(const char *sq, size_t n);
 /* Join a (multi-line) SMTP reply into one line: "550-5.7.26 a" + "550-5.7.26 b"
  * becomes "550 5.7.26 a b".  Returns the length written. */
 size_t bn_join_reply(const char *text, size_t len, char *out, size_t outlen);
@@ -185,6 +191,7 @@ typedef struct bn_phrases {
 	unsigned char slot[BN_PHRASES_HASH];    /* by the same hash */
 	uint64_t mask[BN_PHRASES_MAX];
 	uint32_t head[BN_PHRASES_MAX];  /* first four bytes, as loaded */
+	uint32_t tail[BN_PHRASES_MAX];  /* last four bytes, as loaded */
 } bn_phrases;
 bool bn_phrases_add(bn_phrases *ps, const char *phrase);
 void bn_phrases_done(bn_phrases *ps);
@@ -193,6 +200,19 @@ int bn_phrases_first(const bn_phrases *ps, const char *t, size_t n);
 /* Bit i set when phrase i occurs; first[i] its leftmost place or NULL. */
 uint64_t bn_phrases_scan(const bn_phrases *ps, const char *t, size_t n,
     const char **first);
+/* Two sets asked of the same text, in one pass when they can share it
+ * (see phrase.c); built once (bn_phrases_pair_init), read-only after. */
+typedef struct bn_phrases_pair {
+	const bn_phrases *a, *b;
+	bool ok;                        /* one pass serves both */
+	unsigned char shift[BN_PHRASES_HASH];
+} bn_phrases_pair;
+void bn_phrases_pair_init(bn_phrases_pair *pp, const bn_phrases *a,
+    const bn_phrases *b);
+/* *first_a = bn_phrases_first(a, t, n), *all_b = bn_phrases_scan(b, t, n,
+ * NULL). */
+void bn_phrases_pair_scan(const bn_phrases_pair *pp, const char *t, size_t n,
+    int *first_a, uint64_t *all_b);
 
 /* ---- text.c ---- */
 /* Copy src into dst (bounded), collapsing runs of white space to one
@@ -339,6 +359,12 @@ typedef struct bn_doc {
 	                             * worked out on first need: read it
 	                             * through bn_doc_mta */
 	bool mta_known;             /* mta worked out */
+	/* the stage phrase first in d->lsq (bn_find_stage) and the hint
+	 * needles it holds, found in one pass on first need: read them
+	 * through bn_doc_stage (reader_hints.c) */
+	bool lsq_scanned;
+	int lsq_stage;
+	uint64_t lsq_hints;
 	/* the returned message, raw, when it is itself a delivery report
 	 * (a notice that forwards a DSN); NULL otherwise */
 	const char *inner;
@@ -401,6 +427,9 @@ void bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f);
 const char *bn_detect_mta(const bn_doc *d, const char *ltext, size_t len);
 /* Reasons the writing MTA's own words settle (hints for the classifier). */
 void bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n);
+/* bn_find_stage(d->lsq, d->lsqlen), from the pass that also finds the
+ * hint needles. */
+int bn_doc_stage(const bn_doc *d);
 /* The first failed address the text names / the returned message's To. */
 bool bn_text_recipient(const bn_doc *d, char *out, size_t outlen);
 bool bn_orig_recipient(const bn_doc *d, char *out, size_t outlen);

@@ -122,14 +122,34 @@ static const struct {
 	{ "policyviolation", "dmarc", "dmarc" },
 };
 
+/*
+ * strstr(lower, needle) != NULL, where lower is llen bytes with no NUL
+ * inside and g holds its grams (bn_grams_of): a needle of four bytes or
+ * more whose first four are no gram of the text is absent without a
+ * search (a hash collision only lets it through to bn_memmem), and
+ * bn_memmem skips glibc's set-up per call.  Most diagnostics hold none
+ * of the words asked here.
+ */
+static bool
+lower_has(const char *lower, size_t llen, const bn_grams *g,
+    const char *needle)
+{
+	size_t m = strlen(needle);
+
+	if (m >= 4 && !bn_has_gram(g, bn_gram(needle)))
+		return false;
+	return bn_memmem(lower, llen, needle, m) != NULL;
+}
+
 static const char *
-refine_cause(const char *reason, const char *cause, const char *lower)
+refine_cause(const char *reason, const char *cause, const char *lower,
+    size_t llen, const bn_grams *g)
 {
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(cause_words); i++) {
 		if (same(cause_words[i].reason, reason) &&
-		    strstr(lower, cause_words[i].needle) != NULL)
+		    lower_has(lower, llen, g, cause_words[i].needle))
 			return cause_words[i].cause;
 	}
 	return cause;
@@ -598,7 +618,8 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
  * says; without one, the words do ("temporary", "persistent" against
  * "permanent"); without those, it is taken as permanent. */
 static bool
-is_transient(const bn_facts *f, const char *lower)
+is_transient(const bn_facts *f, const char *lower, size_t llen,
+    const bn_grams *g)
 {
 	char st[16];
 
@@ -606,15 +627,15 @@ is_transient(const bn_facts *f, const char *lower)
 		return f->status[0] == '4';
 	if (f->reply_code >= 400 && f->reply_code < 600)
 		return f->reply_code < 500;
-	if (bn_find_status(lower, strlen(lower), st, sizeof(st)))
+	if (bn_find_status(lower, llen, st, sizeof(st)))
 		return st[0] == '4';
 	/* words that say the failures were temporary ones, retried until
 	 * the queue gave up (Exim's "retry timeout exceeded") */
-	if (strstr(lower, "temporar") != NULL ||
-	    strstr(lower, "persistent") != NULL ||
-	    strstr(lower, "retry timeout exceeded") != NULL ||
-	    strstr(lower, "have been failing for a long time") != NULL ||
-	    strstr(lower, "host not reachable") != NULL)
+	if (lower_has(lower, llen, g, "temporar") ||
+	    lower_has(lower, llen, g, "persistent") ||
+	    lower_has(lower, llen, g, "retry timeout exceeded") ||
+	    lower_has(lower, llen, g, "have been failing for a long time") ||
+	    lower_has(lower, llen, g, "host not reachable"))
 		return true;
 	return false;
 }
@@ -672,9 +693,9 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	ri = reason_find(v->reason);
 	if (v->cause == NULL)
 		v->cause = ri->cause;
-	v->cause = refine_cause(v->reason, v->cause, lower);
+	v->cause = refine_cause(v->reason, v->cause, lower, llen, &g);
 
-	transient = is_transient(f, lower);
+	transient = is_transient(f, lower, llen, &g);
 	if (f->status[0] != '\0' && bn_strcmp(f->status + 1, ".0.0") == 0 &&
 	    bn_strcmp(f->diag_type, "x-unix") == 0 &&
 	    bn_strcmp(v->reason, "mailererror") == 0) {

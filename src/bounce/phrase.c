@@ -141,6 +141,8 @@ bn_phrases_done(bn_phrases *ps)
 				ps->shift[h] = (unsigned char)s;
 		}
 		memcpy(&ps->head[i], ps->phrase[i], sizeof(ps->head[i]));
+		memcpy(&ps->tail[i], ps->phrase[i] + ps->len[i] - 4,
+		    sizeof(ps->tail[i]));
 		h = phrase_gram(ps->phrase[i], ps->len[i], m - 1, drop);
 		if (ps->slot[h] == 0)
 			ps->slot[h] = (unsigned char)++ps->nslot;
@@ -149,16 +151,20 @@ bn_phrases_done(bn_phrases *ps)
 }
 
 /* Does phrase i start at p (p has room for it; the table's phrases have
- * at least four bytes)?  Most candidates differ in the first four bytes:
- * one load and compare before calling memcmp. */
+ * at least four bytes)?  Most candidates differ in the first four bytes
+ * or, where phrases share their start ("in reply to data", "in reply to
+ * rcpt to", ...: all candidates at one place), in the last four: a load
+ * and compare of each before memcmp is called for what lies between. */
 static bool
 phrase_at(const bn_phrases *ps, size_t i, const char *p)
 {
-	uint32_t w;
+	uint32_t w, e;
+	size_t len = ps->len[i];
 
 	memcpy(&w, p, sizeof(w));
-	return w == ps->head[i] && (ps->len[i] == 4 ||
-	    memcmp(p + 4, ps->phrase[i] + 4, ps->len[i] - 4u) == 0);
+	memcpy(&e, p + len - 4, sizeof(e));
+	return w == ps->head[i] && e == ps->tail[i] && (len <= 8 ||
+	    memcmp(p + 4, ps->phrase[i] + 4, len - 8) == 0);
 }
 
 /*
@@ -188,12 +194,41 @@ scan_plain(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
 }
 
 /*
- * The core: phrases in live are looked for; when one is found at pos,
- * first[] (if any) gets pos and live is cut by the caller's rule: lowest
- * mode keeps only phrases before it (a lower index is all that can still
- * matter), otherwise the phrase found is dropped.  Returns the phrases
- * found.  end is the end of the window; the inner loop, which most bytes
- * go through, is just load, hash, look up, jump.
+ * The phrases of ps in *live that start at t + pos, where the window's gram
+ * has hash h and a jump of zero: their bits are returned, first[] (if any)
+ * gets the place, and *live is cut by the caller's rule: lowest mode keeps
+ * only phrases before the one found (a lower index is all that can still
+ * matter), otherwise the phrase found is dropped.
+ */
+static inline uint64_t
+found_at(const bn_phrases *ps, unsigned h, const char *t, size_t n,
+    size_t pos, uint64_t *live, bool lowest, const char **first)
+{
+	uint64_t found = 0, c = ps->mask[ps->slot[h] - 1] & *live;
+	size_t i;
+
+	while (c != 0) {
+		i = (size_t)__builtin_ctzll(c);
+		c &= c - 1;
+		if (ps->len[i] > n - pos || !phrase_at(ps, i, t + pos))
+			continue;
+		found |= (uint64_t)1 << i;
+		if (first != NULL)
+			first[i] = t + pos;
+		if (lowest) {
+			*live &= ((uint64_t)1 << i) - 1;
+			c &= *live;
+		} else
+			*live &= ~((uint64_t)1 << i);
+	}
+	return found;
+}
+
+/*
+ * The core: phrases in live are looked for (see found_at for how live is
+ * cut as they are found).  Returns the phrases found.  end is the end of
+ * the window; the inner loop, which most bytes go through, is just load,
+ * hash, look up, jump.
  */
 static uint64_t
 scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
@@ -201,8 +236,8 @@ scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
 {
 	const unsigned char *shift = ps->shift;
 	unsigned drop = 32 - 8 * ps->gram, s, h;
-	size_t m = ps->m, end = m, pos, i;
-	uint64_t found = 0, c;
+	size_t m = ps->m, end = m;
+	uint64_t found = 0;
 
 	if (ps->gram == 0)
 		return scan_plain(ps, t, n, live, lowest, first);
@@ -212,22 +247,7 @@ scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
 			end += s;
 		if (end > n)
 			break;
-		pos = end - m;
-		c = ps->mask[ps->slot[h] - 1] & live;
-		while (c != 0) {
-			i = (size_t)__builtin_ctzll(c);
-			c &= c - 1;
-			if (ps->len[i] > n - pos || !phrase_at(ps, i, t + pos))
-				continue;
-			found |= (uint64_t)1 << i;
-			if (first != NULL)
-				first[i] = t + pos;
-			if (lowest) {
-				live &= ((uint64_t)1 << i) - 1;
-				c &= live;
-			} else
-				live &= ~((uint64_t)1 << i);
-		}
+		found |= found_at(ps, h, t, n, end - m, &live, lowest, first);
 		end++;
 	}
 	return found;
@@ -284,4 +304,62 @@ bn_phrases_scan(const bn_phrases *ps, const char *t, size_t n,
 		}
 	}
 	return f;
+}
+
+/*
+ * Two sets read in one pass where they share the window and the gram
+ * (the SMTP stages and the reader's hint needles, both asked of every
+ * message's squeezed text): the jump is the smaller of the two sets'
+ * jumps, kept as one table, and where it is zero each set's candidates
+ * are compared as its own scan compares them.  Every place either set's
+ * scan would look at is looked at, so the answers are those of the two
+ * scans.  A pair that cannot share (other window, gram, or a phrase set
+ * aside) is marked so, and its sets are scanned apart.
+ */
+void
+bn_phrases_pair_init(bn_phrases_pair *pp, const bn_phrases *a,
+    const bn_phrases *b)
+{
+	size_t h;
+
+	pp->a = a;
+	pp->b = b;
+	pp->ok = a->gram != 0 && a->gram == b->gram && a->m == b->m &&
+	    a->aside == 0 && b->aside == 0;
+	for (h = 0; h < BN_PHRASES_HASH; h++)
+		pp->shift[h] = a->shift[h] < b->shift[h] ? a->shift[h] :
+		    b->shift[h];
+}
+
+void
+bn_phrases_pair_scan(const bn_phrases_pair *pp, const char *t, size_t n,
+    int *first_a, uint64_t *all_b)
+{
+	const bn_phrases *a = pp->a, *b = pp->b;
+	unsigned drop = 32 - 8 * a->gram, s, h;
+	size_t m = a->m, end = m;
+	uint64_t la = a->n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << a->n) - 1;
+	uint64_t lb = b->n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << b->n) - 1;
+	uint64_t fa = 0, fb = 0;
+
+	if (!pp->ok) {
+		*first_a = bn_phrases_first(a, t, n);
+		*all_b = bn_phrases_scan(b, t, n, NULL);
+		return;
+	}
+	while ((la | lb) != 0) {
+		while (end <= n &&
+		    (s = pp->shift[h = gram_hash(t + end, drop)]) != 0)
+			end += s;
+		if (end > n)
+			break;
+		/* a zero jump of the pair is one of either set's */
+		if (a->slot[h] != 0)
+			fa |= found_at(a, h, t, n, end - m, &la, true, NULL);
+		if (b->slot[h] != 0)
+			fb |= found_at(b, h, t, n, end - m, &lb, false, NULL);
+		end++;
+	}
+	*first_a = fa == 0 ? -1 : __builtin_ctzll(fa);
+	*all_b = fb;
 }

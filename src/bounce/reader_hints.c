@@ -218,6 +218,10 @@ typedef struct hint_set {
 	 * no rule can hit */
 	unsigned char rule_of[BN_PHRASES_MAX];
 	size_t text_from;
+	/* with the SMTP stage phrases (smtp_reply.c), which are asked of
+	 * the same squeezed text: one pass for both (pair.ok) */
+	bn_phrases_pair pair;
+	bool paired;
 } hint_set;
 
 static hint_set the_hints = { .once = PTHREAD_ONCE_INIT };
@@ -225,6 +229,7 @@ static hint_set the_hints = { .once = PTHREAD_ONCE_INIT };
 static void
 build_hints(void)
 {
+	const bn_phrases *stages;
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(hint_rules); i++) {
@@ -241,6 +246,43 @@ build_hints(void)
 	}
 	bn_phrases_done(&the_hints.set);
 	the_hints.ok = true;
+	if ((stages = bn_stage_set()) != NULL) {
+		bn_phrases_pair_init(&the_hints.pair, stages, &the_hints.set);
+		the_hints.paired = the_hints.pair.ok;
+	}
+}
+
+/*
+ * Fill d's cache of what the squeezed text holds: the first stage phrase
+ * and the hint needles.  Nearly every message is asked both (its stage
+ * when a recipient's own text names none, its hints for each recipient
+ * without one), so both are found in the one pass of the pair; without
+ * the pair, each as asked.  A cache filled through a const view, as
+ * bn_doc_mta's: every bn_doc is a writable object of mt_bounce_read's.
+ */
+static void
+lsq_scan(const bn_doc *cd)
+{
+	bn_doc *d = (bn_doc *)(uintptr_t)cd;
+
+	if (pthread_once(&the_hints.once, build_hints) == 0 &&
+	    the_hints.paired)
+		bn_phrases_pair_scan(&the_hints.pair, d->lsq, d->lsqlen,
+		    &d->lsq_stage, &d->lsq_hints);
+	else {
+		d->lsq_stage = bn_find_stage(d->lsq, d->lsqlen);
+		d->lsq_hints = the_hints.ok ? bn_phrases_scan(&the_hints.set,
+		    d->lsq, d->lsqlen, NULL) : 0;
+	}
+	d->lsq_scanned = true;
+}
+
+int
+bn_doc_stage(const bn_doc *d)
+{
+	if (!d->lsq_scanned)
+		lsq_scan(d);
+	return d->lsq_stage;
 }
 
 /* strstr(d->lsq, needle of rule i) != NULL.  ready: the phrase set was
@@ -290,8 +332,9 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 			continue;
 		/* the text's needles, all in one pass, on first need */
 		if (ready && !scanned) {
-			present = bn_phrases_scan(&the_hints.set, d->lsq,
-			    d->lsqlen, NULL);
+			if (!d->lsq_scanned)
+				lsq_scan(d);
+			present = d->lsq_hints;
 			scanned = true;
 			end = rules_end(present);
 		}

@@ -181,7 +181,14 @@ static const struct {
 	{ "smtp:mail", "MAIL" },
 	{ "rcpt to:", "RCPT" },
 	{ "mail from:", "MAIL" },
+	/* last, naming no stage: the lead of a Sendmail transcript, which
+	 * refused_at_greeting asks about when no phrase above occurs (see
+	 * bn_text_command); found only when none of them is, so no answer
+	 * of bn_find_command_sq changes */
+	{ "while talking to ", "" },
 };
+
+#define STAGE_TALKING (MT_ARRAY_LEN(stages) - 1)
 
 /* The stage phrases as one set, built once per process (immutable after
  * pthread_once, shared read-only). */
@@ -205,37 +212,55 @@ build_stages(void)
 	the_stages.ok = true;
 }
 
+const bn_phrases *
+bn_stage_set(void)
+{
+	if (pthread_once(&the_stages.once, build_stages) != 0 ||
+	    !the_stages.ok)
+		return NULL;
+	return &the_stages.set;
+}
+
+int
+bn_find_stage(const char *sq, size_t n)
+{
+	size_t i;
+
+	if (pthread_once(&the_stages.once, build_stages) == 0 &&
+	    the_stages.ok)
+		return bn_phrases_first(&the_stages.set, sq, n);
+	for (i = 0; i < MT_ARRAY_LEN(stages); i++)
+		if (bn_memmem(sq, n, stages[i].phrase,
+		    strlen(stages[i].phrase)) != NULL)
+			return (int)i;
+	return -1;
+}
+
 const char *
 bn_find_command_sq(const char *sq, size_t n)
 {
-	size_t i;
-	int k;
+	int k = bn_find_stage(sq, n);
 
 	/* sq is lower case already: plain byte compares, no case folding;
 	 * the first phrase in table order that occurs anywhere wins */
-	if (pthread_once(&the_stages.once, build_stages) == 0 &&
-	    the_stages.ok) {
-		k = bn_phrases_first(&the_stages.set, sq, n);
-		return k < 0 ? "" : stages[k].command;
-	}
-	for (i = 0; i < MT_ARRAY_LEN(stages); i++) {
-		if (memmem(sq, n, stages[i].phrase, strlen(stages[i].phrase)) !=
-		    NULL)
-			return stages[i].command;
-	}
-	return "";
+	return k < 0 ? "" : stages[k].command;
 }
 
 /* Sendmail writes ">>> COMMAND" before the "<<< reply" to each command
  * it sent, in its transcript of the session.  A session ("while talking
  * to host:") with replies and no command at all was refused at the
  * greeting, which RFC 5321 3.1 lets a server do with a 554.  sq is the
- * squeezed, lower-case text. */
+ * squeezed, lower-case text.  bn_memmem: glibc's memmem costs some
+ * hundreds of instructions per call before it reads the text.  talking:
+ * 1 when sq is known to hold "while talking to ", 0 when known not to,
+ * -1 when not known. */
 static bool
-refused_at_greeting(const char *sq, size_t n)
+refused_at_greeting(const char *sq, size_t n, int talking)
 {
-	return memmem(sq, n, "while talking to ", 17) != NULL &&
-	    memmem(sq, n, "<<< ", 4) != NULL && memmem(sq, n, ">>> ", 4) == NULL;
+	if (talking < 0)
+		talking = bn_memmem(sq, n, "while talking to ", 17) != NULL;
+	return talking && bn_memmem(sq, n, "<<< ", 4) != NULL &&
+	    bn_memmem(sq, n, ">>> ", 4) == NULL;
 }
 
 static bool
@@ -247,17 +272,28 @@ sendmail_wrote(const bn_doc *d)
 const char *
 bn_text_command(const bn_doc *d)
 {
-	const char *c = bn_find_command_sq(d->lsq, d->lsqlen);
+	int k = bn_doc_stage(d), talking = -1;
+	const char *c = k < 0 ? "" : stages[k].command;
 
 	if (c[0] != '\0')
 		return c;
+	/* the stage scan found "while talking to " (the last phrase) only
+	 * when no other phrase occurs, and none of them at all (-1) says
+	 * it is absent: the first search of refused_at_greeting is known
+	 * then, and the transcript's shape is ruled out for most texts
+	 * without one more pass over them */
+	if (k < 0)
+		talking = 0;
+	else if ((size_t)k == STAGE_TALKING)
+		talking = 1;
 	/* the cheaper question first: the writer when it is known already
-	 * (a lookup), else the transcript's shape (three searches of the
-	 * text, but the writer costs more to work out when nothing else
-	 * asked for it yet); both are pure, so the order changes no answer */
+	 * (a lookup), else the transcript's shape (searches of the text,
+	 * but the writer costs more to work out when nothing else asked
+	 * for it yet); both are pure, so the order changes no answer */
 	if (d->mta_known ? sendmail_wrote(d) &&
-	    refused_at_greeting(d->lsq, d->lsqlen) :
-	    refused_at_greeting(d->lsq, d->lsqlen) && sendmail_wrote(d))
+	    refused_at_greeting(d->lsq, d->lsqlen, talking) :
+	    refused_at_greeting(d->lsq, d->lsqlen, talking) &&
+	    sendmail_wrote(d))
 		c = "CONNECT";
 	return c;
 }
@@ -291,25 +327,25 @@ lower_if_squeezed(const char *s, size_t n, char *out)
 		const __m128i a = _mm_set1_epi8('A' - 1);
 		const __m128i z = _mm_set1_epi8('Z' + 1);
 		const __m128i bit = _mm_set1_epi8(0x20);
-		const __m128i sp = _mm_set1_epi8(' ');
+		const __m128i vsp = _mm_set1_epi8(' ');
 		const __m128i lim = _mm_set1_epi8(0x21);
 		unsigned prev = 0, ge, spm;
 
 		for (; n - i >= 16; i += 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
 			    (s + i));
-			__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, a),
-			    _mm_cmplt_epi8(x, z));
+			__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a),
+			    _mm_cmplt_epi8(v, z));
 
 			ge = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-			    _mm_max_epu8(x, lim), x));
-			spm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp));
+			    _mm_max_epu8(v, lim), v));
+			spm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vsp));
 			if ((~ge & 0xFFFFu) != spm ||
 			    (spm & ((spm << 1) | prev)) != 0)
 				ok = false;
 			prev = spm >> 15;
 			_mm_storeu_si128((__m128i *)(void *)(out + i),
-			    _mm_or_si128(x, _mm_and_si128(up, bit)));
+			    _mm_or_si128(v, _mm_and_si128(up, bit)));
 		}
 	}
 #endif

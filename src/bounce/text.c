@@ -405,6 +405,21 @@ cand16(const char *p, size_t m, __m128i f, __m128i l)
 	return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f),
 	    _mm_cmpeq_epi8(b, l)));
 }
+
+/* The same for bn_memmem_i: each byte or'ed with g0 (g1) first, which
+ * folds a letter to lower case where the needle's byte is one. */
+static inline unsigned
+cand16_i(const char *p, size_t m, __m128i v0, __m128i v1, __m128i g0,
+    __m128i g1)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+	    (p + m - 1));
+
+	return (unsigned)_mm_movemask_epi8(_mm_and_si128(
+	    _mm_cmpeq_epi8(_mm_or_si128(a, g0), v0),
+	    _mm_cmpeq_epi8(_mm_or_si128(b, g1), v1)));
+}
 #endif
 
 /*
@@ -460,6 +475,22 @@ bn_memmem(const char *h, size_t n, const char *pat, size_t m)
 					return h + k;
 			}
 		}
+		/* the last places (fewer than sixteen) as one more block
+		 * ending at last, the places already looked at masked off:
+		 * a byte loop over them cost more than all the blocks of a
+		 * short text */
+		if (i <= last && last >= 15) {
+			size_t j = last - 15;
+			unsigned c = cand16(h + j, m, f, l) & (~0u << (i - j));
+
+			for (; c != 0; c &= c - 1) {
+				size_t k = j + (size_t)__builtin_ctz(c);
+
+				if (memcmp(h + k + 1, pat + 1, m - 2) == 0)
+					return h + k;
+			}
+			return NULL;
+		}
 	}
 #endif
 	for (; i <= last; i++)
@@ -502,13 +533,7 @@ bn_memmem_i(const char *h, size_t n, const char *pat, size_t m)
 		const __m128i g1 = _mm_set1_epi8((char)f1);
 
 		for (; i + 15 <= last; i += 16) {
-			__m128i a = _mm_loadu_si128((const __m128i *)(const
-			    void *)(h + i));
-			__m128i b = _mm_loadu_si128((const __m128i *)(const
-			    void *)(h + i + m - 1));
-			unsigned c = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-			    _mm_cmpeq_epi8(_mm_or_si128(a, g0), v0),
-			    _mm_cmpeq_epi8(_mm_or_si128(b, g1), v1)));
+			unsigned c = cand16_i(h + i, m, v0, v1, g0, g1);
 
 			for (; c != 0; c &= c - 1) {
 				size_t k = i + (size_t)__builtin_ctz(c);
@@ -516,6 +541,20 @@ bn_memmem_i(const char *h, size_t n, const char *pat, size_t m)
 				if (mt_mem_ieq(h + k, pat, m))
 					return h + k;
 			}
+		}
+		/* the last places as one block, as in bn_memmem */
+		if (i <= last && last >= 15) {
+			size_t j = last - 15;
+			unsigned c = cand16_i(h + j, m, v0, v1, g0, g1) &
+			    (~0u << (i - j));
+
+			for (; c != 0; c &= c - 1) {
+				size_t k = j + (size_t)__builtin_ctz(c);
+
+				if (mt_mem_ieq(h + k, pat, m))
+					return h + k;
+			}
+			return NULL;
 		}
 	}
 #endif

@@ -5,6 +5,7 @@
  * The first signature that matches names the format.  Pure functions of
  * the document; nothing is allocated.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -109,6 +110,7 @@ typedef struct text_sets {
 	 * (NULL: the field's presence is the signature) */
 	unsigned char name_of[MT_ARRAY_LEN(signatures)];
 	const char *value[MT_ARRAY_LEN(signatures)];
+	unsigned char vlen[MT_ARRAY_LEN(signatures)];
 	char names[SIG_NAMES_MAX][64];
 	size_t nlen[SIG_NAMES_MAX];
 	size_t nnames;
@@ -141,6 +143,9 @@ add_header_sig(size_t i)
 	}
 	the_sets.name_of[i] = (unsigned char)k;
 	the_sets.value[i] = colon != NULL ? colon + 1 : NULL;
+	if (colon != NULL && strlen(colon + 1) > UCHAR_MAX)
+		return false;
+	the_sets.vlen[i] = colon != NULL ? (unsigned char)strlen(colon + 1) : 0;
 	return true;
 }
 
@@ -173,16 +178,20 @@ get_sets(void)
 	return &the_sets;
 }
 
+/* The From and Subject signatures are searched in the decoded fields as
+ * they are, with bn_memmem_i (the needles are lower case): the same
+ * answer as a search of a lower-cased copy, without making the copy. */
 static bool
 sig_matches(const signature *s, const bn_doc *d, const char *ltext,
-    size_t ltlen, const char *lsubj)
+    size_t ltlen, size_t flen, size_t slen)
 {
 	switch (s->where) {
 	case IN_FROM:
-		return mt_strn_istr(d->from_raw, strlen(d->from_raw),
-		    s->needle) != NULL;
+		return bn_memmem_i(d->from_raw, flen, s->needle,
+		    strlen(s->needle)) != NULL;
 	case IN_SUBJECT:
-		return strstr(lsubj, s->needle) != NULL;
+		return bn_memmem_i(d->subject, slen, s->needle,
+		    strlen(s->needle)) != NULL;
 	case IN_TEXT:
 		return memmem(ltext, ltlen, s->needle, strlen(s->needle)) != NULL;
 	case IN_HEADER: {
@@ -208,7 +217,9 @@ sig_matches(const signature *s, const bn_doc *d, const char *ltext,
 
 /* IN_HEADER signature i, by the split table; h[k] caches the lookup of
  * name k (looked[k]: done): mt_msg_find's index turns an absent name
- * away at once, so each is looked up on first need, once. */
+ * away at once, so each is looked up on first need, once.  The value
+ * needle (lower case, its length kept) is found with bn_memmem_i, the
+ * answer of mt_strn_istr; every message's From is searched so. */
 static bool
 header_sig(const text_sets *ts, size_t i, const bn_doc *d,
     const mt_header **h, bool *looked)
@@ -221,22 +232,20 @@ header_sig(const text_sets *ts, size_t i, const bn_doc *d,
 	}
 	if (h[k] == NULL)
 		return false;
-	return ts->value[i] == NULL || mt_strn_istr(h[k]->value.p,
-	    h[k]->value.len, ts->value[i]) != NULL;
+	return ts->value[i] == NULL || bn_memmem_i(h[k]->value.p,
+	    h[k]->value.len, ts->value[i], ts->vlen[i]) != NULL;
 }
 
 /* The reader format, or NULL when nothing says this is a bounce. */
 const char *
 bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
 {
-	char lsubj[512];
-	size_t i;
+	size_t i, flen = strlen(d->from_raw), slen = strlen(d->subject);
 	const text_sets *ts = get_sets();
 	int first = -1;
 	const mt_header *hv[SIG_NAMES_MAX];
 	bool looked[SIG_NAMES_MAX] = { false };
 
-	bn_lower(lsubj, sizeof(lsubj), d->subject, strlen(d->subject));
 	/* all IN_TEXT needles in one pass; the table order still decides.
 	 * Only the first IN_TEXT needle in table order that occurs can
 	 * decide (the loop stops there at the latest), so the pass may
@@ -254,7 +263,7 @@ bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
 				return signatures[i].format;
 			continue;
 		}
-		if (sig_matches(&signatures[i], d, ltext, ltlen, lsubj))
+		if (sig_matches(&signatures[i], d, ltext, ltlen, flen, slen))
 			return signatures[i].format;
 	}
 	return NULL;

@@ -122,6 +122,70 @@ TEST(phrases_random)
 	}
 }
 
+/* Fill ps with np phrases cut from src[0..srclen), the first minlen bytes
+ * long (so that two sets built so share their window), the others up to
+ * maxlen. */
+static void
+cut_set(bn_phrases *ps, char store[][64], const char *src, size_t srclen,
+    size_t np, size_t minlen, size_t maxlen)
+{
+	size_t i;
+
+	memset(ps, 0, sizeof(*ps));
+	for (i = 0; i < np; i++) {
+		size_t len = i == 0 ? minlen :
+		    minlen + next() % (maxlen - minlen + 1);
+		size_t at = next() % (srclen - len);
+
+		memcpy(store[i], src + at, len);
+		store[i][len] = '\0';
+		CHECK(bn_phrases_add(ps, store[i]));
+	}
+	bn_phrases_done(ps);
+}
+
+/* bn_phrases_pair_scan against bn_phrases_first and bn_phrases_scan of
+ * its two sets: sets that share their window (one pass) and sets that
+ * do not (scanned apart). */
+TEST(phrases_pair_random)
+{
+	static bn_phrases a, b;
+	static bn_phrases_pair pp;
+	static char sa[BN_PHRASES_MAX][64], sb[BN_PHRASES_MAX][64];
+	char src[512], t[600];
+	size_t round, k, i, n, shared = 0;
+
+	for (round = 0; round < 300; round++) {
+		size_t ma = 4 + next() % 8;
+		size_t mb = round % 4 == 0 ? 4 + next() % 8 : ma;
+
+		random_text(src, sizeof(src));
+		for (i = 0; i < sizeof(src); i++)
+			if (src[i] == '\0')
+				src[i] = 'a';
+		cut_set(&a, sa, src, sizeof(src), 1 + next() % 48, ma, 24);
+		cut_set(&b, sb, src, sizeof(src), 1 + next() % 48, mb, 24);
+		bn_phrases_pair_init(&pp, &a, &b);
+		shared += pp.ok;
+		for (k = 0; k < 40; k++) {
+			int first;
+			uint64_t all;
+
+			n = next() % sizeof(t);
+			if (k % 2 == 0 && n <= sizeof(src)) {
+				size_t at = next() % (sizeof(src) - n + 1);
+
+				memcpy(t, src + at, n);
+			} else
+				random_text(t, n);
+			bn_phrases_pair_scan(&pp, t, n, &first, &all);
+			CHECK_INT(first, bn_phrases_first(&a, t, n));
+			CHECK(all == bn_phrases_scan(&b, t, n, NULL));
+		}
+	}
+	CHECK(shared > 100);    /* most rounds took the one pass */
+}
+
 TEST(phrases_fixed)
 {
 	static bn_phrases ps;
@@ -420,6 +484,7 @@ main(void)
 {
 	RUN(phrases_fixed);
 	RUN(phrases_random);
+	RUN(phrases_pair_random);
 	RUN(squeeze_fixed);
 	RUN(squeeze_random);
 	RUN(lower_random);
