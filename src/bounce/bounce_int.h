@@ -231,9 +231,6 @@ const char *bn_doc_istr(const struct bn_doc *d, const char *p, size_t len,
     const char *needle);
 /* Lower-case ASCII copy (bounded). */
 size_t bn_lower(char *dst, size_t dstlen, const char *src, size_t len);
-/* memmem (the same answer: the leftmost place of pat in h[0..n), h when
- * m is 0), without glibc's start-up cost per call for short needles. */
-const char *bn_memmem(const char *h, size_t n, const char *pat, size_t m);
 /* mt_strn_istr(h, n, pat) for a needle of m bytes (the same answer). */
 const char *bn_memmem_i(const char *h, size_t n, const char *pat, size_t m);
 /* Find an email address in s[0..len): returns true and copies it (angle

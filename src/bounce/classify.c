@@ -126,8 +126,8 @@ static const struct {
  * strstr(lower, needle) != NULL, where lower is llen bytes with no NUL
  * inside and g holds its grams (bn_grams_of): a needle of four bytes or
  * more whose first four are no gram of the text is absent without a
- * search (a hash collision only lets it through to bn_memmem), and
- * bn_memmem skips glibc's set-up per call.  Most diagnostics hold none
+ * search (a hash collision only lets it through to mt_memmem), and
+ * mt_memmem skips glibc's set-up per call.  Most diagnostics hold none
  * of the words asked here.
  */
 static bool
@@ -138,7 +138,7 @@ lower_has(const char *lower, size_t llen, const bn_grams *g,
 
 	if (m >= 4 && !bn_has_gram(g, bn_gram(needle)))
 		return false;
-	return bn_memmem(lower, llen, needle, m) != NULL;
+	return mt_memmem(lower, llen, needle, m) != NULL;
 }
 
 static const char *

@@ -34,7 +34,7 @@ find_pattern(const char *text, size_t len, const char *pat, size_t *at,
 		const char *hit;
 
 		if (n > 0) {
-			hit = bn_memmem(p, (size_t)(end - p), pat, n);
+			hit = mt_memmem(p, (size_t)(end - p), pat, n);
 			if (hit == NULL)
 				return false;
 			if (start == NULL)

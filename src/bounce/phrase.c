@@ -182,7 +182,7 @@ scan_plain(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
 	for (i = 0; i < ps->n; i++) {
 		if ((live >> i & 1) == 0)
 			continue;
-		if ((at = bn_memmem(t, n, ps->phrase[i], ps->len[i])) == NULL)
+		if ((at = mt_memmem(t, n, ps->phrase[i], ps->len[i])) == NULL)
 			continue;
 		found |= (uint64_t)1 << i;
 		if (first != NULL)
@@ -257,7 +257,7 @@ scan(const bn_phrases *ps, const char *t, size_t n, uint64_t live,
 static const char *
 aside_find(const bn_phrases *ps, size_t i, const char *t, size_t n)
 {
-	return bn_memmem(t, n, ps->phrase[i], ps->len[i]);
+	return mt_memmem(t, n, ps->phrase[i], ps->len[i]);
 }
 
 /* The index of the first phrase in list order that occurs in t, or -1. */

@@ -322,7 +322,7 @@ text_first(const text_sigs *ts, const char *text, size_t n,
 		for (k = 1; k < t->ngram; k++)
 			if (!bn_has_gram(g, t->gram[k]))
 				break;
-		if (k == t->ngram && bn_memmem(text, n, sigs[t->sig].needle,
+		if (k == t->ngram && mt_memmem(text, n, sigs[t->sig].needle,
 		    t->len) != NULL)
 			return t->sig;
 	}

@@ -230,7 +230,7 @@ bn_find_stage(const char *sq, size_t n)
 	    the_stages.ok)
 		return bn_phrases_first(&the_stages.set, sq, n);
 	for (i = 0; i < MT_ARRAY_LEN(stages); i++)
-		if (bn_memmem(sq, n, stages[i].phrase,
+		if (mt_memmem(sq, n, stages[i].phrase,
 		    strlen(stages[i].phrase)) != NULL)
 			return (int)i;
 	return -1;
@@ -250,7 +250,7 @@ bn_find_command_sq(const char *sq, size_t n)
  * it sent, in its transcript of the session.  A session ("while talking
  * to host:") with replies and no command at all was refused at the
  * greeting, which RFC 5321 3.1 lets a server do with a 554.  sq is the
- * squeezed, lower-case text.  bn_memmem: glibc's memmem costs some
+ * squeezed, lower-case text.  mt_memmem: glibc's memmem costs some
  * hundreds of instructions per call before it reads the text.  talking:
  * 1 when sq is known to hold "while talking to ", 0 when known not to,
  * -1 when not known. */
@@ -258,9 +258,9 @@ static bool
 refused_at_greeting(const char *sq, size_t n, int talking)
 {
 	if (talking < 0)
-		talking = bn_memmem(sq, n, "while talking to ", 17) != NULL;
-	return talking && bn_memmem(sq, n, "<<< ", 4) != NULL &&
-	    bn_memmem(sq, n, ">>> ", 4) == NULL;
+		talking = mt_memmem(sq, n, "while talking to ", 17) != NULL;
+	return talking && mt_memmem(sq, n, "<<< ", 4) != NULL &&
+	    mt_memmem(sq, n, ">>> ", 4) == NULL;
 }
 
 static bool

@@ -393,19 +393,6 @@ bn_lower_squeeze(char *low, char *sq, const char *src, size_t len)
 }
 
 #ifdef __SSE2__
-/* The places p[0..16) where a needle of m bytes starting with the byte
- * of f and ending with that of l could start, as bits. */
-static inline unsigned
-cand16(const char *p, size_t m, __m128i f, __m128i l)
-{
-	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
-	    (p + m - 1));
-
-	return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f),
-	    _mm_cmpeq_epi8(b, l)));
-}
-
 /* The same for bn_memmem_i: each byte or'ed with g0 (g1) first, which
  * folds a letter to lower case where the needle's byte is one. */
 static inline unsigned
@@ -423,86 +410,7 @@ cand16_i(const char *p, size_t m, __m128i v0, __m128i v1, __m128i g0,
 #endif
 
 /*
- * memmem, sixteen places at a time with SSE2: a place is a candidate only
- * when both the needle's first and its last byte are where they would
- * be (two loads and compares for sixteen places), and only candidates
- * are compared whole.  glibc's memmem costs a few hundred instructions
- * per call before it looks at the text; the needles here are words and
- * short phrases, the texts a diagnostic or a message's text.
- */
-const char *
-bn_memmem(const char *h, size_t n, const char *pat, size_t m)
-{
-	size_t i = 0, last;
-	unsigned char c0, c1;
-
-	if (m == 0)
-		return h;
-	if (m > n)
-		return NULL;
-	if (m == 1)
-		return memchr(h, pat[0], n);
-	last = n - m;                   /* the last place it can start */
-	c0 = (unsigned char)pat[0];
-	c1 = (unsigned char)pat[m - 1];
-#ifdef __SSE2__
-	{
-		const __m128i f = _mm_set1_epi8((char)c0);
-		const __m128i l = _mm_set1_epi8((char)c1);
-
-		/* places i..i + 15, all at most last: the second load ends
-		 * at h + last + m - 1 at most, the text's last byte.  Two
-		 * such blocks per test while they fit: long texts go 32
-		 * places per branch */
-		for (; i + 31 <= last; i += 32) {
-			unsigned c = cand16(h + i, m, f, l) |
-			    cand16(h + i + 16, m, f, l) << 16;
-
-			for (; c != 0; c &= c - 1) {
-				size_t k = i + (size_t)__builtin_ctz(c);
-
-				if (memcmp(h + k + 1, pat + 1, m - 2) == 0)
-					return h + k;
-			}
-		}
-		for (; i + 15 <= last; i += 16) {
-			unsigned c = cand16(h + i, m, f, l);
-
-			for (; c != 0; c &= c - 1) {
-				size_t k = i + (size_t)__builtin_ctz(c);
-
-				if (memcmp(h + k + 1, pat + 1, m - 2) == 0)
-					return h + k;
-			}
-		}
-		/* the last places (fewer than sixteen) as one more block
-		 * ending at last, the places already looked at masked off:
-		 * a byte loop over them cost more than all the blocks of a
-		 * short text */
-		if (i <= last && last >= 15) {
-			size_t j = last - 15;
-			unsigned c = cand16(h + j, m, f, l) & (~0u << (i - j));
-
-			for (; c != 0; c &= c - 1) {
-				size_t k = j + (size_t)__builtin_ctz(c);
-
-				if (memcmp(h + k + 1, pat + 1, m - 2) == 0)
-					return h + k;
-			}
-			return NULL;
-		}
-	}
-#endif
-	for (; i <= last; i++)
-		if ((unsigned char)h[i] == c0 &&
-		    (unsigned char)h[i + m - 1] == c1 &&
-		    memcmp(h + i + 1, pat + 1, m - 2) == 0)
-			return h + i;
-	return NULL;
-}
-
-/*
- * mt_strn_istr(h, n, pat) for a needle of m bytes, found as bn_memmem
+ * mt_strn_istr(h, n, pat) for a needle of m bytes, found as mt_memmem
  * finds it: sixteen places at a time by the first and the last byte,
  * each folded to lower case when it is a letter (x | 0x20 is that
  * lower-case letter only for it and its capital), candidates compared
@@ -542,7 +450,7 @@ bn_memmem_i(const char *h, size_t n, const char *pat, size_t m)
 					return h + k;
 			}
 		}
-		/* the last places as one block, as in bn_memmem */
+		/* the last places as one block, as in mt_memmem */
 		if (i <= last && last >= 15) {
 			size_t j = last - 15;
 			unsigned c = cand16_i(h + j, m, v0, v1, g0, g1) &
@@ -654,7 +562,7 @@ bn_find_address(const char *s, size_t len, char *out, size_t outlen,
 
 /*
  * mt_strn_istr(p, len, needle) where p usually lies in d's text: what lies
- * before text_end is searched with bn_memmem in d->ltext, the lower-cased
+ * before text_end is searched with mt_memmem in d->ltext, the lower-cased
  * copy made once per message, instead of folding case byte by byte again.
  * The needle must be lower case.  Same answer as mt_strn_istr: a match
  * that starts before text_end but runs past it is found by the search of
@@ -672,7 +580,7 @@ bn_doc_istr(const bn_doc *d, const char *p, size_t len, const char *needle)
 		return bn_memmem_i(p, len, needle, m);
 	off = (size_t)(pp - tp);
 	n = len < d->text_end - off ? len : d->text_end - off;
-	hit = bn_memmem(d->ltext + off, n, needle, m);
+	hit = mt_memmem(d->ltext + off, n, needle, m);
 	if (hit != NULL)
 		return p + (hit - (d->ltext + off));
 	if (len <= n)

@@ -2,6 +2,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "util/util.h"
 
 /* Are the eight bytes a and b equal but for the case of ASCII letters?
@@ -225,26 +229,102 @@ mt_find2(const char *s, size_t n, char a, char b)
 	return i;
 }
 
-/* memmem's setup (a 256-byte shift table per call) costs more than the
- * search through a text of a few lines: below MEMMEM_SHORT bytes each
- * place holding the needle's first byte is compared instead (1 KB
- * measured best for the bounce rules; 256 bytes saved a fifth less). */
-#define MEMMEM_SHORT 1024
+#define MEMMEM_LONG (64u * 1024u)
 
-const char *
-mt_memmem(const char *p, size_t n, const char *pat, size_t m)
+#ifdef __SSE2__
+/* The places p[0..16) where a needle of m bytes starting with the byte
+ * of f and ending with that of l could start, as bits. */
+static inline unsigned
+cand16(const char *p, size_t m, __m128i f, __m128i l)
 {
-	const char *q, *end;
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
+	    (p + m - 1));
 
-	if (m == 0 || n >= MEMMEM_SHORT)
-		return memmem(p, n, pat, m);
+	return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f),
+	    _mm_cmpeq_epi8(b, l)));
+}
+#endif
+
+/*
+ * memmem, sixteen places at a time with SSE2: a place is a candidate only
+ * when both the needle's first and its last byte are where they would
+ * be (two loads and compares for sixteen places), and only candidates
+ * are compared whole.  glibc's memmem costs a few hundred instructions
+ * per call before it looks at the text; the needles here are words and
+ * short phrases, the texts a diagnostic or a message's text.  Past
+ * MEMMEM_LONG bytes glibc's is used: its worst case is linear, and a
+ * crafted text could make every place a candidate here.
+ */
+const char *
+mt_memmem(const char *h, size_t n, const char *pat, size_t m)
+{
+	size_t i = 0, last;
+	unsigned char c0, c1;
+
+	if (m == 0)
+		return h;
 	if (m > n)
 		return NULL;
-	end = p + (n - m) + 1;          /* past the last place it fits */
-	while ((q = memchr(p, pat[0], (size_t)(end - p))) != NULL) {
-		if (memcmp(q + 1, pat + 1, m - 1) == 0)
-			return q;
-		p = q + 1;
+	if (m == 1)
+		return memchr(h, pat[0], n);
+	if (n >= MEMMEM_LONG)
+		return memmem(h, n, pat, m);
+	last = n - m;                   /* the last place it can start */
+	c0 = (unsigned char)pat[0];
+	c1 = (unsigned char)pat[m - 1];
+#ifdef __SSE2__
+	{
+		const __m128i f = _mm_set1_epi8((char)c0);
+		const __m128i l = _mm_set1_epi8((char)c1);
+
+		/* places i..i + 15, all at most last: the second load ends
+		 * at h + last + m - 1 at most, the text's last byte.  Two
+		 * such blocks per test while they fit: long texts go 32
+		 * places per branch */
+		for (; i + 31 <= last; i += 32) {
+			unsigned c = cand16(h + i, m, f, l) |
+			    cand16(h + i + 16, m, f, l) << 16;
+
+			for (; c != 0; c &= c - 1) {
+				size_t k = i + (size_t)__builtin_ctz(c);
+
+				if (memcmp(h + k + 1, pat + 1, m - 2) == 0)
+					return h + k;
+			}
+		}
+		for (; i + 15 <= last; i += 16) {
+			unsigned c = cand16(h + i, m, f, l);
+
+			for (; c != 0; c &= c - 1) {
+				size_t k = i + (size_t)__builtin_ctz(c);
+
+				if (memcmp(h + k + 1, pat + 1, m - 2) == 0)
+					return h + k;
+			}
+		}
+		/* the last places (fewer than sixteen) as one more block
+		 * ending at last, the places already looked at masked off:
+		 * a byte loop over them cost more than all the blocks of a
+		 * short text */
+		if (i <= last && last >= 15) {
+			size_t j = last - 15;
+			unsigned c = cand16(h + j, m, f, l) & (~0u << (i - j));
+
+			for (; c != 0; c &= c - 1) {
+				size_t k = j + (size_t)__builtin_ctz(c);
+
+				if (memcmp(h + k + 1, pat + 1, m - 2) == 0)
+					return h + k;
+			}
+			return NULL;
+		}
 	}
+#endif
+	for (; i <= last; i++)
+		if ((unsigned char)h[i] == c0 &&
+		    (unsigned char)h[i + m - 1] == c1 &&
+		    memcmp(h + i + 1, pat + 1, m - 2) == 0)
+			return h + i;
 	return NULL;
 }

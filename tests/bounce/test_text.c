@@ -2,7 +2,7 @@
  * test_text.c -- the text helpers the readers lean on, against plain
  * reference versions: the one-pass phrase scanner (phrase.c) against a
  * memmem per phrase, and the word-at-a-time squeeze and lower-casing
- * (text.c) and bn_memmem against byte loops and memmem, on many random
+ * (text.c) and mt_memmem against byte loops and memmem, on many random
  * texts; then fixed cases for addresses.
  */
 #include <stdint.h>
@@ -370,7 +370,7 @@ TEST(lower_squeeze_random)
 	}
 }
 
-/* bn_memmem against memmem: needles cut from the text (found at all
+/* mt_memmem against memmem: needles cut from the text (found at all
  * sorts of places, or just past its end) and random ones, texts in
  * buffers of exactly their length. */
 TEST(memmem_random)
@@ -398,7 +398,7 @@ TEST(memmem_random)
 		} else
 			for (i = 0; i < m; i++)
 				pat[i] = (char)('a' + next() % 3);
-		got = bn_memmem(t, n, pat, m);
+		got = mt_memmem(t, n, pat, m);
 		want = memmem(t, n, pat, m);
 		CHECK(got == want);
 		free(t);
