@@ -34,6 +34,11 @@
  * touches). */
 #define READ_SMALL_MAX (1024 * 1024)
 
+/* Files up to this size may be read ahead by the pool's pushing thread
+ * (mt_bjob_load): at most a window of them wait, so this bounds the memory
+ * read ahead (256 x 64 KB); larger files are read by the worker. */
+#define READ_AHEAD_MAX (64 * 1024)
+
 /* What a job writes while it runs: two memory streams. */
 typedef struct jobio {
 	mt_bjob *j;
@@ -63,6 +68,7 @@ mt_bjob_free(mt_bjob *j)
 	if (j == NULL)
 		return;
 	free(j->text);
+	free(j->data);
 	free(j->out);
 	free(j->err);
 	free(j);
@@ -213,6 +219,28 @@ load_file(mt_bscratch *s, const char *path, char **buf, size_t *len)
 	return kind;
 }
 
+void
+mt_bjob_load(mt_bjob *j)
+{
+	struct stat st;
+	size_t len = 0;
+	int fd;
+	mt_bscratch one = { NULL, 0, NULL, NULL, 0 };
+
+	if (j->kind != MT_BJOB_FILE || j->data != NULL)
+		return;
+	if ((fd = open(j->text, O_RDONLY)) < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    st.st_size <= READ_AHEAD_MAX &&
+	    read_small(&one, fd, (size_t)st.st_size, &len) && len > 0) {
+		j->data = one.buf;
+		j->datalen = len;
+	} else
+		free(one.buf);
+	close(fd);
+}
+
 static void
 read_file(jobio *io, mt_bscratch *s, const char *path)
 {
@@ -221,6 +249,10 @@ read_file(jobio *io, mt_bscratch *s, const char *path)
 	mt_err err;
 	int kind;
 
+	if (io->j->data != NULL) {
+		read_buffer(io, path, io->j->data, io->j->datalen);
+		return;
+	}
 	if ((kind = load_file(s, path, &buf, &len)) != 0) {
 		read_buffer(io, path, buf, len);
 		if (kind == 2)

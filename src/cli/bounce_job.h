@@ -43,6 +43,8 @@ typedef struct mt_bjob {
 	mt_bjob_kind kind;
 	char *text;             /* path, reply or note (owned) */
 	int note_exit;          /* MT_BJOB_NOTE: the exit status it stands for */
+	char *data;             /* MT_BJOB_FILE read ahead (owned), or NULL */
+	size_t datalen;
 
 	/* filled by mt_bjob_run */
 	char *out, *err;        /* rendered records; error lines (owned) */
@@ -54,6 +56,10 @@ typedef struct mt_bjob {
 
 /* A new job of that kind over a copy of text; NULL when out of memory. */
 mt_bjob *mt_bjob_new(mt_bjob_kind kind, const char *text, int note_exit);
+/* Read a small regular file's bytes into the job ahead of mt_bjob_run, on
+ * the calling thread.  Does nothing for other kinds, large files or any
+ * failure: mt_bjob_run then reads the file itself (and says what failed). */
+void mt_bjob_load(mt_bjob *j);
 /* Read and render the job; never fails (errors land in err and exit). */
 void mt_bjob_run(mt_bjob *j, const mt_bopts *o, mt_bscratch *s);
 void mt_bjob_free(mt_bjob *j);
