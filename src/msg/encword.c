@@ -227,7 +227,8 @@ word_suspect(uint64_t w)
 
 /* plain_ascii for a value of sixteen bytes or more: sixteen at a time
  * (the last sixteen overlapping the ones before), each kind of byte told
- * by one mask (as signed bytes, NUL and those >= 0x80 are below 1). */
+ * by one mask (as signed bytes, NUL and those >= 0x80 are below 1) once
+ * one mask of them all found any. */
 static bool
 plain_ascii16(const char *v, size_t n, bool *eol)
 {
@@ -237,6 +238,12 @@ plain_ascii16(const char *v, size_t n, bool *eol)
 
 	for (;;) {
 		memcpy(&c, v + i, sizeof(c));
+		/* most steps hold none of the five bytes looked at: one
+		 * mask and one test tell, and the three are told apart
+		 * only in the others */
+		if (bytes16_mask((bytes16)((c < 1) | (c == 0x1b) | (c == '=') |
+		    (c == '\n') | (c == '\r'))) == 0)
+			goto next;
 		if (bytes16_mask((bytes16)((c < 1) | (c == 0x1b))) != 0)
 			return false;
 		if ((eq = bytes16_mask((bytes16)(c == '='))) != 0) {
@@ -247,6 +254,7 @@ plain_ascii16(const char *v, size_t n, bool *eol)
 		}
 		if (bytes16_mask((bytes16)((c == '\n') | (c == '\r'))) != 0)
 			*eol = true;
+next:
 		if ((i += 16) >= n)
 			return true;
 		if (n - i < 16)

@@ -39,15 +39,21 @@ struct mt_msg {
  * equal ones (a collision at most): names equal in any case share a
  * slot, for an OR instead of mt_lower's tests. */
 static inline unsigned
+field_slot(const char *name, size_t len)
+{
+	unsigned a = (unsigned char)name[0] | 0x20u;
+	unsigned z = (unsigned char)name[len - 1] | 0x20u;
+
+	return (a * 7u + z * 3u + (unsigned)len) % NAME_SLOTS;
+}
+
+/* field_slot for any name: one asked for may be empty (a field's name,
+ * the scanner's, never is: the loop over a block's fields skips this
+ * test). */
+static inline unsigned
 name_slot(const char *name, size_t len)
 {
-	unsigned a, z;
-
-	if (len == 0)
-		return 0;
-	a = (unsigned char)name[0] | 0x20u;
-	z = (unsigned char)name[len - 1] | 0x20u;
-	return (a * 7u + z * 3u + (unsigned)len) % NAME_SLOTS;
+	return len == 0 ? 0 : field_slot(name, len);
 }
 
 struct mt_fields {
@@ -122,7 +128,7 @@ msg_collect(hdr_scan *s, const char *buf)
 	for (;;) {
 		k = hdr_scan_fields(s, m->h + m->n, m->cap - m->n);
 		for (i = m->n; i < m->n + k; i++) {
-			slot = name_slot(m->h[i].name.p, m->h[i].name.len);
+			slot = field_slot(m->h[i].name.p, m->h[i].name.len);
 			if (m->first[slot] == NO_FIELD)
 				m->first[slot] = (uint16_t)i;
 		}
@@ -219,6 +225,19 @@ mt_msg_find(const mt_msg *m, const char *name, size_t *from)
 	}
 	if (from != NULL)
 		*from = m->n;
+	return NULL;
+}
+
+const mt_header *
+msg_find_lower(const mt_msg *m, const char *lit, size_t nl)
+{
+	size_t i = m->first[name_slot(lit, nl)];
+
+	if (i == NO_FIELD)
+		return NULL;
+	for (; i < m->n; i++)
+		if (m->h[i].name.len == nl && name_is(m->h[i].name.p, lit, nl))
+			return &m->h[i];
 	return NULL;
 }
 

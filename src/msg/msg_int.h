@@ -55,6 +55,35 @@ bool hdr_scan_next_group(hdr_scan *s);
  * out of memory. */
 mt_msg *msg_collect(hdr_scan *s, const char *buf);
 
+/* Is the field name p[0..n) the lower-case literal lit, in any case?
+ * Only for literals of letters and '-': a name byte is 33..126, and of
+ * those only a letter's two cases give that letter when OR'ed with 0x20,
+ * and only '-' itself gives '-', so eight bytes fold and compare as one
+ * word.  Every field of every part is tested: this is a few instructions
+ * where mt_mem_ieq was a call and a loop. */
+static inline bool
+name_is(const char *p, const char *lit, size_t n)
+{
+	uint64_t a, b;
+	size_t i;
+
+	for (i = 0; n - i >= 8; i += 8) {
+		memcpy(&a, p + i, sizeof(a));
+		memcpy(&b, lit + i, sizeof(b));
+		if ((a | MT_WORD_ONES * 0x20) != b)
+			return false;
+	}
+	for (; i < n; i++)
+		if ((p[i] | 0x20) != lit[i])
+			return false;
+	return true;
+}
+
+/* mt_msg_find(m, lit, NULL) for a lower-case literal lit[0..nl) of
+ * letters and '-' (name_is), without its strlen and mt_mem_ieq calls:
+ * the MIME walker asks each part for two fields. */
+const mt_header *msg_find_lower(const mt_msg *m, const char *lit, size_t nl);
+
 /* Skip comments and white space (RFC 5322 CFWS) from s[*i..n). */
 void cfws_skip(const char *s, size_t n, size_t *i);
 

@@ -217,6 +217,74 @@ TEST(decode_qp_latin1)
 	free(out);
 }
 
+/* The charset parameter and the part's two content fields are found in
+ * any case and at any offset (the searches step sixteen bytes at a time,
+ * so "charset" is put across each position of a step and the end), a
+ * "charset" inside another word is not the parameter, and a name one
+ * letter off is not the field. */
+static int
+note_charset(void *arg, const mt_part *p)
+{
+	mt_part *out = arg;
+
+	if (p->index == 1)
+		*out = *p;
+	return 0;
+}
+
+/* The views point into t (the caller's, 512 bytes), which outlives the
+ * walk. */
+static mt_part
+second_part(char *t, const char *fields)
+{
+	mt_msg *m;
+	mt_part got;
+
+	memset(&got, 0, sizeof(got));
+	snprintf(t, 512, "Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\n%s\nbody\n--b--\n", fields);
+	if ((m = mt_msg_open(t, strlen(t))) != NULL) {
+		mt_msg_walk(m, note_charset, &got);
+		mt_msg_free(m);
+	}
+	return got;
+}
+
+TEST(charset_anywhere)
+{
+	static const char *const words[] = { "charset", "CHARSET", "ChArSeT" };
+	char f[256], t[512];
+	mt_part p;
+	int pad, w;
+
+	for (w = 0; w < 3; w++) {
+		for (pad = 0; pad < 40; pad++) {
+			snprintf(f, sizeof(f), "CONTENT-type: text/plain;%*s"
+			    "%s=\"x-%d\"\ncontent-TRANSFER-encoding: 8bit\n",
+			    pad, "", words[w], pad);
+			p = second_part(t, f);
+			CHECK(p.charset.len > 2 && p.charset.p != NULL &&
+			    atoi(p.charset.p + 2) == pad);
+			CHECK(p.encoding.len == 4 &&
+			    memcmp(p.encoding.p, "8bit", 4) == 0);
+			/* the end of the value: no room for a step */
+			snprintf(f, sizeof(f), "Content-Type: text/plain;%*s%s",
+			    pad, "", words[w]);
+			p = second_part(t, f);
+			CHECK(p.charset.len == 0);
+		}
+	}
+	p = second_part(t, "Content-Type: text/plain; xcharset=a; charset=b\n");
+	CHECK(p.charset.len == 1 && p.charset.p[0] == 'b');
+	p = second_part(t, "Content-Type: text/plain; chArsex=a; CHARSE=b\n");
+	CHECK(p.charset.len == 0);
+	/* a name one letter off is another field: the default type */
+	p = second_part(t, "Content-Typf: text/html\n");
+	CHECK(p.type.len == 10 && memcmp(p.type.p, "text/plain", 10) == 0);
+	p = second_part(t, "CONTENT-TYPE: text/html\n");
+	CHECK(p.type.len == 9 && memcmp(p.type.p, "text/html", 9) == 0);
+}
+
 TEST(bare_cr_lines)
 {
 	const char t[] = "a\rbb\r\rccc";
@@ -368,6 +436,7 @@ main(void)
 	RUN(boundary_search);
 	RUN(depth_limit);
 	RUN(decode_qp_latin1);
+	RUN(charset_anywhere);
 	RUN(bare_cr_lines);
 	RUN(odd_utf8_label_stays_valid);
 	RUN(plain_text_is_what_iconv_reads);
