@@ -279,8 +279,11 @@ delimiter_ends(const char *b, size_t len, size_t j)
  * built once for the body (memmem, used before, prepared its search anew
  * for each part).  A pair that occurs nowhere in the boundary moves the
  * window bl - 1 bytes on, and base64 or text has few of a boundary's.
- * Short boundaries go to memmem.
+ * Short boundaries, and stretches of FINDER_LONG bytes or more, go to
+ * memmem.
  */
+#define FINDER_LONG (64u * 1024u)
+
 typedef struct finder {
 	const char *bd;
 	size_t bl;
@@ -322,7 +325,10 @@ finder_find(const finder *f, const char *b, size_t from, size_t len)
 	uintptr_t q, last;
 	const char *w;
 
-	if (m < 3)
+	/* a long stretch (a returned attachment) goes to glibc's memmem,
+	 * whose vector loop is faster there: this loop's cost is per part,
+	 * memmem's set-up is per call */
+	if (m < 3 || len - from >= FINDER_LONG)
 		return memmem(b + from, len - from, f->bd, m);
 	if (len - from < m)
 		return NULL;
