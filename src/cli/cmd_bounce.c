@@ -151,7 +151,7 @@ list_dir(run *r, const char *path, unsigned depth)
 {
 	DIR *d;
 	char **names, *full;
-	size_t n, i, pl = strlen(path);
+	size_t n, i, nl, slash, pl = strlen(path);
 	unsigned char type;
 	bool maildir = false;
 	struct stat st;
@@ -166,16 +166,21 @@ list_dir(run *r, const char *path, unsigned depth)
 	closedir(d);
 	if (n > 0)
 		qsort(names, n, sizeof(*names), name_cmp);
+	slash = pl > 0 && path[pl - 1] == '/' ? 0 : 1;
 	for (i = 0; i < n; i++) {
 		if (maildir && strcmp(names[i], "tmp") == 0)
 			continue;
-		if ((full = malloc(pl + strlen(names[i]) + 2)) == NULL)
+		/* path, '/', name: joined by hand, as the thread that lists
+		 * also reads every file and a format per name showed */
+		nl = strlen(names[i]);
+		if ((full = malloc(pl + slash + nl + 1)) == NULL)
 			break;
-		sprintf(full, "%s%s%s", path, pl > 0 && path[pl - 1] == '/' ?
-		    "" : "/", names[i]);
+		memcpy(full, path, pl);
+		full[pl] = '/';
+		memcpy(full + pl + slash, names[i], nl + 1);
 		/* the folder's own word for the type saves a stat per
 		 * message; links and unknown types are looked at */
-		type = (unsigned char)names[i][strlen(names[i]) + 1];
+		type = (unsigned char)names[i][nl + 1];
 		if (type == DT_REG)
 			push(r, MT_BJOB_FILE, full, 0);
 		else if (type == DT_DIR)
