@@ -7,31 +7,13 @@
 
 #include "dkim/dkim_int.h"
 
-/* Symbol values plus one, so that the zero every other entry gets means
- * "may not appear"; B64_WSP marks folding white space (skipped), B64_PAD
- * the pad.  A table, because b= and p= are decoded for every signature
- * and every new key. */
-#define B64_BAD 0
-#define B64_WSP 65
-#define B64_PAD 66
-
-static const uint8_t b64_table[256] = {
-	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
-	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
-	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17,
-	['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
-	['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27,
-	['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
-	['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37,
-	['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
-	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47,
-	['v'] = 48, ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52,
-	['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
-	['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62,
-	['+'] = 63, ['/'] = 64,
-	[' '] = B64_WSP, ['\t'] = B64_WSP, ['\r'] = B64_WSP, ['\n'] = B64_WSP,
-	['='] = B64_PAD,
-};
+/* Symbols by util's mt_b64_symbol (value + 1, 0 for any other byte);
+ * folding white space is skipped and '=' counted as padding here. */
+static bool
+is_fws_byte(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 bool
 mt_dkim_b64_decode(const char *s, size_t n, uint8_t *out, size_t outcap,
@@ -42,14 +24,14 @@ mt_dkim_b64_decode(const char *s, size_t n, uint8_t *out, size_t outcap,
 	uint8_t v;
 
 	for (i = 0; i < n; i++) {
-		v = b64_table[(unsigned char)s[i]];
-		if (v == B64_WSP)
+		v = mt_b64_symbol[(unsigned char)s[i]];
+		if (v == 0 && is_fws_byte((unsigned char)s[i]))
 			continue;
-		if (v == B64_PAD) {
+		if (v == 0 && s[i] == '=') {
 			pad++;
 			continue;
 		}
-		if (pad > 0 || v == B64_BAD)
+		if (pad > 0 || v == 0)
 			return false; /* data after padding, or a stray byte */
 		acc = (acc << 6) | (uint32_t)(v - 1);
 		nsym++;

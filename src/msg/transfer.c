@@ -139,30 +139,15 @@ mt_qp_decode(const char *in, size_t inlen, char *out, size_t outlen)
 	return o;
 }
 
-/* 1 + the value of each base64 symbol, 0 for every other byte: one load
- * a symbol (256 bytes, read only), where tests of the ranges took about
- * eight instructions. */
-static const unsigned char b64_tab[256] = {
-	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
-	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
-	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17,
-	['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
-	['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27,
-	['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
-	['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37,
-	['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
-	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47,
-	['v'] = 48, ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52,
-	['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
-	['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62,
-	['+'] = 63, ['/'] = 64
-};
+/* The alphabet is util's mt_b64_symbol (value + 1, 0 for other bytes):
+ * one load a symbol, where tests of the ranges took about eight
+ * instructions. */
 
 /* 0..63 for the base64 alphabet, -1 otherwise. */
 static inline int
 b64_value(unsigned char c)
 {
-	return (int)b64_tab[c] - 1;
+	return (int)mt_b64_symbol[c] - 1;
 }
 
 /* A partial quantum of n (2 or 3) symbols still carries bytes. */
@@ -189,10 +174,10 @@ mt_base64_decode(const char *in, size_t inlen, char *out, size_t outlen)
 		/* a whole quantum of four symbols (most of a base64 body,
 		 * in lines of them) in one step; anything else below */
 		if (n == 0 && inlen - i >= 4 && outlen - o >= 3) {
-			unsigned a = b64_tab[(unsigned char)in[i]],
-			    b = b64_tab[(unsigned char)in[i + 1]],
-			    c = b64_tab[(unsigned char)in[i + 2]],
-			    d = b64_tab[(unsigned char)in[i + 3]];
+			unsigned a = mt_b64_symbol[(unsigned char)in[i]],
+			    b = mt_b64_symbol[(unsigned char)in[i + 1]],
+			    c = mt_b64_symbol[(unsigned char)in[i + 2]],
+			    d = mt_b64_symbol[(unsigned char)in[i + 3]];
 
 			if (a != 0 && b != 0 && c != 0 && d != 0) {
 				acc = (unsigned long)(a - 1) << 18 |

@@ -235,6 +235,22 @@ TEST(strlcpy_cuts_like_snprintf)
 	}
 }
 
+/* The shared base64 table against the alphabet of RFC 4648 section 4,
+ * written out: each symbol's position plus one, every other byte 0. */
+TEST(base64_table_is_the_alphabet)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned c;
+	const char *at;
+
+	for (c = 0; c < 256; c++) {
+		at = c != 0 ? strchr(alphabet, (int)c) : NULL;
+		CHECK(mt_b64_symbol[c] ==
+		    (at != NULL ? (unsigned)(at - alphabet) + 1 : 0u));
+	}
+}
+
 int
 main(void)
 {
@@ -247,5 +263,6 @@ main(void)
 	RUN(case_folding_words_match_byte_loop);
 	RUN(memmem_matches_libc);
 	RUN(strlcpy_cuts_like_snprintf);
+	RUN(base64_table_is_the_alphabet);
 	return DONE();
 }
