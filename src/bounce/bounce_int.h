@@ -335,14 +335,15 @@ typedef struct bn_doc {
 	mt_buf arf;                 /* decoded feedback-report body */
 	mt_buf text;                /* human-readable text, decoded */
 	mt_buf html;                /* text of HTML parts, tags removed */
-	mt_buf orig;                /* the original message's header block */
+	mt_buf orig;                /* a copy of the original message's header
+	                             * block, only when it died with the
+	                             * walk's callback (see orig_blk) */
 	mt_msg *orig_msg;           /* its fields when already scanned (views
 	                             * into buf or text, same fields as a scan
-	                             * of orig), else NULL */
+	                             * of orig_blk), else NULL */
 	size_t text_end;            /* where the inline original starts */
 	bool have_report;           /* multipart/report */
 	bool orig_is_mime;          /* orig came from a message part */
-	char report_type[32];
 	char subject[512];
 	char from[BN_ADDR_MAX];     /* From: address, lower-cased; "" and
 	                             * from_later set: not worked out (see
