@@ -52,6 +52,7 @@ typedef struct mt_bjob {
 	unsigned long files, messages, records;
 	int exit;               /* worst exit status of this job */
 	bool done;              /* set by the pool once out/err are final */
+	unsigned char load;     /* the pool's read-ahead state (pool.c) */
 } mt_bjob;
 
 /* A new job of that kind over a copy of text; NULL when out of memory. */

@@ -10,6 +10,15 @@
  * job itself when no worker has taken it (all busy, or none could start),
  * so the pool never waits on a thread that does not exist.
  *
+ * The pushing thread also reads files ahead for the workers: whenever the
+ * window is full it reads the next unclaimed job's file (two threads read
+ * the corpus no faster than one here, so the kernel's part of reading is
+ * best done by one thread beside the parsers), and a worker that claims a
+ * job not read yet reads it itself, so no one waits on the reader (nor
+ * on a file it could not read: the worker reads it again and words the
+ * error).  A job the reader holds is LOAD_BUSY; a worker that claims one
+ * waits for it.
+ *
  * Waking the pushing thread for every finished job would cost a context
  * switch per message (a bounce takes tens of microseconds), so it sleeps
  * until the head job is done *and* the workers are running short of work
@@ -25,12 +34,18 @@
 #define LOW_WATER (WINDOW / 4)
 #define MAX_WORKERS 16
 
+/* mt_bjob.load: read-ahead states */
+enum { LOAD_NEW, LOAD_BUSY, LOAD_DONE };
+
 struct mt_bpool {
 	pthread_mutex_t mu;
 	pthread_cond_t work;    /* a job to claim, or time to stop */
 	pthread_cond_t done;    /* a job finished */
+	pthread_cond_t loaded;  /* the reader finished a job it held */
 	mt_bjob *ring[WINDOW];
 	size_t head, claim, tail;
+	size_t ahead;           /* the next job the reader may read */
+	unsigned load_waiters;  /* workers waiting on loaded */
 	unsigned workers, started;
 	pthread_t tid[MAX_WORKERS];
 	bool stop;
@@ -72,6 +87,13 @@ worker(void *arg)
 			break;
 		j = p->ring[p->claim++ % WINDOW];
 		wake_pusher(p);
+		/* the reader has it: wait; not read yet: read it here */
+		while (j->load == LOAD_BUSY) {
+			p->load_waiters++;
+			pthread_cond_wait(&p->loaded, &p->mu);
+			p->load_waiters--;
+		}
+		j->load = LOAD_DONE;
 		pthread_mutex_unlock(&p->mu);
 		mt_bjob_run(j, p->o, &s);
 		pthread_mutex_lock(&p->mu);
@@ -96,11 +118,15 @@ mt_bpool_new(unsigned workers, const mt_bopts *o, mt_bsink *sink, void *arg)
 		goto fail_mu;
 	if (pthread_cond_init(&p->done, NULL) != 0)
 		goto fail_work;
+	if (pthread_cond_init(&p->loaded, NULL) != 0)
+		goto fail_done;
 	p->workers = workers > MAX_WORKERS ? MAX_WORKERS : workers;
 	p->o = o;
 	p->sink = sink;
 	p->arg = arg;
 	return p;
+fail_done:
+	pthread_cond_destroy(&p->done);
 fail_work:
 	pthread_cond_destroy(&p->work);
 fail_mu:
@@ -134,6 +160,7 @@ wait_and_drain(mt_bpool *p)
 
 	if (p->claim == p->head) {
 		p->claim++;
+		j->load = LOAD_DONE;
 		pthread_mutex_unlock(&p->mu);
 		mt_bjob_run(j, p->o, &p->own);
 		pthread_mutex_lock(&p->mu);
@@ -147,6 +174,47 @@ wait_and_drain(mt_bpool *p)
 	drain(p);
 }
 
+/* Read the file of the next job no worker has claimed (mutex held on
+ * entry and on return, released while reading).  False when no job is
+ * left to read ahead. */
+static bool
+read_ahead(mt_bpool *p)
+{
+	mt_bjob *j;
+
+	/* not the very next jobs: a worker about to claim one would only
+	 * wait for it; it reads those itself when the reader falls behind */
+	if (p->ahead < p->claim + p->started)
+		p->ahead = p->claim + p->started;
+	if (p->ahead >= p->tail)
+		return false;
+	j = p->ring[p->ahead++ % WINDOW];
+	if (j->load != LOAD_NEW || j->kind != MT_BJOB_FILE)
+		return p->ahead < p->tail;
+	j->load = LOAD_BUSY;
+	pthread_mutex_unlock(&p->mu);
+	mt_bjob_load(j);
+	pthread_mutex_lock(&p->mu);
+	j->load = LOAD_DONE;
+	if (p->load_waiters > 0)
+		pthread_cond_broadcast(&p->loaded);
+	return true;
+}
+
+/* Make room in a full window: write what is done, read ahead while there
+ * is something to read, else wait for the head (mutex held). */
+static void
+make_room(mt_bpool *p)
+{
+	while (p->tail - p->head == WINDOW) {
+		drain(p);
+		if (p->tail - p->head < WINDOW)
+			break;
+		if (!read_ahead(p))
+			wait_and_drain(p);
+	}
+}
+
 void
 mt_bpool_push(mt_bpool *p, mt_bjob *j)
 {
@@ -155,16 +223,8 @@ mt_bpool_push(mt_bpool *p, mt_bjob *j)
 		p->sink(j, p->arg);
 		return;
 	}
-	/* The pushing thread reads the file: the kernel's part of reading
-	 * (open, copy, close: a third of the work on the corpus) then runs on
-	 * one thread beside the workers' parsing, rather than on two at once,
-	 * where it contends (two threads read the corpus no faster than one
-	 * here).  Its output still comes in order; its errors too, as the
-	 * worker reads a file again when this could not. */
-	mt_bjob_load(j);
 	pthread_mutex_lock(&p->mu);
-	if (p->tail - p->head == WINDOW)
-		wait_and_drain(p);
+	make_room(p);
 	p->ring[p->tail++ % WINDOW] = j;
 	if (p->started < p->workers &&
 	    pthread_create(&p->tid[p->started], NULL, worker, p) == 0)
@@ -179,14 +239,18 @@ mt_bpool_finish(mt_bpool *p)
 	unsigned i;
 
 	pthread_mutex_lock(&p->mu);
-	while (p->head < p->tail)
-		wait_and_drain(p);
+	while (p->head < p->tail) {
+		drain(p);
+		if (p->head < p->tail && !read_ahead(p))
+			wait_and_drain(p);
+	}
 	p->stop = true;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	for (i = 0; i < p->started; i++)
 		pthread_join(p->tid[i], NULL);
 	mt_bscratch_free(&p->own);
+	pthread_cond_destroy(&p->loaded);
 	pthread_cond_destroy(&p->done);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->mu);
