@@ -103,7 +103,7 @@ field_name_len(const char *p, size_t len, size_t *colon)
 	size_t i = 0, name;
 	uint64_t w, end;
 	bytes16 v;
-	unsigned m;
+	unsigned m, c, k;
 
 	/* every line of every header block is measured: sixteen bytes at a
 	 * time through the name, then eight (the first flag is where it
@@ -113,10 +113,17 @@ field_name_len(const char *p, size_t len, size_t *colon)
 	 * signed compare */
 	while (len - i >= 16) {
 		memcpy(&v, p + i, sizeof(v));
-		m = bytes16_mask((bytes16)(((sbytes16)(v + 95) > -35) |
-		    (sbytes16)(v == ':')));
+		c = bytes16_mask((bytes16)(v == ':'));
+		m = bytes16_mask((bytes16)((sbytes16)(v + 95) > -35)) | c;
 		if (m != 0) {
-			i += (size_t)__builtin_ctz(m);
+			k = (unsigned)__builtin_ctz(m);
+			i += k;
+			/* the usual "Name:" told by the masks: the colon's
+			 * own bit, no reload of the byte, no bound test */
+			if ((c >> k & 1) != 0 && i > 0) {
+				*colon = i;
+				return i;
+			}
 			goto ended;
 		}
 		i += 16;
@@ -199,7 +206,10 @@ scan_next(hdr_scan *s, mt_header *h)
 			take_line(s);
 			continue;
 		}
-		name = field_name_len(p + start, s->end - start, &colon);
+		/* measured up to the window's end, not the line's: no name
+		 * byte, blank or ':' is a line end, so the answer is the
+		 * same, and a short line is read sixteen bytes a step too */
+		name = field_name_len(p + start, s->len - start, &colon);
 		if (name == 0) {
 			/* the body starts at this line: it stays unread */
 			finish(s, start, false);
