@@ -39,24 +39,30 @@
  * read ahead (256 x 64 KB); larger files are read by the worker. */
 #define READ_AHEAD_MAX (64 * 1024)
 
-/* What a job writes while it runs: two memory streams. */
+/* What a job writes while it runs: text into the memory stream out, JSON
+ * into the scratch's plain buffer (jsonlen bytes so far; out is NULL
+ * then), errors into err. */
 typedef struct jobio {
 	mt_bjob *j;
 	const mt_bopts *o;
+	mt_bscratch *s;
 	FILE *out, *err;
+	size_t jsonlen;
 } jobio;
 
+/* The job and its copy of text in one allocation: a job per input file,
+ * so a malloc and a free fewer each. */
 mt_bjob *
 mt_bjob_new(mt_bjob_kind kind, const char *text, int note_exit)
 {
-	mt_bjob *j = calloc(1, sizeof(*j));
+	size_t n = strlen(text);
+	mt_bjob *j;
 
-	if (j == NULL)
+	if (n > SIZE_MAX - sizeof(*j) - 1 ||
+	    (j = calloc(1, sizeof(*j) + n + 1)) == NULL)
 		return NULL;
-	if ((j->text = strdup(text)) == NULL) {
-		free(j);
-		return NULL;
-	}
+	j->text = (char *)(j + 1);
+	memcpy(j->text, text, n + 1);
 	j->kind = kind;
 	j->note_exit = note_exit;
 	return j;
@@ -67,7 +73,6 @@ mt_bjob_free(mt_bjob *j)
 {
 	if (j == NULL)
 		return;
-	free(j->text);
 	free(j->data);
 	free(j->out);
 	free(j->err);
@@ -131,9 +136,14 @@ read_one(jobio *io, const char *name, const char *p, size_t len)
 	}
 	io->j->messages++;
 	io->j->records += mt_bounce_count(b);
-	if (io->o->json)
+	if (io->o->json && io->out != NULL)
 		mt_render_bounce_json(io->out, b, io->o->explain);
-	else
+	else if (io->o->json) {
+		if (!mt_render_bounce_json_mem(&io->s->obuf, &io->jsonlen,
+		    &io->s->olen, b, io->o->explain))
+			job_error(io, MT_EXIT_SOFTWARE, "%s: %s", name,
+			    strerror(ENOMEM));
+	} else
 		mt_render_bounce_text(io->out, b, io->o->explain, io->o->color);
 	mt_bounce_free(b);
 }
@@ -317,39 +327,60 @@ mt_bscratch_free(mt_bscratch *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The job's records, from the start of the thread's stream to where it is
- * now, copied to the job (a stream per job would cost a zeroed 8 KB
- * buffer each). */
+/* n bytes of records at p copied to the job, NUL-ended: an allocation of
+ * the exact size (the scratch buffers stay with the thread). */
 static bool
-take_output(mt_bjob *j, mt_bscratch *s)
+give_output(mt_bjob *j, const char *p, size_t n)
 {
+	if (n == 0)
+		return true;
+	if ((j->out = malloc(n + 1)) == NULL)
+		return false;
+	memcpy(j->out, p, n);
+	j->out[n] = '\0';
+	j->outlen = n;
+	return true;
+}
+
+/* The job's records, from the start of the thread's stream (or of its
+ * JSON buffer) to where it is now, copied to the job (a stream per job
+ * would cost a zeroed 8 KB buffer each). */
+static bool
+take_output(jobio *io)
+{
+	mt_bjob *j = io->j;
+	mt_bscratch *s = io->s;
 	long pos;
 
+	if (io->out == NULL)
+		return give_output(j, s->obuf, io->jsonlen);
 	if (fflush(s->out) != 0 || ferror(s->out) || (pos = ftell(s->out)) < 0)
 		return false;
-	if (pos == 0)
-		return true;
-	if ((j->out = malloc((size_t)pos + 1)) == NULL)
-		return false;
-	memcpy(j->out, s->obuf, (size_t)pos);
-	j->out[pos] = '\0';
-	j->outlen = (size_t)pos;
-	return true;
+	return give_output(j, s->obuf, (size_t)pos);
 }
 
 void
 mt_bjob_run(mt_bjob *j, const mt_bopts *o, mt_bscratch *s)
 {
-	jobio io = { j, o, NULL, NULL };
+	jobio io = { j, o, s, NULL, NULL, 0 };
 
-	if (s->out == NULL)
+	/* JSON is rendered into a plain buffer, cheaper to write than a
+	 * stream (a stream already open, from text jobs, is used) */
+	if (o->json && s->out == NULL)
+		goto run;
+	if (s->out == NULL) {
+		/* the stream takes obuf over: a JSON buffer goes first */
+		free(s->obuf);
+		s->obuf = NULL;
 		s->out = open_memstream(&s->obuf, &s->olen);
+	}
 	if (s->out == NULL || fseek(s->out, 0, SEEK_SET) != 0) {
 		job_error(&io, MT_EXIT_SOFTWARE, "%s: %s", j->text,
 		    strerror(ENOMEM));
 		goto done;
 	}
 	io.out = s->out;
+run:
 	switch (j->kind) {
 	case MT_BJOB_FILE:
 		read_file(&io, s, j->text);
@@ -364,7 +395,7 @@ mt_bjob_run(mt_bjob *j, const mt_bopts *o, mt_bscratch *s)
 		job_error(&io, j->note_exit, "%s", j->text);
 		break;
 	}
-	if (!take_output(j, s))
+	if (!take_output(&io))
 		job_error(&io, MT_EXIT_SOFTWARE, "%s: %s", j->text,
 		    strerror(ENOMEM));
 done:

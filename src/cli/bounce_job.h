@@ -28,7 +28,9 @@ typedef struct mt_bopts {
 
 /* A thread's reusable buffers: small files are read into buf, records
  * are rendered into the memory stream out (opened on first use) and then
- * copied to the job.  mt_bscratch_free releases them. */
+ * copied to the job.  JSON needs no stream: without one, obuf is a plain
+ * buffer of olen bytes the JSON records are rendered into.
+ * mt_bscratch_free releases them. */
 typedef struct mt_bscratch {
 	char *buf;
 	size_t cap;
@@ -41,7 +43,7 @@ void mt_bscratch_free(mt_bscratch *s);
 
 typedef struct mt_bjob {
 	mt_bjob_kind kind;
-	char *text;             /* path, reply or note (owned) */
+	char *text;             /* path, reply or note (in j's allocation) */
 	int note_exit;          /* MT_BJOB_NOTE: the exit status it stands for */
 	char *data;             /* MT_BJOB_FILE read ahead (owned), or NULL */
 	size_t datalen;

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <jansson.h>
 
 #include <mailtriage/msg.h>
@@ -232,7 +236,9 @@ jb_room(jbuf *b, size_t n)
 	return jb_grow(b, n);
 }
 
-static void
+/* Inlined: most calls are of a literal ("null", "true"), whose store of
+ * known length is then a move or two, not a memcpy call. */
+static inline __attribute__((always_inline)) void
 jb_put(jbuf *b, const char *s, size_t n)
 {
 	if (n > 0 && jb_room(b, n)) {
@@ -241,7 +247,7 @@ jb_put(jbuf *b, const char *s, size_t n)
 	}
 }
 
-static void
+static inline void
 jb_putc(jbuf *b, char c)
 {
 	if (jb_room(b, 1))
@@ -421,40 +427,38 @@ json_put(jbuf *b, const json_t *j)
 	}
 }
 
-/* The lines kept in b, out in one write. */
-static void
-jb_flush(FILE *out, jbuf *b)
-{
-	if (b->len > 0)
-		fwrite(b->p, 1, b->len, out);
-	b->len = 0;
-	b->failed = false;
-}
-
-/* One record per line, appended to b; consumes j. */
-static void
-json_line(FILE *out, jbuf *b, json_t *j)
+/* One record per line, appended to b; consumes j.  False when out of
+ * memory (b as it was). */
+static bool
+json_line(jbuf *b, json_t *j)
 {
 	size_t start = b->len;
 	char *s;
 
 	if (j == NULL)
-		return;
+		return false;
 	if (json_put(b, j)) {
 		jb_putc(b, '\n');
 		if (!b->failed) {
 			json_decref(j);
-			return;
+			return true;
 		}
 	}
-	/* the lines before this one first, then json_dumps' own */
+	/* what we do not write (or could not): json_dumps' own bytes */
 	b->len = start;
-	jb_flush(out, b);
+	b->failed = false;
 	if ((s = json_dumps(j, JSON_COMPACT)) != NULL) {
-		fprintf(out, "%s\n", s);
+		jb_put(b, s, strlen(s));
+		jb_putc(b, '\n');
 		free(s);
-	}
+	} else
+		b->failed = true;
 	json_decref(j);
+	if (b->failed) {
+		b->len = start;
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -504,78 +508,138 @@ jansson_takes(const char *s, size_t *slen)
 
 /* Keys are our own lower-case ASCII names, which need no escape: written
  * as they are (json_put_string would give the same bytes).  They are
- * literals, passed with their length (K below): a record has twenty. */
-#define K(lit) lit, sizeof(lit) - 1
-static void
+ * literals with the member's separator before and the ':' after (K below;
+ * a record has twenty), so with jo_key inlined each is a store of known
+ * length, no call: the separator byte is then set to ',' or, for the
+ * first member, to the object's '{' (jo_close closes it). */
+#define K(lit) ",\"" lit "\":", sizeof(",\"" lit "\":") - 1
+static inline __attribute__((always_inline)) void
 jo_key(jobj *o, const char *k, size_t n)
 {
 	char *w;
 
-	if (!jb_room(o->b, n + 4))
+	if (!jb_room(o->b, n))
 		return;
-	/* through a local pointer: a store through char * may alias b->len
-	 * and b->p, which would be loaded again after every byte */
 	w = o->b->p + o->b->len;
-	if (o->n++ > 0)
-		*w++ = ',';
-	*w++ = '"';
 	memcpy(w, k, n);
-	w += n;
-	*w++ = '"';
-	*w++ = ':';
-	o->b->len = (size_t)(w - o->b->p);
+	w[0] = o->n++ > 0 ? ',' : '{';
+	o->b->len += n;
 }
 
-/* Is s[0..n) ASCII needing no escape?  plain_run and all_ascii in one
- * pass: eight bytes a turn, (w & 0x80..) flags 8-bit bytes. */
-static bool
-plain_ascii(const char *s, size_t n)
+/* The object's end: "{}" when no member opened it. */
+static void
+jo_close(jobj *o)
 {
-	size_t i = 0;
-	uint64_t w;
+	if (o->n == 0)
+		jb_putc(o->b, '{');
+	jb_putc(o->b, '}');
+}
 
-	for (; n - i >= 8; i += 8) {
-		memcpy(&w, s + i, sizeof(w));
-		if (((w & MT_WORD_HIGH) | escape_flags(w)) != 0)
+/* Is w free of 8-bit bytes and of bytes JSON escapes? */
+static inline bool
+word_plain(uint64_t w)
+{
+	return ((w & MT_WORD_HIGH) | escape_flags(w)) == 0;
+}
+
+/* Copy s[0..n) to o (room for n) when it is ASCII needing no escape, in
+ * one pass that both tests and copies (the test and the memcpy were two):
+ * sixteen bytes a turn with SSE2, then eight, the last (partial) word read
+ * and stored overlapping the one before, so no byte loop and no memcpy
+ * call.  Strings under eight bytes are two overlapping halves, or one word
+ * padded with 'a'.  False (o then holds junk) when s needs more. */
+static bool
+copy_plain(char *o, const char *s, size_t n)
+{
+	uint64_t w;
+	uint32_t h, l;
+	size_t i;
+
+	if (n >= 8) {
+		i = 0;
+#ifdef __SSE2__
+		/* sixteen bytes a turn: a signed compare below 0x20 flags
+		 * control characters and 8-bit bytes (negative) at once */
+		for (; n - i > 16; i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+			__m128i bad = _mm_or_si128(
+			    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+			    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+
+			if (_mm_movemask_epi8(bad) != 0)
+				return false;
+			_mm_storeu_si128((__m128i *)(o + i), v);
+		}
+#endif
+		for (; n - i > 8; i += 8) {
+			memcpy(&w, s + i, sizeof(w));
+			if (!word_plain(w))
+				return false;
+			memcpy(o + i, &w, sizeof(w));
+		}
+		memcpy(&w, s + n - 8, sizeof(w));
+		if (!word_plain(w))
 			return false;
+		memcpy(o + n - 8, &w, sizeof(w));
+		return true;
 	}
-	for (; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80 ||
-		    needs_escape((unsigned char)s[i]))
+	if (n >= 4) {
+		memcpy(&l, s, sizeof(l));
+		memcpy(&h, s + n - 4, sizeof(h));
+		if (!word_plain((uint64_t)h << 32 | l))
 			return false;
+		memcpy(o, &l, sizeof(l));
+		memcpy(o + n - 4, &h, sizeof(h));
+		return true;
+	}
+	if (n == 0)
+		return true;
+	w = 0x6161616161000000ULL | (unsigned char)s[0] |
+	    (uint64_t)(unsigned char)s[n / 2] << 8 |
+	    (uint64_t)(unsigned char)s[n - 1] << 16;
+	if (!word_plain(w))
+		return false;
+	o[0] = s[0];
+	o[n / 2] = s[n / 2];
+	o[n - 1] = s[n - 1];
 	return true;
 }
 
 /* json_string(s): NULL or not UTF-8 gives no member */
-static void
+static inline __attribute__((always_inline)) void
 jo_string(jobj *o, const char *k, size_t kn, const char *s)
 {
-	size_t n;
+	size_t n, start = o->b->len, keyed = o->n;
 
 	if (s == NULL)
 		return;
 	n = strlen(s);
-	if (plain_ascii(s, n)) {
-		/* most values: the bytes between quotes, as they are */
-		jo_key(o, k, kn);
-		if (jb_room(o->b, n + 2)) {
-			char *w = o->b->p + o->b->len;
+	jo_key(o, k, kn);
+	/* most values: the bytes between quotes, as they are */
+	if (n < (size_t)-1 - 2 && jb_room(o->b, n + 2)) {
+		char *w = o->b->p + o->b->len;
 
-			*w++ = '"';
-			memcpy(w, s, n);
-			w[n] = '"';
+		if (copy_plain(w + 1, s, n)) {
+			w[0] = '"';
+			w[n + 1] = '"';
 			o->b->len += n + 2;
+			return;
 		}
+	}
+	/* anything else as json_string and json_dumps take it; the key is
+	 * taken back when the tree would have no member */
+	if (!jansson_takes(s, &n)) {
+		o->b->len = start;
+		o->n = keyed;
 		return;
 	}
-	if (!jansson_takes(s, &n))
-		return;
-	jo_key(o, k, kn);
 	json_put_string(o->b, s, n);
 }
 
-/* str_or_null(s) of result.c */
-static void
+/* str_or_null(s) of result.c; inlined, as jo_key and jo_string are, so
+ * that each key's length stays a constant where it is stored */
+static inline __attribute__((always_inline)) void
 jo_str_or_null(jobj *o, const char *k, size_t kn, const char *s)
 {
 	if (s == NULL || s[0] == '\0') {
@@ -586,7 +650,7 @@ jo_str_or_null(jobj *o, const char *k, size_t kn, const char *s)
 	jo_string(o, k, kn, s);
 }
 
-static void
+static inline __attribute__((always_inline)) void
 jo_bool(jobj *o, const char *k, size_t kn, bool v)
 {
 	jo_key(o, k, kn);
@@ -596,7 +660,7 @@ jo_bool(jobj *o, const char *k, size_t kn, bool v)
 		jb_put(o->b, "false", 5);
 }
 
-static void
+static inline __attribute__((always_inline)) void
 jo_strings(jobj *o, const char *k, size_t kn, const char *const *v, size_t n)
 {
 	size_t i, w = 0;
@@ -622,7 +686,6 @@ put_original(jbuf *b, const mt_bounce_original *r)
 	size_t n = r->ndkim < MT_BOUNCE_MAX_DKIM ? r->ndkim :
 	    MT_BOUNCE_MAX_DKIM;
 
-	jb_putc(b, '{');
 	jo_str_or_null(&o, K("from"), r->from);
 	jo_str_or_null(&o, K("return_path"), r->return_path);
 	jo_str_or_null(&o, K("to"), r->to);
@@ -632,7 +695,7 @@ put_original(jbuf *b, const mt_bounce_original *r)
 	jo_strings(&o, K("dkim_domains"), r->dkim_domains, n);
 	jo_strings(&o, K("dkim_selectors"), r->dkim_selectors, n);
 	jo_str_or_null(&o, K("sending_ip"), r->sending_ip);
-	jb_putc(b, '}');
+	jo_close(&o);
 }
 
 /* v (> 0) in decimal into num (room for any int): what "%d" writes,
@@ -659,7 +722,6 @@ put_record(jbuf *b, const mt_bounce_record *r, bool explain)
 	jobj o = { b, 0 };
 	char num[32];
 
-	jb_putc(b, '{');
 	jo_str_or_null(&o, K("file"), r->file);
 	jo_bool(&o, K("bounce"), true);
 	jo_str_or_null(&o, K("recipient"), r->recipient);
@@ -688,25 +750,42 @@ put_record(jbuf *b, const mt_bounce_record *r, bool explain)
 	}
 	jo_key(&o, K("original"));
 	put_original(b, r->original);
-	jb_putc(b, '}');
+	jo_close(&o);
 	jb_putc(b, '\n');
 }
 
 /* The record straight from the struct; through its tree if that fails. */
-static void
-record_line(FILE *out, jbuf *b, const mt_bounce_record *r, bool explain)
+static bool
+record_line(jbuf *b, const mt_bounce_record *r, bool explain)
 {
 	size_t start = b->len;
 
 	if (r->original != NULL) {
 		put_record(b, r, explain);
 		if (!b->failed)
-			return;
+			return true;
 		/* out of memory: drop the part line, try the tree */
 		b->len = start;
 		b->failed = false;
 	}
-	json_line(out, b, mt_bounce_record_json(r, explain));
+	return json_line(b, mt_bounce_record_json(r, explain));
+}
+
+/* The message's lines appended to b; false when out of memory (a line
+ * that did not fit is left out, the others are kept).  A record that fails
+ * straight from the struct or through our writer is written by json_dumps. */
+static bool
+render_json(jbuf *b, const mt_bounce *bn, bool explain)
+{
+	size_t i;
+	bool ok = true;
+
+	if (!mt_bounce_is_bounce(bn))
+		return json_line(b, mt_bounce_verdict_json(bn));
+	for (i = 0; i < mt_bounce_count(bn); i++)
+		if (!record_line(b, mt_bounce_at(bn, i), explain))
+			ok = false;
+	return ok;
 }
 
 /* A message's records are gathered in one buffer, on the stack while they
@@ -717,13 +796,23 @@ mt_render_bounce_json(FILE *out, const mt_bounce *b, bool explain)
 {
 	char stack[JBUF_STACK];
 	jbuf jb = { stack, 0, sizeof(stack), false, false };
-	size_t i;
 
-	if (!mt_bounce_is_bounce(b))
-		json_line(out, &jb, mt_bounce_verdict_json(b));
-	for (i = 0; mt_bounce_is_bounce(b) && i < mt_bounce_count(b); i++)
-		record_line(out, &jb, mt_bounce_at(b, i), explain);
-	jb_flush(out, &jb);
+	(void)render_json(&jb, b, explain);
+	if (jb.len > 0)
+		fwrite(jb.p, 1, jb.len, out);
 	if (jb.heap)
 		free(jb.p);
+}
+
+bool
+mt_render_bounce_json_mem(char **out, size_t *outlen, size_t *outcap,
+    const mt_bounce *b, bool explain)
+{
+	jbuf jb = { *out, *outlen, *outcap, false, true };
+	bool ok = render_json(&jb, b, explain);
+
+	*out = jb.p;
+	*outlen = jb.len;
+	*outcap = jb.cap;
+	return ok;
 }

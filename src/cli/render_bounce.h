@@ -16,5 +16,10 @@ void mt_render_bounce_text(FILE *out, const mt_bounce *b, bool explain,
     bool color);
 /* One JSON line per record, or one line for a "not a bounce" verdict. */
 void mt_render_bounce_json(FILE *out, const mt_bounce *b, bool explain);
+/* The same lines appended to the heap buffer *out (*outlen bytes used of
+ * *outcap; NULL, 0, 0 to start; grown with realloc, the caller frees it).
+ * False when out of memory: a line that did not fit is left out. */
+bool mt_render_bounce_json_mem(char **out, size_t *outlen, size_t *outcap,
+    const mt_bounce *b, bool explain);
 
 #endif
