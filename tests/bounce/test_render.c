@@ -1,6 +1,6 @@
 /*
  * test_render.c -- the CLI writes bounce records as JSON straight from the
- * structs (src/cli/render_bounce.c), for speed, while the library builds
+ * structs (src/cli/render_bounce_json.c), for speed, while the library builds
  * the same record as a jansson tree (mt_bounce_record_json).  Two key lists
  * kept in step by hand drift unless something holds them together: this
  * test renders every sample message both ways and wants the same bytes,
@@ -18,7 +18,7 @@
 #include "util/util.h"
 
 /* The renderer is CLI code, not a module: compile it into this test. */
-#include "../../src/cli/render_bounce.c"
+#include "../../src/cli/render_bounce_json.c"
 
 /* What the tree path writes for b: one compact object per line. */
 static char *

@@ -1,0 +1,164 @@
+/*
+ * render_bounce_text.c -- the human words of `mailtriage bounce`: a verdict
+ * line per recipient, then the facts, then what to do.  Only wording: the
+ * library decided everything printed here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/render_bounce.h"
+#include "util/util.h"
+
+/* What to do, by cause (finer) then by action. */
+static const struct {
+	const char *cause;
+	const char *fix;
+} cause_fixes[] = {
+	{ "spf", "Publish an SPF record that lists the sending IP for the "
+	    "envelope sender's domain (check with `mailtriage spf DOMAIN --ip IP`)." },
+	{ "dkim", "Sign with a DKIM key the receiver can find, with d= aligned "
+	    "to the From domain; check the selector's DNS record." },
+	{ "dmarc", "Make SPF or DKIM pass aligned with the From domain, or the "
+	    "domain's DMARC policy will keep rejecting; do not suppress the recipient." },
+	{ "ptr", "Give the sending IP a PTR record whose name resolves back to "
+	    "the same IP (forward-confirmed reverse DNS)." },
+	{ "relay", "This server will not relay for you: send through your own "
+	    "outbound server, authenticated, or fix the MX you deliver to." },
+	{ "blocklist", "The sending IP or domain is on a block list: look it "
+	    "up at the list named in the text, fix the cause, request delisting." },
+	{ "reputation", "The receiver distrusts your IP or domain: slow down, "
+	    "mail only engaged recipients, check complaints and authentication." },
+	{ "content", "The message itself was refused: review content, links "
+	    "and attachments; test with a seed address before resending." },
+	{ "rate", "Too much too fast: lower the rate or connections toward this "
+	    "receiver and retry later." },
+	{ "tls", "Offer TLS (STARTTLS) with a valid certificate when sending." },
+	{ "size", "Send a smaller message: shrink attachments or link to them." },
+};
+
+static const char *
+fix_for(const mt_bounce_record *r)
+{
+	size_t i;
+
+	switch (r->action) {
+	case MT_BOUNCE_ACT_SUPPRESS:
+		return "The address is bad: remove it from the list (suppress); "
+		    "do not retry.";
+	case MT_BOUNCE_ACT_RETRY:
+		if (strcmp(r->cause, "rate") != 0)
+			return "Transient: retry later; suppress only if it keeps "
+			    "failing for days.";
+		break;
+	case MT_BOUNCE_ACT_CONTACT_RECIPIENT:
+		return "The receiver's own policy refused it; nothing on your "
+		    "side explains it. Keep the address; contact the recipient "
+		    "another way if it matters.";
+	case MT_BOUNCE_ACT_NONE:
+		return "Not a delivery failure: nothing to do.";
+	default:
+		break;
+	}
+	for (i = 0; i < sizeof(cause_fixes) / sizeof(cause_fixes[0]); i++) {
+		if (strcmp(cause_fixes[i].cause, r->cause) == 0)
+			return cause_fixes[i].fix;
+	}
+	return "Your sending setup must change before mail to this receiver "
+	    "flows again; pause the stream, do not suppress the recipient.";
+}
+
+static const char *
+verdict_word(const mt_bounce_record *r)
+{
+	if (strcmp(r->reason, "vacation") == 0)
+		return "auto-reply";
+	if (strcmp(r->reason, "feedback") == 0)
+		return "complaint (feedback report)";
+	if (strcmp(r->reason, "delivered") == 0)
+		return "delivered";
+	if (r->hard)
+		return "HARD bounce";
+	if (r->action == MT_BOUNCE_ACT_FIX_SENDER)
+		return "rejected because of the sender";
+	if (r->action == MT_BOUNCE_ACT_CONTACT_RECIPIENT)
+		return "refused by the receiver's policy";
+	return "soft bounce";
+}
+
+static void
+line(FILE *out, const char *label, const char *value)
+{
+	if (value != NULL && value[0] != '\0')
+		fprintf(out, "  %-11s %s\n", label, value);
+}
+
+static void
+original(FILE *out, const mt_bounce_original *o)
+{
+	size_t i;
+
+	if (o->from[0] == '\0' && o->message_id[0] == '\0')
+		return;
+	fprintf(out, "  %-11s", "original:");
+	if (o->from[0] != '\0')
+		fprintf(out, " from %s", o->from);
+	if (o->message_id[0] != '\0')
+		fprintf(out, ", message-id %s", o->message_id);
+	for (i = 0; i < o->ndkim; i++)
+		fprintf(out, "%s d=%s s=%s", i == 0 ? ", dkim" : ";",
+		    o->dkim_domains[i], o->dkim_selectors[i]);
+	if (o->sending_ip[0] != '\0')
+		fprintf(out, ", sent from %s", o->sending_ip);
+	fputc('\n', out);
+}
+
+void
+mt_render_bounce_text(FILE *out, const mt_bounce *b, bool explain,
+    bool color)
+{
+	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
+	size_t i;
+
+	if (!mt_bounce_is_bounce(b)) {
+		fprintf(out, "%s— not a bounce%s\n  %s\n\n", bold, off,
+		    mt_bounce_verdict(b));
+		return;
+	}
+	for (i = 0; i < mt_bounce_count(b); i++) {
+		const mt_bounce_record *r = mt_bounce_at(b, i);
+		const char *subj = NULL;
+		const char *mean = mt_bounce_status_meaning(r->status, &subj);
+
+		fprintf(out, "%s%s — %s: %s (%s) → %s%s\n", bold,
+		    r->recipient[0] ? r->recipient : "(recipient not given)",
+		    verdict_word(r), r->reason, r->cause[0] ? r->cause : "other",
+		    mt_bounce_action_name(r->action), off);
+		line(out, "file:", r->file);
+		if (r->status[0] != '\0' || r->reply_code > 0) {
+			fprintf(out, "  %-11s", "status:");
+			if (r->reply_code > 0)
+				fprintf(out, " %d", r->reply_code);
+			if (r->status[0] != '\0')
+				fprintf(out, " %s%s", r->status,
+				    r->status_inferred ? " (inferred)" : "");
+			if (mean != NULL)
+				fprintf(out, " — %s", mean);
+			if (r->smtp_command[0] != '\0')
+				fprintf(out, ", at %s", r->smtp_command);
+			fputc('\n', out);
+		}
+		line(out, "provider:", r->provider);
+		line(out, "remote:", r->remote_mta);
+		line(out, "diagnostic:", r->diagnostic);
+		original(out, r->original);
+		line(out, "fix:", fix_for(r));
+		if (explain) {
+			fprintf(out, "  %-11s %s (reader %s)", "rule:", r->rule,
+			    r->format);
+			if (r->rule_text[0] != '\0')
+				fprintf(out, " on \"%s\"", r->rule_text);
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	}
+}
