@@ -141,6 +141,15 @@ typedef struct idx_rule {
 	uint16_t key;              /* the gram it is filed under */
 } idx_rule;
 
+/* What match_keyed checks first of a candidate, 8 bytes a rule in an
+ * array of its own: three of its grams (lite_of).  The 80-byte idx_rule
+ * of a candidate, cold per text, is only read when these pass: about one
+ * candidate in four.  ngram 0: no grams, nothing to check. */
+typedef struct idx_lite {
+	uint16_t chk[3];
+	uint16_t ngram;
+} idx_lite;
+
 /* A rule without grams (literal parts all shorter than four bytes) that
  * only one provider's bounces can match, with that provider at hand. */
 typedef struct idx_always {
@@ -152,15 +161,19 @@ typedef struct idx_always {
  * reaches only the rules keyed by a gram it holds, instead of the whole
  * table.  Rules of gram v are key[first[v] .. first[v + 1]), ascending,
  * and keyed has bit v set when there are any (so that the text's grams
- * without rules, most of them, do not touch first[]).  Rules without a
- * gram are candidates for every text: those for any sender as the bit
- * set generic (a candidate set's starting value), those of a provider in
- * always[].  first is NULL without memory. */
+ * without rules, most of them, do not touch first[]).  16-bit entries:
+ * the index is cold for every text (all else a message costs runs in
+ * between), and first[] read at random was half the misses here.  Rules
+ * without a gram are candidates for every text: those for any sender as
+ * the bit set generic (a candidate set's starting value), those of a
+ * provider in always[].  first is NULL without memory, or with more
+ * rules than 16 bits number. */
 typedef struct idx {
 	idx_rule *rule;
+	idx_lite *lite;
 	size_t n;
-	uint32_t *first;
-	uint32_t *key;
+	uint16_t *first;
+	uint16_t *key;
 	uint64_t keyed[GRAM_N / 64];
 	uint64_t *generic;
 	idx_always *always;
@@ -209,19 +222,34 @@ key_gram(const idx_rule *e, const uint32_t *count)
 	return best;
 }
 
+/* The lite entry of e (which has grams): its first, middle and last
+ * grams, far apart so that they are seldom all of one word; with three
+ * grams or fewer, all of them.  Picking the rarest three (by rules that
+ * hold them) turned away no more candidates and cost more to build. */
+static void
+lite_of(idx_lite *l, const idx_rule *e)
+{
+	size_t k, at[3] = { 0, e->ngram / 2, e->ngram - 1 };
+
+	l->ngram = e->ngram;
+	for (k = 0; k < 3; k++)
+		l->chk[k] = e->gram[at[k]];
+}
+
 /* The inverted part of the index; left out (first NULL) without memory. */
 static void
 build_keys(idx *ix)
 {
 	uint32_t *count = calloc(GRAM_N + 1, sizeof(*count));
-	uint32_t *first = calloc(GRAM_N + 1, sizeof(*first));
-	uint32_t *key = calloc(ix->n + 1, sizeof(*key));
+	uint16_t *first = calloc(GRAM_N + 1, sizeof(*first));
+	uint16_t *key = calloc(ix->n + 1, sizeof(*key));
 	uint64_t *generic = calloc(ix->n / 64 + 1, sizeof(*generic));
 	idx_always *always = calloc(ix->n + 1, sizeof(*always));
+	idx_lite *lite = calloc(ix->n + 1, sizeof(*lite));
 	size_t i, j, na = 0;
 
-	if (count == NULL || first == NULL || key == NULL || generic == NULL ||
-	    always == NULL)
+	if (count == NULL || first == NULL || key == NULL ||
+	    generic == NULL || always == NULL || lite == NULL)
 		goto fail;
 	for (i = 0; i < ix->n; i++)
 		for (j = 0; j < ix->rule[i].ngram; j++)
@@ -230,6 +258,7 @@ build_keys(idx *ix)
 		if (ix->rule[i].ngram == 0)
 			continue;
 		ix->rule[i].key = (uint16_t)key_gram(&ix->rule[i], count);
+		lite_of(&lite[i], &ix->rule[i]);
 		first[ix->rule[i].key + 1]++;
 		ix->keyed[ix->rule[i].key >> 6] |=
 		    (uint64_t)1 << (ix->rule[i].key & 63);
@@ -238,10 +267,11 @@ build_keys(idx *ix)
 		first[i + 1] += first[i];
 	/* fill in table order, so every bucket is ascending; count[] now
 	 * holds each bucket's next free slot */
-	memcpy(count, first, GRAM_N * sizeof(*count));
+	for (i = 0; i < GRAM_N; i++)
+		count[i] = first[i];
 	for (i = 0; i < ix->n; i++) {
 		if (ix->rule[i].ngram != 0)
-			key[count[ix->rule[i].key]++] = (uint32_t)i;
+			key[count[ix->rule[i].key]++] = (uint16_t)i;
 		else if (ix->rule[i].r->provider == NULL)
 			generic[i / 64] |= (uint64_t)1 << (i % 64);
 		else {
@@ -252,6 +282,7 @@ build_keys(idx *ix)
 	free(count);
 	ix->first = first;
 	ix->key = key;
+	ix->lite = lite;
 	ix->generic = generic;
 	ix->always = always;
 	ix->nalways = na;
@@ -262,6 +293,7 @@ fail:
 	free(key);
 	free(generic);
 	free(always);
+	free(lite);
 }
 
 static void
@@ -276,7 +308,7 @@ build_index(void)
 		compile_rule(&v[i], bn_pattern_rule(i));
 	the_index.ix.rule = v;
 	the_index.ix.n = n;
-	if (n < UINT32_MAX)
+	if (n < UINT16_MAX)
 		build_keys(&the_index.ix);
 }
 
@@ -371,11 +403,16 @@ match_keyed(const idx *ix, const grams *g, const char *lower, size_t len,
 
 		while (bits != 0 && n < max) {
 			const idx_rule *e;
+			const idx_lite *l;
 
 			i = w * 64 + (size_t)__builtin_ctzll(bits);
 			bits &= bits - 1;
+			l = &ix->lite[i];
+			if (l->ngram != 0 && (!has_gram(g, l->chk[0]) ||
+			    !has_gram(g, l->chk[1]) || !has_gram(g, l->chk[2])))
+				continue;
 			e = &ix->rule[i];
-			if (!may_match(g, e))
+			if (l->ngram > 3 && !may_match(g, e))
 				continue;
 			if (try_rule(e->r, lower, len, provider, status, &out[n]))
 				n++;
