@@ -27,12 +27,7 @@ mt_lines_next(mt_lines *it, mt_bytes *line)
 	if (start >= it->len)
 		return false;
 	end = line_end(it->p, it->len, start);
-	next = end;
-	if (end < it->len) {
-		next = end + 1;
-		if (it->p[end] == '\r' && next < it->len && it->p[next] == '\n')
-			next++;
-	}
+	next = line_after(it->p, it->len, end);
 	line->p = it->p + start;
 	line->len = end - start;
 	it->off = next;

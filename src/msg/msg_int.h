@@ -176,6 +176,19 @@ line_end(const char *p, size_t len, size_t from)
 	return j;
 }
 
+/* Where the text goes on after a line that ends at end (line_end's
+ * answer): past its LF, CR or CRLF, or end itself at the end of the text.
+ * CRLF is one line end, a lone CR or LF another. */
+static inline size_t
+line_after(const char *p, size_t len, size_t end)
+{
+	if (end >= len)
+		return end;
+	if (p[end] == '\r' && end + 1 < len && p[end + 1] == '\n')
+		return end + 2;
+	return end + 1;
+}
+
 /* Hex digit value or -1 (inline: quoted-printable text of 8-bit mail is
  * mostly "=XX", two of these per byte). */
 static inline int

@@ -65,12 +65,7 @@ read_line(hdr_scan *s)
 	if (start >= s->len)
 		return false;
 	end = line_end(s->p, s->len, start);
-	next = end;
-	if (end < s->len) {
-		next = end + 1;
-		if (s->p[end] == '\r' && next < s->len && s->p[next] == '\n')
-			next++;
-	}
+	next = line_after(s->p, s->len, end);
 	s->end = end;
 	s->next = next;
 	s->have = true;
