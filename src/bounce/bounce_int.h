@@ -231,8 +231,6 @@ const char *bn_doc_istr(const struct bn_doc *d, const char *p, size_t len,
     const char *needle);
 /* Lower-case ASCII copy (bounded). */
 size_t bn_lower(char *dst, size_t dstlen, const char *src, size_t len);
-/* mt_strn_istr(h, n, pat) for a needle of m bytes (the same answer). */
-const char *bn_memmem_i(const char *h, size_t n, const char *pat, size_t m);
 /* Find an email address in s[0..len): returns true and copies it (angle
  * brackets and "rfc822;" removed, domain lower-cased). */
 bool bn_find_address(const char *s, size_t len, char *out, size_t outlen,

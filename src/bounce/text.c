@@ -393,86 +393,7 @@ bn_lower_squeeze(char *low, char *sq, const char *src, size_t len)
 }
 
 #ifdef __SSE2__
-/* The same for bn_memmem_i: each byte or'ed with g0 (g1) first, which
- * folds a letter to lower case where the needle's byte is one. */
-static inline unsigned
-cand16_i(const char *p, size_t m, __m128i v0, __m128i v1, __m128i g0,
-    __m128i g1)
-{
-	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)
-	    (p + m - 1));
-
-	return (unsigned)_mm_movemask_epi8(_mm_and_si128(
-	    _mm_cmpeq_epi8(_mm_or_si128(a, g0), v0),
-	    _mm_cmpeq_epi8(_mm_or_si128(b, g1), v1)));
-}
 #endif
-
-/*
- * mt_strn_istr(h, n, pat) for a needle of m bytes, found as mt_memmem
- * finds it: sixteen places at a time by the first and the last byte,
- * each folded to lower case when it is a letter (x | 0x20 is that
- * lower-case letter only for it and its capital), candidates compared
- * whole with mt_mem_ieq.  mt_strn_istr looks at each place holding the
- * first byte (a letter, in a third of the places) and was most of
- * bn_doc_istr where it searches past the lower-cased text.
- */
-const char *
-bn_memmem_i(const char *h, size_t n, const char *pat, size_t m)
-{
-	size_t i = 0, last;
-	unsigned char c0, c1, f0, f1;
-
-	if (m == 0)
-		return h;
-	if (m > n)
-		return NULL;
-	last = n - m;
-	c0 = (unsigned char)mt_lower(pat[0]);
-	c1 = (unsigned char)mt_lower(pat[m - 1]);
-	f0 = mt_is_alpha((char)c0) ? 0x20 : 0;
-	f1 = mt_is_alpha((char)c1) ? 0x20 : 0;
-#ifdef __SSE2__
-	{
-		const __m128i v0 = _mm_set1_epi8((char)c0);
-		const __m128i v1 = _mm_set1_epi8((char)c1);
-		const __m128i g0 = _mm_set1_epi8((char)f0);
-		const __m128i g1 = _mm_set1_epi8((char)f1);
-
-		for (; i + 15 <= last; i += 16) {
-			unsigned c = cand16_i(h + i, m, v0, v1, g0, g1);
-
-			for (; c != 0; c &= c - 1) {
-				size_t k = i + (size_t)__builtin_ctz(c);
-
-				if (mt_mem_ieq(h + k, pat, m))
-					return h + k;
-			}
-		}
-		/* the last places as one block, as in mt_memmem */
-		if (i <= last && last >= 15) {
-			size_t j = last - 15;
-			unsigned c = cand16_i(h + j, m, v0, v1, g0, g1) &
-			    (~0u << (i - j));
-
-			for (; c != 0; c &= c - 1) {
-				size_t k = j + (size_t)__builtin_ctz(c);
-
-				if (mt_mem_ieq(h + k, pat, m))
-					return h + k;
-			}
-			return NULL;
-		}
-	}
-#endif
-	for (; i <= last; i++)
-		if (((unsigned char)h[i] | f0) == c0 &&
-		    ((unsigned char)h[i + m - 1] | f1) == c1 &&
-		    mt_mem_ieq(h + i, pat, m))
-			return h + i;
-	return NULL;
-}
 
 /* The bytes of an address's local part besides letters and digits:
  * RFC 5322's other atext "!#$%&'*+-/=?^_`{|}~" and '.', as a bitmap over
@@ -566,7 +487,7 @@ bn_find_address(const char *s, size_t len, char *out, size_t outlen,
  * copy made once per message, instead of folding case byte by byte again.
  * The needle must be lower case.  Same answer as mt_strn_istr: a match
  * that starts before text_end but runs past it is found by the search of
- * the rest (bn_memmem_i).
+ * the rest (mt_memmem_i).
  */
 const char *
 bn_doc_istr(const bn_doc *d, const char *p, size_t len, const char *needle)
@@ -577,7 +498,7 @@ bn_doc_istr(const bn_doc *d, const char *p, size_t len, const char *needle)
 
 	if (m == 0 || d->ltext == NULL || d->text.p == NULL || pp < tp ||
 	    pp - tp >= d->text_end)
-		return bn_memmem_i(p, len, needle, m);
+		return mt_memmem_i(p, len, needle, m);
 	off = (size_t)(pp - tp);
 	n = len < d->text_end - off ? len : d->text_end - off;
 	hit = mt_memmem(d->ltext + off, n, needle, m);
@@ -586,5 +507,5 @@ bn_doc_istr(const bn_doc *d, const char *p, size_t len, const char *needle)
 	if (len <= n)
 		return NULL;
 	lo = n >= m - 1 ? n - (m - 1) : 0;
-	return bn_memmem_i(p + lo, len - lo, needle, m);
+	return mt_memmem_i(p + lo, len - lo, needle, m);
 }

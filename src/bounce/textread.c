@@ -564,7 +564,7 @@ host_after(const char *p, char *out, size_t outlen)
  * diag[0..len): "host ", then "remote host ", then "connected to ".
  * "remote host " holds "host ", so it occurs only where "host " does,
  * at most 7 bytes before the leftmost one: there its search starts (and
- * without "host " it is not searched at all).  bn_memmem_i gives
+ * without "host " it is not searched at all).  mt_memmem_i gives
  * mt_strn_istr's answer sixteen places a step (most of this was the
  * byte-by-byte search). */
 static void
@@ -574,15 +574,15 @@ find_remote(const char *diag, size_t len, char *out, size_t outlen)
 	size_t from;
 
 	out[0] = '\0';
-	if ((h = bn_memmem_i(diag, len, "host ", 5)) != NULL) {
+	if ((h = mt_memmem_i(diag, len, "host ", 5)) != NULL) {
 		if (host_after(h + 5, out, outlen))
 			return;
 		from = (size_t)(h - diag) >= 7 ? (size_t)(h - diag) - 7 : 0;
-		p = bn_memmem_i(diag + from, len - from, "remote host ", 12);
+		p = mt_memmem_i(diag + from, len - from, "remote host ", 12);
 		if (p != NULL && host_after(p + 12, out, outlen))
 			return;
 	}
-	p = bn_memmem_i(diag, len, "connected to ", 13);
+	p = mt_memmem_i(diag, len, "connected to ", 13);
 	if (p != NULL)
 		(void)host_after(p + 13, out, outlen);
 }

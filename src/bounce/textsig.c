@@ -179,7 +179,7 @@ get_sets(void)
 }
 
 /* The From and Subject signatures are searched in the decoded fields as
- * they are, with bn_memmem_i (the needles are lower case): the same
+ * they are, with mt_memmem_i (the needles are lower case): the same
  * answer as a search of a lower-cased copy, without making the copy. */
 static bool
 sig_matches(const signature *s, const bn_doc *d, const char *ltext,
@@ -187,10 +187,10 @@ sig_matches(const signature *s, const bn_doc *d, const char *ltext,
 {
 	switch (s->where) {
 	case IN_FROM:
-		return bn_memmem_i(d->from_raw, flen, s->needle,
+		return mt_memmem_i(d->from_raw, flen, s->needle,
 		    strlen(s->needle)) != NULL;
 	case IN_SUBJECT:
-		return bn_memmem_i(d->subject, slen, s->needle,
+		return mt_memmem_i(d->subject, slen, s->needle,
 		    strlen(s->needle)) != NULL;
 	case IN_TEXT:
 		return memmem(ltext, ltlen, s->needle, strlen(s->needle)) != NULL;
@@ -218,7 +218,7 @@ sig_matches(const signature *s, const bn_doc *d, const char *ltext,
 /* IN_HEADER signature i, by the split table; h[k] caches the lookup of
  * name k (looked[k]: done): mt_msg_find's index turns an absent name
  * away at once, so each is looked up on first need, once.  The value
- * needle (lower case, its length kept) is found with bn_memmem_i, the
+ * needle (lower case, its length kept) is found with mt_memmem_i, the
  * answer of mt_strn_istr; every message's From is searched so. */
 static bool
 header_sig(const text_sets *ts, size_t i, const bn_doc *d,
@@ -232,7 +232,7 @@ header_sig(const text_sets *ts, size_t i, const bn_doc *d,
 	}
 	if (h[k] == NULL)
 		return false;
-	return ts->value[i] == NULL || bn_memmem_i(h[k]->value.p,
+	return ts->value[i] == NULL || mt_memmem_i(h[k]->value.p,
 	    h[k]->value.len, ts->value[i], ts->vlen[i]) != NULL;
 }
 

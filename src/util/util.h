@@ -119,6 +119,8 @@ size_t mt_strlcpy(char *dst, const char *src, size_t dstlen);
 size_t mt_find2(const char *s, size_t n, char a, char b);
 /* The base64 alphabet: each symbol's value plus one, 0 for other bytes. */
 extern const unsigned char mt_b64_symbol[256];
+/* mt_memmem ignoring ASCII case: mt_strn_istr with the needle's length. */
+const char *mt_memmem_i(const char *h, size_t n, const char *pat, size_t m);
 /* memmem (the leftmost pat[0..m) in p[0..n)), cheaper in short texts. */
 const char *mt_memmem(const char *p, size_t n, const char *pat, size_t m);
 /* Trim ASCII white space from both ends of s[0..*n); returns the new start. */
