@@ -9,6 +9,7 @@
 #ifndef MT_TEST_HARNESS_H
 #define MT_TEST_HARNESS_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,19 @@ void mt_t_run(const char *name, void (*fn)(void));
 void mt_t_skip(const char *name, const char *why);
 int mt_t_done(const char *binary);
 #define DONE() mt_t_done(__FILE__)
+
+/* A small deterministic generator for random-input tests (xorshift32):
+ * the same cases on every run for the same seed in *state (not 0). */
+static inline uint32_t
+mt_t_xorshift(uint32_t *state)
+{
+	uint32_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}
 
 /* The shared test data folder (MT_SHARED, default ../shared), or NULL with
  * a clear message when it is absent. */
