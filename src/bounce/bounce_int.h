@@ -219,6 +219,9 @@ void bn_phrases_pair_scan(const bn_phrases_pair *pp, const char *t, size_t n,
  * space and trimming; returns the length.  dst must not overlap src;
  * bytes of dst past the final NUL may be written too. */
 size_t bn_squeeze(char *dst, size_t dstlen, const char *src, size_t len);
+/* low = bn_lower of src[0..len) and sq = bn_squeeze of low, in one pass:
+ * both have room for len + 1 bytes; returns sq's length. */
+size_t bn_lower_squeeze(char *low, char *sq, const char *src, size_t len);
 /* Append with one separating space (bounded). */
 void bn_append(char *dst, size_t dstlen, const char *src, size_t len);
 /* The same where strlen(dst) is known (have); returns the new length. */
@@ -317,9 +320,6 @@ void bn_html_to_text(mt_buf *b, const char *s, size_t n);
  * with a marker of the inline returned message, or n; *after is where the
  * line after it starts. */
 size_t bn_find_marker(const char *s, size_t n, size_t *after);
-/* low = bn_lower of src[0..len) and sq = bn_squeeze of low, in one pass:
- * both have room for len + 1 bytes; returns sq's length. */
-size_t bn_lower_squeeze(char *low, char *sq, const char *src, size_t len);
 
 /* ---- the message as the readers see it (read.c) ---- */
 #define BN_MAX_FACTS MT_BOUNCE_MAX_RECORDS
