@@ -66,8 +66,6 @@ static const struct charset_alias {
 	{ "unknown", "" },
 };
 
-#define CHARSET_NAME_MAX 64
-
 static const char replacement[] = "\xEF\xBF\xBD";
 
 /* Lower-case and trim a label into name[]; false when it does not fit. */
@@ -358,7 +356,7 @@ convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
 {
 	iconv_t cd;
 	size_t start = b->len;
-	bool ok;
+	bool ok, owned;
 
 	/* What iconv would give, without opening a converter: the bytes,
 	 * as many as fit below the limit (the caller cuts there anyway;
@@ -367,7 +365,7 @@ convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
 	if (converts_to_itself(iconv_name, in, len))
 		return mt_buf_append(b, in,
 		    len < limit - b->len ? len : limit - b->len);
-	cd = iconv_open("UTF-8", iconv_name);
+	cd = msg_conv_borrow(iconv_name, &owned);
 	if (cd == (iconv_t)-1)
 		return utf8_append_sanitized(b, in, len);
 	if (ascii_identity(iconv_name))
@@ -377,7 +375,8 @@ convert(mt_buf *b, const char *iconv_name, const char *in, size_t len,
 	else
 		ok = iconv_append(b, cd, in, len, limit,
 		    strncmp(iconv_name, "ISO-2022-", 9) == 0);
-	iconv_close(cd);
+	if (owned)
+		iconv_close(cd);
 	return ok && resanitize_from(b, start);
 }
 

@@ -9,6 +9,7 @@
 #ifndef MT_MSG_INT_H
 #define MT_MSG_INT_H
 
+#include <iconv.h>
 #include <stdint.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -86,6 +87,16 @@ const mt_header *msg_find_lower(const mt_msg *m, const char *lit, size_t nl);
 
 /* Skip comments and white space (RFC 5322 CFWS) from s[*i..n). */
 void cfws_skip(const char *s, size_t n, size_t *i);
+
+/* A charset name, folded, is shorter than this (longer ones are not
+ * charsets any iconv knows). */
+#define CHARSET_NAME_MAX 64
+
+/* A converter from iconv_name to UTF-8 in its initial state, or
+ * (iconv_t)-1 when iconv has none.  Borrowed from this thread's cache
+ * (iconv_cache.c): the caller must not close it, unless *owned says the
+ * cache could not take it. */
+iconv_t msg_conv_borrow(const char *iconv_name, bool *owned);
 
 /* Append in[0..len) in `charset` to b as valid UTF-8, at most `limit`
  * bytes in b in total.  Unknown charsets are read as UTF-8. */

@@ -6,6 +6,7 @@
  * the 7-bit text the charset code copies without iconv.
  */
 #include <iconv.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -426,6 +427,57 @@ TEST(plain_text_is_what_iconv_reads)
 	}
 }
 
+/* Converters are kept open from text to text (iconv_cache.c): a text
+ * cut off by the limit in UTF-7's base64 state must not leave the next
+ * text read in it, and a thread's converters work and go with it. */
+TEST(converters_start_each_text_afresh)
+{
+	mt_bytes utf7 = { "unicode-1-1-utf-7", 17 };
+	char *out = NULL;
+	size_t on;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		CHECK(mt_charset_to_utf8(utf7, "+AOkA6QDpAOk", 12, 2, &out,
+		    &on) == MT_OK);
+		CHECK(out != NULL && on <= 2);
+		free(out);
+		out = NULL;
+		CHECK(mt_charset_to_utf8(utf7, "AOk+AOk-", 8, 100, &out,
+		    &on) == MT_OK);
+		CHECK_STR(out, "AOk\xc3\xa9");
+		free(out);
+		out = NULL;
+	}
+}
+
+static void *
+convert_in_thread(void *arg)
+{
+	mt_bytes cp = { "windows-1252", 12 };
+	char *out = NULL;
+	size_t on;
+
+	if (mt_charset_to_utf8(cp, "caf\xe9 \x80", 6, 100, &out, &on) != MT_OK)
+		return NULL;
+	return out;
+}
+
+TEST(converters_per_thread)
+{
+	pthread_t t[2];
+	void *r[2] = { NULL, NULL };
+	int i;
+
+	for (i = 0; i < 2; i++)
+		CHECK(pthread_create(&t[i], NULL, convert_in_thread, NULL) == 0);
+	for (i = 0; i < 2; i++) {
+		CHECK(pthread_join(t[i], &r[i]) == 0);
+		CHECK_STR(r[i], "caf\xc3\xa9 \xe2\x82\xac");
+		free(r[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -440,5 +492,7 @@ main(void)
 	RUN(bare_cr_lines);
 	RUN(odd_utf8_label_stays_valid);
 	RUN(plain_text_is_what_iconv_reads);
+	RUN(converters_start_each_text_afresh);
+	RUN(converters_per_thread);
 	return DONE();
 }
