@@ -68,11 +68,58 @@ mt_bjob_new(mt_bjob_kind kind, const char *text, int note_exit)
 	return j;
 }
 
+mt_bjob *
+mt_bjob_new_in(mt_bdir *d, const char *text, size_t name_off)
+{
+	mt_bjob *j = mt_bjob_new(MT_BJOB_FILE, text, 0);
+
+	if (j != NULL && d != NULL) {
+		d->refs++;
+		j->dir = d;
+		j->name = j->text + name_off;
+	}
+	return j;
+}
+
+mt_bdir *
+mt_bdir_open(const char *path)
+{
+	mt_bdir *d = malloc(sizeof(*d));
+
+	if (d == NULL)
+		return NULL;
+	if ((d->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		free(d);
+		return NULL;
+	}
+	d->refs = 1;
+	return d;
+}
+
+void
+mt_bdir_release(mt_bdir *d)
+{
+	if (d != NULL && --d->refs == 0) {
+		close(d->fd);
+		free(d);
+	}
+}
+
+/* The job's file opened for reading: in its folder when it has one. */
+static int
+open_job_file(const mt_bjob *j)
+{
+	if (j->dir != NULL)
+		return openat(j->dir->fd, j->name, O_RDONLY);
+	return open(j->text, O_RDONLY);
+}
+
 void
 mt_bjob_free(mt_bjob *j)
 {
 	if (j == NULL)
 		return;
+	mt_bdir_release(j->dir);
 	free(j->data);
 	free(j->out);
 	free(j->err);
@@ -198,11 +245,11 @@ read_small(mt_bscratch *s, int fd, size_t size, size_t *len)
 /* Read or map a regular file: 1 read into the scratch buffer, 2 mapped
  * (munmap it), 0 neither (then it is read the slow way, which says why). */
 static int
-load_file(mt_bscratch *s, const char *path, char **buf, size_t *len)
+load_file(mt_bscratch *s, const mt_bjob *j, char **buf, size_t *len)
 {
 	struct stat st;
 	void *p;
-	int fd = open(path, O_RDONLY), kind = 0;
+	int fd = open_job_file(j), kind = 0;
 
 	if (fd < 0)
 		return 0;
@@ -239,7 +286,7 @@ mt_bjob_load(mt_bjob *j)
 
 	if (j->kind != MT_BJOB_FILE || j->data != NULL)
 		return;
-	if ((fd = open(j->text, O_RDONLY)) < 0)
+	if ((fd = open_job_file(j)) < 0)
 		return;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    st.st_size <= READ_AHEAD_MAX &&
@@ -263,7 +310,7 @@ read_file(jobio *io, mt_bscratch *s, const char *path)
 		read_buffer(io, path, io->j->data, io->j->datalen);
 		return;
 	}
-	if ((kind = load_file(s, path, &buf, &len)) != 0) {
+	if ((kind = load_file(s, io->j, &buf, &len)) != 0) {
 		read_buffer(io, path, buf, len);
 		if (kind == 2)
 			munmap(buf, len);

@@ -12,6 +12,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,56 +105,126 @@ push_note(run *r, int code, const char *path, const char *problem)
 	push(r, MT_BJOB_NOTE, line, code);
 }
 
-static int
-name_cmp(const void *a, const void *b)
+/* A folder entry: the name's first eight bytes as a big-endian number
+ * (zero-padded), so that most comparisons of the sort are one of two
+ * numbers, not a call to strcmp; the order is strcmp's all the same. */
+typedef struct entry {
+	uint64_t key;
+	size_t off;             /* the name in the folder's name buffer */
+	unsigned char type;     /* d_type */
+} entry;
+
+typedef struct folder {
+	entry *e;
+	size_t n, cap;
+	char *names;            /* each name with its NUL */
+	size_t len, room;
+	bool maildir;           /* it has cur/ or new/ */
+} folder;
+
+static uint64_t
+name_key(const char *s, size_t n)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	uint64_t k = 0;
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		k = k << 8 | (i < n ? (unsigned char)s[i] : 0);
+	return k;
+}
+
+static int
+entry_cmp(const void *a, const void *b, void *names)
+{
+	const entry *x = a, *y = b;
+	const char *sort_names = names;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	/* equal first eight bytes: a name shorter than that is the same
+	 * name; else the rest decides */
+	if ((x->key & 0xff) == 0)
+		return 0;
+	return strcmp(sort_names + x->off + 8, sort_names + y->off + 8);
+}
+
+static bool
+folder_add(folder *f, const char *name, unsigned char type)
+{
+	size_t nl = strlen(name);
+	entry *ne;
+	char *nn;
+
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		if ((ne = realloc(f->e, f->cap * sizeof(*ne))) == NULL)
+			return false;
+		f->e = ne;
+	}
+	if (f->room - f->len < nl + 1) {
+		f->room = f->room ? f->room * 2 : 4096;
+		if (f->room - f->len < nl + 1)
+			f->room = f->len + nl + 1;
+		if ((nn = realloc(f->names, f->room)) == NULL)
+			return false;
+		f->names = nn;
+	}
+	memcpy(f->names + f->len, name, nl + 1);
+	f->e[f->n].key = name_key(name, nl);
+	f->e[f->n].off = f->len;
+	f->e[f->n].type = type;
+	f->len += nl + 1;
+	f->n++;
+	if (strcmp(name, "cur") == 0 || strcmp(name, "new") == 0)
+		f->maildir = true;
+	return true;
+}
+
+/* A folder's entries (dot files left out) in name order. */
+static void
+folder_read(DIR *d, folder *f)
+{
+	struct dirent *e;
+
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' && !folder_add(f, e->d_name, e->d_type))
+			break;
+	if (f->n > 1)
+		qsort_r(f->e, f->n, sizeof(*f->e), entry_cmp, f->names);
 }
 
 static void list_path(run *r, const char *path, unsigned depth);
 
-/* A folder's entries (dot files left out), each name followed by its NUL
- * and the entry's d_type; *maildir when it has cur/ or new/.  NULL and
- * *n == 0 for an empty folder. */
-static char **
-folder_names(DIR *d, size_t *n, bool *maildir)
+/* path, '/', name (joined by hand: the thread that lists also reads
+ * files ahead, and a format per name showed); NULL when out of memory. */
+static char *
+path_join(const char *path, size_t pl, const char *name, size_t *name_off)
 {
-	struct dirent *e;
-	char **names = NULL, **nn;
-	size_t cap = 0, nl;
+	size_t nl = strlen(name), slash = pl > 0 && path[pl - 1] == '/' ? 0 : 1;
+	char *full = malloc(pl + slash + nl + 1);
 
-	*n = 0;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nn = realloc(names, cap * sizeof(*nn))) == NULL)
-				break;
-			names = nn;
-		}
-		nl = strlen(e->d_name);
-		if ((names[*n] = malloc(nl + 2)) == NULL)
-			break;
-		memcpy(names[*n], e->d_name, nl + 1);
-		names[*n][nl + 1] = (char)e->d_type;
-		if (strcmp(e->d_name, "cur") == 0 || strcmp(e->d_name, "new") == 0)
-			*maildir = true;
-		(*n)++;
-	}
-	return names;
+	if (full == NULL)
+		return NULL;
+	memcpy(full, path, pl);
+	full[pl] = '/';
+	memcpy(full + pl + slash, name, nl + 1);
+	*name_off = pl + slash;
+	return full;
 }
 
 /* A folder: a Maildir (cur/ and new/, tmp/ skipped) or any folder of
- * message files, listed in name order, sub-folders too. */
+ * message files, listed in name order, sub-folders too.  Its files are
+ * opened relative to it (mt_bdir), the sub-folders by their paths. */
 static void
 list_dir(run *r, const char *path, unsigned depth)
 {
+	folder f = { NULL, 0, 0, NULL, 0, 0, false };
+	mt_bdir *bd;
+	mt_bjob *j;
 	DIR *d;
-	char **names, *full;
-	size_t n, i, nl, slash, pl = strlen(path);
-	unsigned char type;
-	bool maildir = false;
+	char *full;
+	const char *name;
+	size_t i, off, pl = strlen(path);
 	struct stat st;
 
 	if (depth > DIR_MAX_DEPTH)
@@ -162,37 +233,32 @@ list_dir(run *r, const char *path, unsigned depth)
 		push_note(r, MT_EXIT_NOINPUT, path, strerror(errno));
 		return;
 	}
-	names = folder_names(d, &n, &maildir);
+	folder_read(d, &f);
 	closedir(d);
-	if (n > 0)
-		qsort(names, n, sizeof(*names), name_cmp);
-	slash = pl > 0 && path[pl - 1] == '/' ? 0 : 1;
-	for (i = 0; i < n; i++) {
-		if (maildir && strcmp(names[i], "tmp") == 0)
+	bd = f.n > 0 ? mt_bdir_open(path) : NULL;
+	for (i = 0; i < f.n; i++) {
+		name = f.names + f.e[i].off;
+		if (f.maildir && strcmp(name, "tmp") == 0)
 			continue;
-		/* path, '/', name: joined by hand, as the thread that lists
-		 * also reads every file and a format per name showed */
-		nl = strlen(names[i]);
-		if ((full = malloc(pl + slash + nl + 1)) == NULL)
+		if ((full = path_join(path, pl, name, &off)) == NULL)
 			break;
-		memcpy(full, path, pl);
-		full[pl] = '/';
-		memcpy(full + pl + slash, names[i], nl + 1);
 		/* the folder's own word for the type saves a stat per
 		 * message; links and unknown types are looked at */
-		type = (unsigned char)names[i][nl + 1];
-		if (type == DT_REG)
-			push(r, MT_BJOB_FILE, full, 0);
-		else if (type == DT_DIR)
+		if (f.e[i].type == DT_REG) {
+			if ((j = mt_bjob_new_in(bd, full, off)) == NULL)
+				push(r, MT_BJOB_FILE, full, 0);  /* says ENOMEM */
+			else
+				mt_bpool_push(r->pool, j);
+		} else if (f.e[i].type == DT_DIR)
 			list_dir(r, full, depth + 1);
 		else if (stat(full, &st) == 0 && (S_ISREG(st.st_mode) ||
 		    S_ISDIR(st.st_mode)))
 			list_path(r, full, depth + 1);
 		free(full);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	mt_bdir_release(bd);
+	free(f.e);
+	free(f.names);
 }
 
 static void

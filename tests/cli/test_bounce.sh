@@ -119,6 +119,20 @@ out=$("$cli" bounce --json --no-progress "$tmp/mix" 2>"$tmp/err"); rc=$?
 files=$(printf '%s\n' "$out" | sed -n 's/.*"file":"\([^"]*\)".*/\1/p' | uniq | sed 's|.*/mix/||' | tr '\n' ' ')
 [ "$files" = "a.eml b/c.eml d.eml " ] && ok || no "mixed folder order: $files"
 
+# name order is byte order (strcmp), also where names share their first
+# eight bytes, are shorter than eight or have 8-bit bytes (the listing sorts
+# on an eight-byte key first)
+mkdir -p "$tmp/names"
+for n in a ab abcdefg abcdefgh abcdefgh1 abcdefgh0 abcdefghZ lhost-postfix-01.eml \
+    lhost-postfix-1.eml lhost-postfi Z.eml zz "$(printf 'caf\303\251.eml')" \
+    "$(printf '\303\251t\303\251')" 0; do
+	cp "$data/exim.eml" "$tmp/names/$n"
+done
+want=$(ls "$tmp/names" | LC_ALL=C sort | tr '\n' ' ')
+got=$("$cli" bounce --json --no-progress "$tmp/names" | sed -n 's/.*"file":"\([^"]*\)".*/\1/p' |
+	uniq | sed 's|.*/names/||' | tr '\n' ' ')
+[ -n "$got" ] && [ "$got" = "$want" ] && ok || no "name order: got '$got', want '$want'"
+
 # --jobs: the same bytes in the same order whatever the thread count, and an
 # error line keeps its place between the records around it
 for n in 1 2 7; do
