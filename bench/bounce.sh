@@ -45,10 +45,13 @@ i=0; while [ $i -lt 20 ]; do many="$many $dirs $boxes"; i=$((i + 1)); done
 mt20=$(best "$cli" bounce --json --no-progress $many)
 
 # the floor: open, fstat, read and close of the same files, nothing parsed
-# (bench/read_floor.c); what the kernel alone costs on this machine
+# (bench/read_floor.c), on one thread and on one per CPU; what the kernel
+# alone costs on this machine
 floor=""
-if cc -std=c17 -D_GNU_SOURCE -O2 -o "$out/read_floor" bench/read_floor.c; then
+floorj=""
+if cc -std=c17 -D_GNU_SOURCE -O2 -pthread -o "$out/read_floor" bench/read_floor.c; then
 	floor=$(best "$out/read_floor" $dirs $boxes)
+	floorj=$(best "$out/read_floor" -j "$(nproc)" $dirs $boxes)
 fi
 
 if perl -MSisimai -e 1 2>/dev/null; then
@@ -118,7 +121,9 @@ echo "| mailtriage \`bounce --json\` | one pass, --jobs $(nproc) (the default: o
 echo "| mailtriage \`bounce --json\` | 20 passes in one process, --jobs $(nproc) | $(printf '%.3f' "$mt20") | $mt20r | ${ssr:+$(x "$mt20r")} |"
 if [ -n "$floor" ]; then
 	flr=$(rate "$msgs" "$floor")
-	echo "| \`bench/read_floor.c\` | the files opened and read, nothing parsed: no reader can beat this | $(printf '%.3f' "$floor") | $flr | ${ssr:+$(x "$flr")} |"
+	echo "| \`bench/read_floor.c\` | the files opened and read, nothing parsed, one thread | $(printf '%.3f' "$floor") | $flr | ${ssr:+$(x "$flr")} |"
+	flrj=$(rate "$msgs" "$floorj")
+	echo "| \`bench/read_floor.c -j $(nproc)\` | the same, listed first, then read on $(nproc) threads | $(printf '%.3f' "$floorj") | $flrj | ${ssr:+$(x "$flrj")} |"
 fi
 if [ -n "$ss" ]; then
 	echo "| Sisimai $sver (\`bench/bounce_sisimai.pl\`, $srecs records) | one pass (Perl, one thread) | $(printf '%.3f' "$ss") | $ssr | 1× |"
