@@ -119,6 +119,9 @@ const bn_rule bn_provider_rules[] = {
 	P("apple.overquota", "apple", NULL, "mailboxfull", "mailbox", "over quota"),
 
 	/* ---- Proofpoint, Mimecast, Barracuda, GoDaddy, Tencent, Zoho ---- */
+	/* Proofpoint Essentials' SMTP Discovery: the customer's own server
+	 * refused this address earlier and it is on the invalid list */
+	P("pp.marked-invalid", "proofpoint", NULL, "userunknown", "recipient", "user email address is marked as invalid"),
 	P("pp.blocked", "proofpoint", NULL, "blocked", "reputation", "blocked - see https://"),
 	P("pp.blocked2", "proofpoint", NULL, "blocked", "reputation", "proofpoint"),
 	P("mc.host-network", "mimecast", NULL, "policyviolation", "policy", "host network not allowed"),

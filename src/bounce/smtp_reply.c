@@ -175,6 +175,11 @@ static const struct {
 	{ "my name was rejected", "EHLO" },
 	{ "failed on data command", "DATA" },
 	{ "failed after i sent the message", "DATA" },
+	/* SendGrid's summary line: "<rcpt> : <ip> : <mx>:[<ip>] : <reply>
+	 * in RCPT TO" (also "in MAIL FROM", "in End of DATA") */
+	{ " in rcpt to", "RCPT" },
+	{ " in mail from", "MAIL" },
+	{ " in end of data", "DATA" },
 	{ "[rcpt_to]", "RCPT" },
 	{ "smtp:rcpt", "RCPT" },
 	{ "smtp:data", "DATA" },
