@@ -113,6 +113,11 @@ static const struct {
 	{ "blocked", "block list", "blocklist" },
 	{ "blocked", "blocklist", "blocklist" },
 	{ "blocked", "rbl", "blocklist" },
+	/* "blocked using Barracuda Reputation" names Barracuda's block
+	 * list (BRBL, b.barracudacentral.org, with a removal form), not a
+	 * receiver's private score; its lookup URL says "reputation" too */
+	{ "blocked", "barracuda reputation", "blocklist" },
+	{ "blocked", "barracudacentral", "blocklist" },
 	{ "blocked", "reputation", "reputation" },
 	{ "blocked", "spf", "spf" },
 	{ "securityerror", "dmarc", "dmarc" },

@@ -143,6 +143,11 @@ const bn_rule bn_provider_rules[] = {
 	P("mc.spf", "mimecast", NULL, "authfailure", "spf", "spf"),
 	P("mc.policy", "mimecast", NULL, "policyviolation", "policy", "administrative prohibition"),
 	P("bc.bl", "barracuda", NULL, "blocked", "blocklist", "barracudacentral.org"),
+	/* Email Security Service: "550 permanent failure for one or more
+	 * recipients (rcpt:blocked)" gives each recipient's Message Log
+	 * action; Blocked is the recipient domain's own spam, content and
+	 * sender block policies, nothing about the address or our setup */
+	P("bc.ess-blocked", "barracuda", NULL, "filtered", "policy", "permanent failure for one or more recipients (*:blocked)"),
 	P("godaddy.ib401", "godaddy", NULL, "authfailure", "spf", "ib401"),
 	P("godaddy.ib501", "godaddy", NULL, "blocked", "blocklist", "ib501"),
 	P("godaddy.ib502", "godaddy", NULL, "blocked", "blocklist", "ib502"),
