@@ -676,6 +676,17 @@ stage_pseudo(const bn_context *ctx, const bn_facts *f, bool transient,
 	return false;
 }
 
+/* Causes that name the sender's own authentication: whatever the reason
+ * advises elsewhere (a provider's "policy" refusal that its documentation
+ * ties to DMARC), the sender's setup is what must change. */
+static const char *const senders_causes[] = { "spf", "dkim", "dmarc", "ptr" };
+
+static bool
+cause_is_senders(const char *cause)
+{
+	return in_set(senders_causes, MT_ARRAY_LEN(senders_causes), cause);
+}
+
 void
 bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 {
@@ -726,6 +737,9 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	v->hard = ri->hard_when_permanent &&
 	    (bn_strcmp(v->reason, "notaccept") != 0 || !transient);
 	v->action = ri->action;
+	if ((v->action == MT_BOUNCE_ACT_CONTACT_RECIPIENT ||
+	    v->action == MT_BOUNCE_ACT_RETRY) && cause_is_senders(v->cause))
+		v->action = MT_BOUNCE_ACT_FIX_SENDER;
 	if (transient && v->action != MT_BOUNCE_ACT_NONE &&
 	    v->action != MT_BOUNCE_ACT_FIX_SENDER)
 		v->action = MT_BOUNCE_ACT_RETRY;

@@ -158,6 +158,10 @@ copy_host(char *dst, size_t dstlen, const char *v)
 		if (sp != NULL)
 			n = (size_t)(sp - p);
 	}
+	/* "aspmx.l.google.com. [192.0.2.26]": the root dot of the name
+	 * before the address is no part of the host */
+	while (n > 1 && p[n - 1] == '.')
+		n--;
 	if (n >= dstlen)
 		n = dstlen - 1;
 	bn_lower(dst, dstlen, p, n);

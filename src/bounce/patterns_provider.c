@@ -28,6 +28,11 @@ const bn_rule bn_provider_rules[] = {
 	P("gmail.reputation", "google", NULL, "badreputation", "reputation", "very low reputation"),
 	P("gmail.ratelimit", "google", NULL, "speeding", "rate", "receiving mail at a rate that"),
 	P("gmail.ratelimit2", "google", NULL, "speeding", "rate", "unusual rate of"),
+	/* 450 4.2.1 and 550 5.2.1 "The user you are trying to contact is
+	 * receiving email at a rate that prevents additional messages from
+	 * being delivered": a per-recipient rate limit, not a disabled
+	 * mailbox (the reference now says "email", not "mail") */
+	P("gmail.rate-prevents", "google", NULL, "speeding", "rate", "at a rate that prevents additional messages"),
 	P("gmail.disabled", "google", NULL, "suspend", "mailbox", "account that you tried to reach is disabled"),
 	P("gmail.inactive", "google", NULL, "suspend", "mailbox", "account that you tried to reach is inactive"),
 	P("gmail.over-quota", "google", NULL, "mailboxfull", "mailbox", "over quota"),
@@ -35,6 +40,9 @@ const bn_rule bn_provider_rules[] = {
 	P("gmail.nosuchuser", "google", NULL, "userunknown", "recipient", "account that you tried to reach does not exist"),
 	P("gmail.spam", "google", NULL, "spamdetected", "content", "likely unsolicited mail"),
 	P("gmail.spam2", "google", NULL, "spamdetected", "content", "detected that this message is likely suspicious"),
+	/* 550 5.7.1 "This message is likely unsolicited email" (the
+	 * reference's current wording of gmail.spam) */
+	P("gmail.spam3", "google", NULL, "spamdetected", "content", "likely unsolicited email"),
 	P("gmail.blocked-content", "google", NULL, "policyviolation", "content", "blocked because its content presents"),
 	P("gmail.virus", "google", NULL, "virusdetected", "content", "a virus in your message"),
 	P("gmail.attach", "google", NULL, "securityerror", "content", "an attachment that violates our policy"),
@@ -106,6 +114,15 @@ const bn_rule bn_provider_rules[] = {
 	P("yahoo.dmarc", "yahoo", NULL, "authfailure", "dmarc", "dmarc"),
 	P("yahoo.nosuchuser", "yahoo", NULL, "userunknown", "recipient", "this user doesn't have a"),
 	P("yahoo.nosuchuser2", "yahoo", NULL, "userunknown", "recipient", "user doesn't have a yahoo"),
+	/* "552 1 Requested mail action aborted, mailbox not found": Yahoo's
+	 * unknown recipient, refused after DATA (not a filter at DATA) */
+	P("yahoo.mailbox-not-found", "yahoo", NULL, "userunknown", "recipient", "requested mail action aborted, mailbox not found"),
+	/* 554 5.7.9 "Message not accepted for policy reasons": Yahoo's
+	 * refusal of mail that fails its SPF/DKIM/DMARC checks (help article
+	 * SLN7253), not the registry's SMTP AUTH "mechanism too weak".  The
+	 * reason stays Sisimai's (policyviolation); the cause says what to
+	 * fix, and a dmarc cause is the sender's to fix (classify.c) */
+	P("yahoo.5.7.9", "yahoo", "5.7.9", "policyviolation", "dmarc", ""),
 	P("yahoo.mailbox-disabled", "yahoo", NULL, "suspend", "mailbox", "mailbox disabled"),
 	P("yahoo.ptr", "yahoo", NULL, "requireptr", "ptr", "client host rejected: cannot find your hostname"),
 

@@ -439,9 +439,109 @@ static const struct {
 	{ "text", bn_read_text, false },
 };
 
-static void
-finish_facts(const bn_doc *d, bn_facts *f, const char **text_command)
+/*
+ * The SMTP stage of one recipient among several, where the human text
+ * gives each its own: Postfix and Exim write a paragraph per recipient
+ * ("<a@x>: host ... said: ... (in reply to RCPT TO command)"), Sendmail a
+ * transcript per session ("... while talking to mx.x.:" then ">>> DATA").
+ * The whole text's first stage phrase would give every recipient the
+ * same one.  Looked for only in notices naming 2..PARA_RCPTS_MAX
+ * recipients; "" when the text names none for this one.
+ */
+#define PARA_RCPTS_MAX 32u
+
+typedef struct rcpt_paras {
+	bool done;
+	bool any;                   /* the text names some stage at all */
+	bool talking;               /* it holds a Sendmail session */
+	size_t at[PARA_RCPTS_MAX];  /* first mention in d->lsq; lsqlen: none */
+} rcpt_paras;
+
+#define TALKING "while talking to "
+
+/* Where addr is first named in the squeezed lower-case text. */
+static size_t
+named_at(const bn_doc *d, const char *addr)
 {
+	char low[BN_ADDR_MAX];
+	size_t n = bn_lower(low, sizeof(low), addr, strlen(addr));
+	const char *p;
+
+	if (n < 3 || memchr(low, '@', n) == NULL)
+		return d->lsqlen;
+	p = mt_memmem(d->lsq, d->lsqlen, low, n);
+	return p == NULL ? d->lsqlen : (size_t)(p - d->lsq);
+}
+
+/* The stage of Sendmail's session with host: from "while talking to
+ * host" to the next session. */
+static const char *
+session_command(const bn_doc *d, const char *host)
+{
+	static const char lead[] = TALKING;
+	const size_t ll = sizeof(lead) - 1;
+	char needle[sizeof(lead) + BN_HOST_MAX];
+	size_t hl = strlen(host), nl;
+	const char *s, *e, *end = d->lsq + d->lsqlen;
+
+	if (hl == 0 || hl >= BN_HOST_MAX)
+		return "";
+	memcpy(needle, lead, ll);
+	nl = ll + bn_lower(needle + ll, sizeof(needle) - ll, host, hl);
+	if ((s = mt_memmem(d->lsq, d->lsqlen, needle, nl)) == NULL)
+		return "";
+	s += nl;
+	e = mt_memmem(s, (size_t)(end - s), lead, ll);
+	return bn_find_command_sq(s, (size_t)((e != NULL ? e : end) - s));
+}
+
+/* The stage of recipient i's paragraph: from its first mention to the
+ * next first mention of another recipient. */
+static const char *
+paragraph_command(const bn_doc *d, const bn_facts *all, size_t n, size_t i,
+    rcpt_paras *rp)
+{
+	size_t j, start, end = d->lsqlen;
+
+	if ((start = rp->at[i]) >= d->lsqlen)
+		return "";
+	for (j = 0; j < n; j++)
+		if (rp->at[j] > start && rp->at[j] < end)
+			end = rp->at[j];
+	return bn_find_command_sq(d->lsq + start, end - start);
+}
+
+static const char *
+recipient_command(const bn_doc *d, const bn_facts *all, size_t n, size_t i,
+    rcpt_paras *rp)
+{
+	const char *c = "";
+	size_t j;
+
+	/* once per message: a text that names no stage anywhere (most
+	 * delivery reports) has none for any recipient */
+	if (!rp->done) {
+		rp->done = true;
+		if ((rp->any = bn_doc_stage(d) >= 0)) {
+			rp->talking = mt_memmem(d->lsq, d->lsqlen, TALKING,
+			    sizeof(TALKING) - 1) != NULL;
+			for (j = 0; j < n; j++)
+				rp->at[j] = named_at(d, all[j].recipient);
+		}
+	}
+	if (!rp->any)
+		return "";
+	if (rp->talking)
+		c = session_command(d, all[i].remote_mta);
+	return c[0] != '\0' ? c : paragraph_command(d, all, n, i, rp);
+}
+
+/* Record i of the n in all.  d == NULL: a bare reply, no document. */
+static void
+finish_facts(const bn_doc *d, bn_facts *all, size_t n, size_t i,
+    const char **text_command, rcpt_paras *rp)
+{
+	bn_facts *f = &all[i];
 	char st[16];
 	size_t dl;
 
@@ -457,6 +557,12 @@ finish_facts(const bn_doc *d, bn_facts *f, const char **text_command)
 		f->reply_code = bn_find_reply_code(f->diag, dl);
 	if (f->command[0] == '\0')
 		mt_strlcpy(f->command, bn_find_command(f->diag, dl),
+		    sizeof(f->command));
+	/* else the recipient's own paragraph or session in the human text,
+	 * when it names several */
+	if (f->command[0] == '\0' && d != NULL && n > 1 &&
+	    n <= PARA_RCPTS_MAX)
+		mt_strlcpy(f->command, recipient_command(d, all, n, i, rp),
 		    sizeof(f->command));
 	/* else the transcript in the human text may name the stage: looked
 	 * for at most once per message (*text_command, NULL until then),
@@ -480,6 +586,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	size_t i, n = 0, r;
 	mt_err err = MT_ENOMEM;
 	const char *text_command = NULL;
+	rcpt_paras rp;
 
 	*out = NULL;
 	if (buf == NULL && len > 0)
@@ -550,8 +657,9 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 				    sizeof(ctx.format));
 		}
 	}
+	rp.done = false;
 	for (i = 0; i < n; i++)
-		finish_facts(&d, &f[i], &text_command);
+		finish_facts(&d, f, n, i, &text_command, &rp);
 	bn_reader_hints(&d, f, n);
 	if (n == 0) {
 		bn_result_not_bounce(b, "not a bounce: no delivery status, "
@@ -608,7 +716,7 @@ mt_bounce_classify_reply(const char *reply, size_t len, const char *filename,
 	}
 	f.reply_code = (reply[i] - '0') * 100 + (reply[i + 1] - '0') * 10 +
 	    (reply[i + 2] - '0');
-	finish_facts(NULL, &f, NULL);
+	finish_facts(NULL, &f, 1, 0, NULL, NULL);
 	if ((b = bn_result_new(filename)) == NULL)
 		return MT_ENOMEM;
 	bn_classify(&f, &ctx, &v);
