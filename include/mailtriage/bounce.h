@@ -106,6 +106,14 @@ const char *mt_bounce_action_name(mt_bounce_action a);
  * registered. */
 const char *mt_bounce_status_meaning(const char *status, const char **subject);
 
+/* The registry meaning of a record's status, as above, unless it would
+ * contradict the record: NULL when a provider's own rule decided the
+ * record and the registry reads that code as another reason (Gmail's
+ * 5.7.27 is an SPF failure, not "null MX"; Microsoft's 5.4.1 "Access
+ * denied" an unknown recipient, not "no answer from host"). */
+const char *mt_bounce_record_status_meaning(const mt_bounce_record *r,
+    const char **subject);
+
 /* JSON for one record (keys are stable API); the caller owns the result
  * (json_decref).  `explain` adds the deciding rule and the matched text. */
 json_t *mt_bounce_record_json(const mt_bounce_record *r, bool explain);

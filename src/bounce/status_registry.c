@@ -179,6 +179,37 @@ mt_bounce_status_meaning(const char *status, const char **subject)
 	return e != NULL ? e->meaning : NULL;
 }
 
+/* Was the rule named id one of the providers' own? */
+static bool
+is_provider_rule(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < bn_provider_rule_count; i++)
+		if (strcmp(bn_provider_rules[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+const char *
+mt_bounce_record_status_meaning(const mt_bounce_record *r,
+    const char **subject)
+{
+	const char *mean = mt_bounce_status_meaning(r->status, subject);
+	const char *sr;
+
+	if (mean == NULL || r->rule == NULL || !is_provider_rule(r->rule))
+		return mean;
+	/* a provider rule: the registry's words stand only where its
+	 * reading of the code is the provider's */
+	sr = mt_status_reason(r->status);
+	if (strcmp(sr, r->reason) == 0)
+		return mean;
+	if (subject != NULL)
+		*subject = NULL;
+	return NULL;
+}
+
 const char *
 mt_status_reason(const char *status)
 {

@@ -127,7 +127,7 @@ mt_render_bounce_text(FILE *out, const mt_bounce *b, bool explain,
 	for (i = 0; i < mt_bounce_count(b); i++) {
 		const mt_bounce_record *r = mt_bounce_at(b, i);
 		const char *subj = NULL;
-		const char *mean = mt_bounce_status_meaning(r->status, &subj);
+		const char *mean = mt_bounce_record_status_meaning(r, &subj);
 
 		fprintf(out, "%s%s — %s: %s (%s) → %s%s\n", bold,
 		    r->recipient[0] ? r->recipient : "(recipient not given)",

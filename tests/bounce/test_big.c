@@ -349,6 +349,38 @@ TEST(yahoo_sendmail_policy_tss04)
 	mt_bounce_free(b);
 }
 
+/* The registry's words for a code are not shown where a provider's rule
+ * read the code otherwise (the human report printed Gmail's 5.7.27 as a
+ * null MX under an SPF verdict), and are shown where they agree. */
+TEST(registry_meaning_only_where_it_holds)
+{
+	static const struct {
+		const char *file;
+		bool shown;
+	} cases[] = {
+		{ "gmail-postfix-spf.eml", false },     /* 5.7.27: SPF */
+		{ "ms365-postfix-rcpt-dmarc.eml", false }, /* 5.4.1: unknown */
+		{ "exim.eml", true },                   /* 5.1.1: unknown */
+		{ "gmail.eml", true },                  /* 5.7.26: auth */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mt_bounce *b = load(cases[i].file);
+		const mt_bounce_record *r = rec(b, 0);
+		const char *subj = "x";
+
+		CHECK(r != NULL);
+		if (r != NULL) {
+			CHECK(mt_bounce_status_meaning(r->status, NULL) != NULL);
+			CHECK((mt_bounce_record_status_meaning(r, &subj) != NULL) ==
+			    cases[i].shown);
+			CHECK((subj != NULL) == cases[i].shown);
+		}
+		mt_bounce_free(b);
+	}
+}
+
 int
 main(void)
 {
@@ -362,6 +394,7 @@ main(void)
 	RUN(gmail_exim_ip_spam);
 	RUN(yahoo_postfix_notfound_disabled);
 	RUN(yahoo_sendmail_policy_tss04);
+	RUN(registry_meaning_only_where_it_holds);
 	free(buf);
 	return DONE();
 }
