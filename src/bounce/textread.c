@@ -94,6 +94,26 @@ get_leads(void)
 	return &the_leads.set;
 }
 
+/* The words after an address, without the punctuation that tied them to
+ * it ("<a@b>: 550 ...", "<a@b>... User unknown", "a@b: ..."): they
+ * become the diagnostic, which is the remote's text. */
+static void
+skip_tie(const char **p, size_t *n)
+{
+	size_t i = 0;
+
+	while (i < *n && ((*p)[i] == ':' || (*p)[i] == '.' ||
+	    (*p)[i] == ',' || (*p)[i] == '"' || (*p)[i] == ' ' ||
+	    (*p)[i] == '\t'))
+		i++;
+	/* a line with nothing after the tie keeps it: the block's words
+	 * are then on the lines that follow, as before */
+	if (i < *n) {
+		*p += i;
+		*n -= i;
+	}
+}
+
 /* Does the line consist of an address and nothing else of substance?
  * On success the address is in out. */
 static bool
@@ -148,6 +168,7 @@ address_line(const char *p, size_t len, char *out, size_t outlen,
 		/* "<a@b>: host x said: ..." or "<a@b>... User unknown" */
 		*rest = gt + 1;
 		*restlen = (size_t)(p + n - *rest);
+		skip_tie(rest, restlen);
 		return true;
 	}
 	if (!bn_find_address(p, n, out, outlen, &end))
@@ -173,6 +194,7 @@ address_line(const char *p, size_t len, char *out, size_t outlen,
 		if (mt_strn_iprefix(end, k, addr_suffixes[i])) {
 			*rest = end;
 			*restlen = k;
+			skip_tie(rest, restlen);
 			return true;
 		}
 	}

@@ -178,6 +178,9 @@ TEST(opensmtpd_user_unknown)
 		CHECK_STR(r->cause, "recipient");
 		CHECK(r->hard);
 		CHECK_INT(r->action, MT_BOUNCE_ACT_SUPPRESS);
+		/* the remote's words, without the ": " that tied them to
+		 * the address in "<a@b>: 550 5.1.1 ..." */
+		CHECK(strncmp(r->diagnostic, "550 5.1.1", 9) == 0);
 		CHECK_STR(r->original->message_id,
 		    "<reunion-dinner-2026@sender.test>");
 	}
@@ -204,6 +207,7 @@ TEST(opensmtpd_no_domain)
 		CHECK(r->status_inferred && r->status[0] == '5');
 		CHECK_STR(r->reason, "hostunknown");
 		CHECK_STR(r->cause, "domain");
+		CHECK_STR(r->diagnostic, "Domain does not exist");
 		CHECK(r->hard);
 		CHECK_INT(r->action, MT_BOUNCE_ACT_SUPPRESS);
 		CHECK_STR(r->original->message_id,
