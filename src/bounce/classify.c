@@ -65,8 +65,11 @@ static const reason_info bn_reasons[] = {
 	{ "notaccept", 59, "domain", true, MT_BOUNCE_ACT_SUPPRESS },
 	{ "mailererror", 60, "other", false, MT_BOUNCE_ACT_RETRY },
 	{ "syntaxerror", 61, "other", false, MT_BOUNCE_ACT_FIX_SENDER },
-	{ "onhold", 98, "other", false, MT_BOUNCE_ACT_RETRY },
-	{ "undefined", 99, "other", false, MT_BOUNCE_ACT_RETRY },
+	/* undetermined: a permanent refusal nothing explains is for a
+	 * person to look into, not to send again (a temporary one is
+	 * retried, below) */
+	{ "onhold", 98, "other", false, MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	{ "undefined", 99, "other", false, MT_BOUNCE_ACT_CONTACT_RECIPIENT },
 };
 
 /* bn_strcmp(a, b) == 0 for the reason names the tables are searched by:

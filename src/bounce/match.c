@@ -20,8 +20,10 @@
 
 #include "bounce/bounce_int.h"
 
-/* Find pattern (with '*' meaning "then, later") in text; on success set
- * at and mlen to the span covered. */
+/* Find pattern in text; on success set at and mlen to the span covered.
+ * A '*' means "then, later"; a '~' ending a part means the word ends
+ * there (no letter follows), so that a short word ("rbl") is not found
+ * inside a longer one ("garbled"). */
 static bool
 find_pattern(const char *text, size_t len, const char *pat, size_t *at,
     size_t *mlen)
@@ -29,19 +31,28 @@ find_pattern(const char *text, size_t len, const char *pat, size_t *at,
 	const char *start = NULL, *p = text, *end = text + len;
 
 	while (*pat != '\0') {
-		const char *star = strchr(pat, '*');
-		size_t n = star != NULL ? (size_t)(star - pat) : strlen(pat);
-		const char *hit;
+		size_t n = strcspn(pat, "*~");
+		bool word_end = pat[n] == '~';
+		const char *hit, *from = p;
 
 		if (n > 0) {
-			hit = mt_memmem(p, (size_t)(end - p), pat, n);
-			if (hit == NULL)
-				return false;
+			for (;;) {
+				hit = mt_memmem(from, (size_t)(end - from), pat,
+				    n);
+				if (hit == NULL)
+					return false;
+				if (!word_end || hit + n == end ||
+				    !mt_is_alpha(hit[n]))
+					break;
+				from = hit + 1;
+			}
 			if (start == NULL)
 				start = hit;
 			p = hit + n;
 		}
 		pat += n;
+		if (*pat == '~')
+			pat++;
 		if (*pat == '*')
 			pat++;
 	}
@@ -192,11 +203,13 @@ compile_rule(idx_rule *e, const bn_rule *r)
 	e->r = r;
 	e->ngram = 0;
 	while (*p != '\0' && e->ngram < IDX_GRAMS) {
-		size_t n = strcspn(p, "*"), i;
+		size_t n = strcspn(p, "*~"), i;
 
 		for (i = 0; i + 4 <= n && e->ngram < IDX_GRAMS; i++)
 			e->gram[e->ngram++] = (uint16_t)gram(p + i);
 		p += n;
+		if (*p == '~')
+			p++;
 		if (*p == '*')
 			p++;
 	}

@@ -7,7 +7,8 @@
  * published meaning beats the generic reading of its words), then the
  * generic rules grouped by reason in the classifier's priority order (see
  * bn_reason_rank in classify.c).  A pattern is a lower-case substring; a
- * '*' inside it means "the parts appear in this order, anything between".
+ * '*' inside it means "the parts appear in this order, anything between",
+ * and a '~' ending a part "and the word ends there" (no letter follows).
  * A rule may also require a status code ("5.7.26", or "5.7.6*" for the
  * range 5.7.6, 5.7.60-69, 5.7.600-699).
  *
@@ -427,7 +428,9 @@ static const bn_rule rules[] = {
 	R("bl.listed-in", "blocked", "blocklist", "listed in "),
 	R("bl.blacklisted-by", "blocked", "blocklist", "blacklisted by"),
 	R("bl.black-list", "blocked", "blocklist", "is in a black list"),
-	R("bl.rbl", "blocked", "blocklist", "rbl"),
+	/* the word, not its letters in "garbled" */
+	R("bl.rbl", "blocked", "blocklist", "rbl~"),
+	R("bl.rbls", "blocked", "blocklist", "rbls~"),
 	R("bl.dnsbl", "blocked", "blocklist", "dnsbl"),
 	R("bl.blocklist", "blocked", "blocklist", "block list"),
 	R("bl.blocklist2", "blocked", "blocklist", "blocklist"),

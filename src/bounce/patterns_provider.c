@@ -142,7 +142,7 @@ const bn_rule bn_provider_rules[] = {
 	P("pp.blocked", "proofpoint", NULL, "blocked", "reputation", "blocked - see https://"),
 	P("pp.blocked2", "proofpoint", NULL, "blocked", "reputation", "proofpoint"),
 	P("mc.host-network", "mimecast", NULL, "policyviolation", "policy", "host network not allowed"),
-	P("mc.rbl", "mimecast", NULL, "blocked", "blocklist", "rbl"),
+	P("mc.rbl", "mimecast", NULL, "blocked", "blocklist", "rbl~"),
 	P("mc.envelope-blocked", "mimecast", NULL, "rejected", "policy", "envelope blocked"),
 	P("mc.hostile-content", "mimecast", NULL, "spamdetected", "content", "message contains hostile content"),
 	/* Mimecast's SMTP error table: "554 Email rejected due to security

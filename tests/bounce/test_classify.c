@@ -166,6 +166,56 @@ TEST(explainable)
 	CHECK(bn_pattern_count() > 300);
 }
 
+/* A short word is matched as a word ('~' in a pattern): "rbl" names a
+ * block list, its letters in "garbled" do not. */
+static bool
+rule_matches(const char *lower, const char *id)
+{
+	bn_match m[32];
+	size_t i, n = bn_pattern_all(lower, strlen(lower), NULL, NULL, m, 32);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(m[i].rule, id) == 0)
+			return true;
+	return false;
+}
+
+TEST(short_words_are_words)
+{
+	const mt_bounce_record *r;
+
+	CHECK(!rule_matches("554 5.6.0 message garbled in transit", "bl.rbl"));
+	CHECK(rule_matches("550 rejected: listed on an rbl.", "bl.rbl"));
+	CHECK(rule_matches("550 rejected: rbl-listed", "bl.rbl"));
+	CHECK(rule_matches("550 see rbl", "bl.rbl"));
+	CHECK(!rule_matches("550 see rbls", "bl.rbl"));
+	CHECK(rule_matches("550 listed in several rbls today", "bl.rbls"));
+	r = reply("554 5.6.0 Message garbled in transit");
+	CHECK(r != NULL && strcmp(r->cause, "blocklist") != 0);
+}
+
+/* What nothing explains: a permanent refusal is for a person to look
+ * into (contact-recipient), never to send again; a temporary one is
+ * retried. */
+TEST(undetermined_is_not_retried_when_permanent)
+{
+	const mt_bounce_record *r;
+
+	r = reply("554 5.0.0 zorblax frobnicated");
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->reason, "onhold");
+		CHECK(!r->hard);
+		CHECK_INT(r->action, MT_BOUNCE_ACT_CONTACT_RECIPIENT);
+	}
+	r = reply("451 4.0.0 zorblax frobnicated");
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK(!r->hard);
+		CHECK_INT(r->action, MT_BOUNCE_ACT_RETRY);
+	}
+}
+
 int
 main(void)
 {
@@ -175,6 +225,8 @@ main(void)
 	RUN(providers);
 	RUN(never_hard);
 	RUN(explainable);
+	RUN(short_words_are_words);
+	RUN(undetermined_is_not_retried_when_permanent);
 	mt_bounce_free(cur);
 	return DONE();
 }
