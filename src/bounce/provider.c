@@ -368,7 +368,12 @@ bn_provider_detect_grams(const char *remote_mta, const char *reporting_mta,
 				return sigs[i].provider;
 		}
 	}
-	/* the reporting host and the From address, in table order */
+	/* the reporting host and the From address, in table order: who
+	 * wrote the bounce, which says who refused only when no other host
+	 * is named (a sender's relay reporting a remote refusal is not the
+	 * one that refused) */
+	if (remote_mta[0] != '\0')
+		return "";
 	best = NSIGS;
 	if (reporting_mta[0] != '\0' && host_prepare(reporting_mta, &h))
 		best = ready ? host_first(ts, &h) : host_first_plain(&h);

@@ -103,8 +103,9 @@ TEST(proofpoint_invalid_user)
 	check_one("proofpoint-invalid-user.eml", &w);
 }
 
-/* SES's DSN for a remote unknown user (the refusal is the remote MX's,
- * so no provider is asked for). */
+/* SES's DSN for a remote unknown user: the refusal is the remote MX's,
+ * which is no provider we know, so the provider is none (not SES, which
+ * only wrote the bounce). */
 TEST(ses_user_unknown)
 {
 	const want w = {
@@ -121,6 +122,7 @@ TEST(ses_user_unknown)
 	b = load("ses-user-unknown.eml");
 	if ((r = rec(b, 0)) != NULL) {
 		CHECK_STR(r->reporting_mta, "a48-112.smtp-out.amazonses.com");
+		CHECK_STR(r->provider, "");
 		CHECK_STR(r->original->from, "notify@sender.test");
 	}
 	mt_bounce_free(b);
