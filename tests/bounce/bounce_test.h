@@ -3,6 +3,9 @@
  * messages from tests/bounce/data and taking its records.  The buffer of
  * the last sample read stays alive until the next load (a record's strings
  * belong to the mt_bounce, not to it, but readers are checked on it).
+ * check_sample() reads a sample and checks its records against a table of
+ * wants; the mt_bounce it returns is the caller's to free.  The checks are
+ * common/harness.h's, which each test file includes before this one.
  */
 #ifndef MT_BOUNCE_TEST_H
 #define MT_BOUNCE_TEST_H
@@ -44,6 +47,102 @@ static inline const mt_bounce_record *
 rec(mt_bounce *b, size_t i)
 {
 	return b != NULL && i < mt_bounce_count(b) ? mt_bounce_at(b, i) : NULL;
+}
+
+/* For hard and action: not checked. */
+#define W_ANY (-1)
+
+/* The number of wants in the array W (for check_sample). */
+#define NWANT(w) (sizeof(w) / sizeof((w)[0]))
+
+/*
+ * What one record must be; a test names only the fields it checks:
+ *   - a NULL string is not checked ("" is checked: the field is empty);
+ *   - reply_code 0 is not checked; -1 means "no reply code" (the record's
+ *     reply_code is -1 then), any other value is checked as it is;
+ *   - hard and action are checked unless W_ANY, so a test states them
+ *     (left out, they are 0 and checked as 0; hard: 1 the address is bad,
+ *     0 it is not; action: an MT_BOUNCE_ACT_* value);
+ *   - message_id is compared with r->original->message_id.
+ * The strings are the test's own (static); nothing here is freed.
+ */
+typedef struct want {
+	const char *recipient;
+	const char *status;
+	int reply_code;
+	const char *reason;
+	const char *cause;
+	int hard;
+	int action;
+	const char *provider;
+	const char *remote_mta;
+	const char *smtp_command;
+	const char *format;
+	const char *dsn_action;
+	const char *message_id;
+} want;
+
+/* Check record R against W, field by field, as said above. */
+static inline void
+check_record(const mt_bounce_record *r, const want *w)
+{
+	CHECK(r != NULL);
+	if (r == NULL)
+		return;
+	if (w->recipient != NULL)
+		CHECK_STR(r->recipient, w->recipient);
+	if (w->status != NULL)
+		CHECK_STR(r->status, w->status);
+	if (w->reply_code != 0)
+		CHECK_INT(r->reply_code, w->reply_code);
+	if (w->reason != NULL)
+		CHECK_STR(r->reason, w->reason);
+	if (w->cause != NULL)
+		CHECK_STR(r->cause, w->cause);
+	if (w->hard != W_ANY)
+		CHECK_INT(r->hard, w->hard);
+	if (w->action != W_ANY)
+		CHECK_INT(r->action, w->action);
+	if (w->provider != NULL)
+		CHECK_STR(r->provider, w->provider);
+	if (w->remote_mta != NULL)
+		CHECK_STR(r->remote_mta, w->remote_mta);
+	if (w->smtp_command != NULL)
+		CHECK_STR(r->smtp_command, w->smtp_command);
+	if (w->format != NULL)
+		CHECK_STR(r->format, w->format);
+	if (w->dsn_action != NULL)
+		CHECK_STR(r->dsn_action, w->dsn_action);
+	if (w->message_id != NULL) {
+		CHECK(r->original != NULL);
+		if (r->original != NULL)
+			CHECK_STR(r->original->message_id, w->message_id);
+	}
+}
+
+/* The sample NAME, checked to be a bounce of exactly N records, record i
+ * checked against W[i] (a failed check is followed by a line naming the
+ * record, the check's own line being in this file).  Returns the
+ * mt_bounce (NULL when it could not be read) for the caller's further
+ * checks; the caller frees it. */
+static inline mt_bounce *
+check_sample(const char *name, const want *w, size_t n)
+{
+	mt_bounce *b = load(name);
+	int failed = mt_t_case_failed;
+	size_t i;
+
+	CHECK(b != NULL && mt_bounce_is_bounce(b));
+	CHECK_INT(b ? mt_bounce_count(b) : 0, n);
+	for (i = 0; i < n; i++) {
+		failed |= mt_t_case_failed;
+		mt_t_case_failed = 0;
+		check_record(rec(b, i), &w[i]);
+		if (mt_t_case_failed)
+			fprintf(stderr, "  (record %zu of %s)\n", i, name);
+	}
+	mt_t_case_failed |= failed;
+	return b;
 }
 
 #endif

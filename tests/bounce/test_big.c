@@ -35,37 +35,25 @@
  * DMARC reject at DATA. */
 TEST(ms365_postfix_rcpt_dmarc)
 {
-	mt_bounce *b = load("ms365-postfix-rcpt-dmarc.eml");
-	const mt_bounce_record *r;
+	static const want w[] = {{
+		.recipient = "former.staff@contoso.test", .reply_code = 550,
+		.status = "5.4.1", .reason = "userunknown",
+		.cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.provider = "microsoft",
+		.remote_mta = "contoso-test.mail.protection.outlook.com",
+		.smtp_command = "RCPT", .dsn_action = "failed",
+	}, {
+		.recipient = "reader@hotmail.test", .reply_code = 550,
+		.status = "5.7.509", .reason = "authfailure", .cause = "dmarc",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "microsoft",
+		.remote_mta = "hotmail-com.olc.protection.outlook.com",
+		.smtp_command = "DATA",
+	}};
 
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 2);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "former.staff@contoso.test");
-		CHECK_INT(r->reply_code, 550);
-		CHECK_STR(r->status, "5.4.1");
-		CHECK_STR(r->reason, "userunknown");
-		CHECK_STR(r->cause, "recipient");
-		CHECK(r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_SUPPRESS);
-		CHECK_STR(r->provider, "microsoft");
-		CHECK_STR(r->remote_mta, "contoso-test.mail.protection.outlook.com");
-		CHECK_STR(r->smtp_command, "RCPT");
-		CHECK_STR(r->dsn_action, "failed");
-	}
-	if ((r = rec(b, 1)) != NULL) {
-		CHECK_STR(r->recipient, "reader@hotmail.test");
-		CHECK_INT(r->reply_code, 550);
-		CHECK_STR(r->status, "5.7.509");
-		CHECK_STR(r->reason, "authfailure");
-		CHECK_STR(r->cause, "dmarc");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
-		CHECK_STR(r->provider, "microsoft");
-		CHECK_STR(r->remote_mta, "hotmail-com.olc.protection.outlook.com");
-		CHECK_STR(r->smtp_command, "DATA");
-	}
-	mt_bounce_free(b);
+	mt_bounce_free(check_sample("ms365-postfix-rcpt-dmarc.eml", w,
+	    NWANT(w)));
 }
 
 /* Exim: Exchange Online Protection refuses the sending IP (5.7.606-649,
@@ -73,25 +61,17 @@ TEST(ms365_postfix_rcpt_dmarc)
  * says only 5.0.0, the code is in the reply. */
 TEST(ms365_exim_banned_ip)
 {
-	mt_bounce *b = load("ms365-exim-banned-ip.eml");
-	const mt_bounce_record *r;
+	static const want w[] = {{
+		.recipient = "sales@fabrikam.test", .reply_code = 550,
+		.status = "5.7.606", .reason = "blocked", .cause = "blocklist",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "microsoft",
+		.remote_mta = "fabrikam-test.mail.protection.outlook.com",
+		.smtp_command = "RCPT",
+		.message_id = "<quote-2026-117@shop.test>",
+	}};
 
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 1);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "sales@fabrikam.test");
-		CHECK_INT(r->reply_code, 550);
-		CHECK_STR(r->status, "5.7.606");
-		CHECK_STR(r->reason, "blocked");
-		CHECK_STR(r->cause, "blocklist");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
-		CHECK_STR(r->provider, "microsoft");
-		CHECK_STR(r->remote_mta, "fabrikam-test.mail.protection.outlook.com");
-		CHECK_STR(r->smtp_command, "RCPT");
-		CHECK_STR(r->original->message_id, "<quote-2026-117@shop.test>");
-	}
-	mt_bounce_free(b);
+	mt_bounce_free(check_sample("ms365-exim-banned-ip.eml", w, NWANT(w)));
 }
 
 /* Exchange Online's own NDR to its tenant's user: 5.7.708 "traffic not
@@ -99,24 +79,20 @@ TEST(ms365_exim_banned_ip)
  * The fault is on the sending side, the recipient is fine. */
 TEST(ms365_ndr_tenant_ip)
 {
-	mt_bounce *b = load("ms365-ndr-tenant-ip.eml");
-	const mt_bounce_record *r;
+	static const want w[] = {{
+		.recipient = "partner@example.org", .reply_code = 550,
+		.status = "5.7.708", .reason = "badreputation",
+		.cause = "reputation",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "microsoft", .dsn_action = "failed",
+	}};
+	mt_bounce *b = check_sample("ms365-ndr-tenant-ip.eml", w, NWANT(w));
+	const mt_bounce_record *r = rec(b, 0);
 
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 1);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "partner@example.org");
-		CHECK_INT(r->reply_code, 550);
-		CHECK_STR(r->status, "5.7.708");
-		CHECK_STR(r->reason, "badreputation");
-		CHECK_STR(r->cause, "reputation");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
-		CHECK_STR(r->provider, "microsoft");
+	if (r != NULL) {
 		/* host names come lower-cased */
 		CHECK_STR(r->reporting_mta,
 		    "dm8pr11mb5678.namprd11.prod.outlook.com");
-		CHECK_STR(r->dsn_action, "failed");
 	}
 	mt_bounce_free(b);
 }
@@ -125,23 +101,16 @@ TEST(ms365_ndr_tenant_ip)
  * STOREDRV QuotaExceededException): not the address's fault. */
 TEST(ms365_ndr_mailbox_full)
 {
-	mt_bounce *b = load("ms365-ndr-mailbox-full.eml");
-	const mt_bounce_record *r;
+	static const want w[] = {{
+		.recipient = "Tom.Berg@northwind.test", .reply_code = 554,
+		.status = "5.2.2", .reason = "mailboxfull", .cause = "mailbox",
+		.hard = false, .action = MT_BOUNCE_ACT_RETRY,
+		.provider = "microsoft",
+		.remote_mta = "by5pr11mb4321.namprd11.prod.outlook.com",
+	}};
 
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 1);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "Tom.Berg@northwind.test");
-		CHECK_INT(r->reply_code, 554);
-		CHECK_STR(r->status, "5.2.2");
-		CHECK_STR(r->reason, "mailboxfull");
-		CHECK_STR(r->cause, "mailbox");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_RETRY);
-		CHECK_STR(r->provider, "microsoft");
-		CHECK_STR(r->remote_mta, "by5pr11mb4321.namprd11.prod.outlook.com");
-	}
-	mt_bounce_free(b);
+	mt_bounce_free(check_sample("ms365-ndr-mailbox-full.eml", w,
+	    NWANT(w)));
 }
 
 /* Gmail's 5.2.1 means two things: an inactive (disabled) account, and a
@@ -149,31 +118,24 @@ TEST(ms365_ndr_mailbox_full)
  * rate limit, not a mailbox problem. */
 TEST(gmail_postfix_5_2_1)
 {
-	mt_bounce *b = load("gmail-postfix-5.2.1.eml");
-	const mt_bounce_record *r;
+	static const want w[] = {{
+		.recipient = "old.member@gmail.test", .reply_code = 550,
+		.status = "5.2.1", .reason = "suspend", .cause = "mailbox",
+		/* not checked: see the head of this file */
+		.hard = W_ANY, .action = W_ANY,
+		.provider = "google",
+		.remote_mta = "gmail-smtp-in.l.google.com",
+		.smtp_command = "RCPT",
+	}, {
+		.recipient = "busy.treasurer@gmail.test", .reply_code = 550,
+		.status = "5.2.1", .reason = "speeding", .cause = "rate",
+		.hard = false, .action = MT_BOUNCE_ACT_RETRY,
+		.provider = "google", .smtp_command = "RCPT",
+	}};
+	mt_bounce *b = check_sample("gmail-postfix-5.2.1.eml", w, NWANT(w));
+	const mt_bounce_record *r = rec(b, 1);
 
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 2);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "old.member@gmail.test");
-		CHECK_INT(r->reply_code, 550);
-		CHECK_STR(r->status, "5.2.1");
-		CHECK_STR(r->reason, "suspend");
-		CHECK_STR(r->cause, "mailbox");
-		CHECK_STR(r->provider, "google");
-		CHECK_STR(r->remote_mta, "gmail-smtp-in.l.google.com");
-		CHECK_STR(r->smtp_command, "RCPT");
-	}
-	if ((r = rec(b, 1)) != NULL) {
-		CHECK_STR(r->recipient, "busy.treasurer@gmail.test");
-		CHECK_INT(r->reply_code, 550);
-		CHECK_STR(r->status, "5.2.1");
-		CHECK_STR(r->reason, "speeding");
-		CHECK_STR(r->cause, "rate");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_RETRY);
-		CHECK_STR(r->provider, "google");
-		CHECK_STR(r->smtp_command, "RCPT");
+	if (r != NULL) {
 		/* the 550-5.2.1 continuation prefixes are gone */
 		CHECK(strstr(r->diagnostic, "at a rate that prevents additional "
 		    "messages") != NULL);
@@ -185,26 +147,20 @@ TEST(gmail_postfix_5_2_1)
  * mail too quickly; Google retries by itself. */
 TEST(gmail_delay_4_2_1)
 {
-	mt_bounce *b = load("gmail-delay-4.2.1.eml");
-	const mt_bounce_record *r;
+	static const want w[] = {{
+		.recipient = "intake@partner.test", .reply_code = 450,
+		.status = "4.2.1", .reason = "speeding", .cause = "rate",
+		.hard = false, .action = MT_BOUNCE_ACT_RETRY,
+		.provider = "google", .remote_mta = "aspmx.l.google.com",
+		.dsn_action = "delayed",
+		.message_id =
+		    "<CAJx9k2=QpR7tYw3mN8bV5cX1zL0aS4dF6gH2jK9@mail.gmail.com>",
+	}};
+	mt_bounce *b = check_sample("gmail-delay-4.2.1.eml", w, NWANT(w));
+	const mt_bounce_record *r = rec(b, 0);
 
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 1);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "intake@partner.test");
-		CHECK_INT(r->reply_code, 450);
-		CHECK_STR(r->status, "4.2.1");
-		CHECK_STR(r->reason, "speeding");
-		CHECK_STR(r->cause, "rate");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_RETRY);
-		CHECK_STR(r->provider, "google");
-		CHECK_STR(r->remote_mta, "aspmx.l.google.com");
+	if (r != NULL)
 		CHECK_STR(r->reporting_mta, "googlemail.com");
-		CHECK_STR(r->dsn_action, "delayed");
-		CHECK_STR(r->original->message_id,
-		    "<CAJx9k2=QpR7tYw3mN8bV5cX1zL0aS4dF6gH2jK9@mail.gmail.com>");
-	}
 	mt_bounce_free(b);
 }
 
@@ -212,24 +168,16 @@ TEST(gmail_delay_4_2_1)
  * address has null MX"). */
 TEST(gmail_postfix_spf)
 {
-	mt_bounce *b = load("gmail-postfix-spf.eml");
-	const mt_bounce_record *r;
+	static const want w[] = {{
+		.recipient = "shopper@gmail.test", .reply_code = 550,
+		.status = "5.7.27", .reason = "authfailure", .cause = "spf",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "google",
+		.remote_mta = "gmail-smtp-in.l.google.com",
+		.smtp_command = "DATA",
+	}};
 
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 1);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "shopper@gmail.test");
-		CHECK_INT(r->reply_code, 550);
-		CHECK_STR(r->status, "5.7.27");
-		CHECK_STR(r->reason, "authfailure");
-		CHECK_STR(r->cause, "spf");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
-		CHECK_STR(r->provider, "google");
-		CHECK_STR(r->remote_mta, "gmail-smtp-in.l.google.com");
-		CHECK_STR(r->smtp_command, "DATA");
-	}
-	mt_bounce_free(b);
+	mt_bounce_free(check_sample("gmail-postfix-spf.eml", w, NWANT(w)));
 }
 
 /* Exim, two Google-hosted recipients after DATA: 5.7.28 is Gmail's
@@ -239,36 +187,22 @@ TEST(gmail_postfix_spf)
  * DSN says 5.0.0, the codes are in the replies. */
 TEST(gmail_exim_ip_spam)
 {
-	mt_bounce *b = load("gmail-exim-ip-spam.eml");
-	const mt_bounce_record *r;
+	static const want w[] = {{
+		.recipient = "guest.list@gmail.test", .reply_code = 550,
+		.status = "5.7.28", .reason = "blocked", .cause = "reputation",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "google",
+		.remote_mta = "gmail-smtp-in.l.google.com",
+		.smtp_command = "DATA",
+	}, {
+		.recipient = "bookings@agency.test", .reply_code = 550,
+		.status = "5.7.1", .reason = "spamdetected", .cause = "content",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "google", .remote_mta = "aspmx.l.google.com",
+		.smtp_command = "DATA",
+	}};
 
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 2);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "guest.list@gmail.test");
-		CHECK_INT(r->reply_code, 550);
-		CHECK_STR(r->status, "5.7.28");
-		CHECK_STR(r->reason, "blocked");
-		CHECK_STR(r->cause, "reputation");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
-		CHECK_STR(r->provider, "google");
-		CHECK_STR(r->remote_mta, "gmail-smtp-in.l.google.com");
-		CHECK_STR(r->smtp_command, "DATA");
-	}
-	if ((r = rec(b, 1)) != NULL) {
-		CHECK_STR(r->recipient, "bookings@agency.test");
-		CHECK_INT(r->reply_code, 550);
-		CHECK_STR(r->status, "5.7.1");
-		CHECK_STR(r->reason, "spamdetected");
-		CHECK_STR(r->cause, "content");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
-		CHECK_STR(r->provider, "google");
-		CHECK_STR(r->remote_mta, "aspmx.l.google.com");
-		CHECK_STR(r->smtp_command, "DATA");
-	}
-	mt_bounce_free(b);
+	mt_bounce_free(check_sample("gmail-exim-ip-spam.eml", w, NWANT(w)));
 }
 
 /* Postfix, Yahoo and AOL: Yahoo's "552 1 Requested mail action aborted,
@@ -277,33 +211,30 @@ TEST(gmail_exim_ip_spam)
  * has an enhanced code; Postfix wrote its placeholder 5.0.0. */
 TEST(yahoo_postfix_notfound_disabled)
 {
-	mt_bounce *b = load("yahoo-postfix-notfound-disabled.eml");
+	static const want w[] = {{
+		.recipient = "nobody.here@yahoo.test", .reply_code = 552,
+		.reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.provider = "yahoo", .remote_mta = "mta7.am0.yahoodns.net",
+		.smtp_command = "DATA",
+	}, {
+		.recipient = "closed.account@aol.test", .reply_code = 554,
+		.reason = "suspend", .cause = "mailbox",
+		/* not checked: see the head of this file */
+		.hard = W_ANY, .action = W_ANY,
+		.provider = "yahoo",
+		.remote_mta = "mx-aol.mail.gm0.yahoodns.net",
+		.smtp_command = "RCPT",
+	}};
+	mt_bounce *b = check_sample("yahoo-postfix-notfound-disabled.eml", w,
+	    NWANT(w));
 	const mt_bounce_record *r;
+	size_t i;
 
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 2);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "nobody.here@yahoo.test");
-		CHECK_INT(r->reply_code, 552);
-		CHECK(r->status[0] == '5');
-		CHECK_STR(r->reason, "userunknown");
-		CHECK_STR(r->cause, "recipient");
-		CHECK(r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_SUPPRESS);
-		CHECK_STR(r->provider, "yahoo");
-		CHECK_STR(r->remote_mta, "mta7.am0.yahoodns.net");
-		CHECK_STR(r->smtp_command, "DATA");
-	}
-	if ((r = rec(b, 1)) != NULL) {
-		CHECK_STR(r->recipient, "closed.account@aol.test");
-		CHECK_INT(r->reply_code, 554);
-		CHECK(r->status[0] == '5');
-		CHECK_STR(r->reason, "suspend");
-		CHECK_STR(r->cause, "mailbox");
-		CHECK_STR(r->provider, "yahoo");
-		CHECK_STR(r->remote_mta, "mx-aol.mail.gm0.yahoodns.net");
-		CHECK_STR(r->smtp_command, "RCPT");
-	}
+	/* no enhanced code in either reply: only the class is checked */
+	for (i = 0; i < NWANT(w); i++)
+		if ((r = rec(b, i)) != NULL)
+			CHECK(r->status[0] == '5');
 	mt_bounce_free(b);
 }
 
@@ -314,39 +245,27 @@ TEST(yahoo_postfix_notfound_disabled)
  * volume or complaints from our IP. */
 TEST(yahoo_sendmail_policy_tss04)
 {
-	mt_bounce *b = load("yahoo-sendmail-policy-tss04.eml");
-	const mt_bounce_record *r;
-
-	CHECK(b != NULL && mt_bounce_is_bounce(b));
-	CHECK_INT(b ? mt_bounce_count(b) : 0, 2);
-	if ((r = rec(b, 0)) != NULL) {
-		CHECK_STR(r->recipient, "reader@yahoo.test");
-		CHECK_INT(r->reply_code, 554);
-		CHECK_STR(r->status, "5.7.9");
+	static const want w[] = {{
+		.recipient = "reader@yahoo.test", .reply_code = 554,
+		.status = "5.7.9",
 		/* reason: authfailure by Yahoo's article; left unchecked, the
 		 * reader keeps the corpus reference's policyviolation */
-		CHECK_STR(r->cause, "dmarc");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
-		CHECK_STR(r->provider, "yahoo");
-		CHECK_STR(r->remote_mta, "mta5.am0.yahoodns.net");
-		CHECK_STR(r->smtp_command, "DATA");
-		CHECK_STR(r->dsn_action, "failed");
-	}
-	if ((r = rec(b, 1)) != NULL) {
-		CHECK_STR(r->recipient, "fan@aol.test");
-		CHECK_INT(r->reply_code, 421);
-		CHECK_STR(r->status, "4.7.0");
-		CHECK_STR(r->reason, "badreputation");
-		CHECK_STR(r->cause, "reputation");
-		CHECK(!r->hard);
-		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
-		CHECK_STR(r->provider, "yahoo");
-		CHECK_STR(r->remote_mta, "mx-aol.mail.gm0.yahoodns.net");
-		CHECK_STR(r->smtp_command, "MAIL");
-		CHECK_STR(r->dsn_action, "delayed");
-	}
-	mt_bounce_free(b);
+		.cause = "dmarc",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "yahoo", .remote_mta = "mta5.am0.yahoodns.net",
+		.smtp_command = "DATA", .dsn_action = "failed",
+	}, {
+		.recipient = "fan@aol.test", .reply_code = 421,
+		.status = "4.7.0", .reason = "badreputation",
+		.cause = "reputation",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "yahoo",
+		.remote_mta = "mx-aol.mail.gm0.yahoodns.net",
+		.smtp_command = "MAIL", .dsn_action = "delayed",
+	}};
+
+	mt_bounce_free(check_sample("yahoo-sendmail-policy-tss04.eml", w,
+	    NWANT(w)));
 }
 
 /* The registry's words for a code are not shown where a provider's rule

@@ -75,17 +75,17 @@ TEST(direct_json_is_the_tree)
 		}
 		for (explain = 0; explain < 2 && mt_bounce_is_bounce(b);
 		    explain++) {
-			char *want = tree_lines(b, explain);
+			char *tree = tree_lines(b, explain);
 			char *got = direct_lines(b, explain);
 
-			if (want == NULL || got == NULL ||
-			    strcmp(want, got) != 0)
+			if (tree == NULL || got == NULL ||
+			    strcmp(tree, got) != 0)
 				fprintf(stderr, "%s (explain %d):\n tree:   %s\n"
 				    " direct: %s\n", e->d_name, explain,
-				    want ? want : "(null)", got ? got : "(null)");
-			CHECK(want != NULL && got != NULL &&
-			    strcmp(want, got) == 0);
-			free(want);
+				    tree ? tree : "(null)", got ? got : "(null)");
+			CHECK(tree != NULL && got != NULL &&
+			    strcmp(tree, got) == 0);
+			free(tree);
 			free(got);
 		}
 		samples += mt_bounce_is_bounce(b);
