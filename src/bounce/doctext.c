@@ -172,6 +172,10 @@ static const char *const inline_markers[] = {
 	"------ the original message",
 	"--- the original message",
 	"---- original message",
+	/* Smail 3 and T-Online's reports: "|---...--- Message text follows:
+	 * ---...---|" (or "Message header follows:") */
+	"|------------------------- message text follows:",
+	"|------------------------- message header follows:",
 };
 
 /* The markers' first eight bytes (lower case, as one word) and lengths,

@@ -225,7 +225,10 @@ const bn_rule bn_provider_rules[] = {
 	P("orange.ofr-506", "orange", NULL, "spamdetected", "content", "ofr_506"),
 	P("orange.ofr-510", "orange", NULL, "spamdetected", "content", "ofr_510"),
 	/* "LPN007_416": the part after "_" is the ofr code */
-	P("orange.code-102", "orange", NULL, "blocked", "reputation", "_102"),
+	/* Orange's postmaster page: x_100, x_101, x_102 are the sending IP
+	 * listed by Abusix, Spamhaus, Cloudmark (OFR006_102 links to
+	 * Cloudmark's reset form): block lists */
+	P("orange.code-102", "orange", NULL, "blocked", "blocklist", "_102"),
 	P("orange.code-630", "orange", NULL, "policyviolation", "policy", "_630"),
 	P("orange.code-416", "orange", NULL, "userunknown", "recipient", "_416"),
 	P("orange.code-417", "orange", NULL, "mailboxfull", "mailbox", "_417"),
@@ -250,6 +253,25 @@ const bn_rule bn_provider_rules[] = {
 	 * matched (an LPN code not in Orange's list): a refusal that names
 	 * no cause */
 	P("orange.service-refused", "orange", NULL, "undefined", "other", "service refused, please try later"),
+	/* ---- GMX / WEB.DE / 1&1 (United Internet's postmaster pages) ----
+	 * no enhanced codes; the last line's case URL says which policy.
+	 * "Reject due to policy restrictions" with case c=hi: the header is
+	 * not RFC 5322 compliant (syntax of Date/From/Sender/To, more than
+	 * one To, Cc, Subject, ...) */
+	P("gmx.header-invalid", "gmx", NULL, "notcompliantrfc", "content", "reject due to policy restrictions*c=hi~"),
+	/* ---- Mail.ru: mailbox checks after DATA, "550 Message was not
+	 * accepted -- invalid mailbox.  Local mailbox X is unavailable:
+	 * <why>"; the generic reading of a refused address at DATA is a
+	 * filter, but here the why is the mailbox's state ---- */
+	P("mailru.user-not-found", "mailru", NULL, "userunknown", "recipient", "is unavailable: user not found"),
+	P("mailru.user-terminated", "mailru", NULL, "userunknown", "recipient", "is unavailable: user is terminated"),
+	/* ---- T-Online (postmaster.t-online.de): "554 IP=<ip> - <text>
+	 * (<code>)"; (BL) the IP is on its block list, (DIAL) a dial-up or
+	 * transient IP it takes no mail from ---- */
+	P("t-online.bl", "t-online", NULL, "blocked", "blocklist", "(bl)"),
+	P("t-online.dial", "t-online", NULL, "blocked", "reputation", "dialup/transient ip not allowed"),
+	/* ---- Yandex: its anti-spam refusal, sent as 554 5.7.1 ---- */
+	P("yandex.spam", "yandex", NULL, "spamdetected", "content", "rejected under suspicion of spam"),
 	/* ---- Amazon SES ---- */
 	/* sending: "554 Transaction failed: <what is wrong with the message>" */
 	P("ses.duplicate-header", "amazonses", NULL, "contenterror", "content", "transaction failed: duplicate header"),

@@ -89,6 +89,7 @@ static const provider_sig sigs[] = {
 	{ "mailru", SIG_HOST, "mail.ru" },
 	{ "yandex", SIG_HOST, "yandex.ru" },
 	{ "yandex", SIG_HOST, "yandex.net" },
+	{ "t-online", SIG_HOST, "t-online.de" },
 	{ "cloudflare", SIG_HOST, "cloudflare.net" },
 	{ "google", SIG_FROM, "mailer-daemon@googlemail.com" },
 	{ "google", SIG_FROM, "@google.com" },
@@ -100,6 +101,8 @@ static const provider_sig sigs[] = {
 	/* Verizon Wireless' SMS and MMS gateways */
 	{ "verizon", SIG_FROM, "@vtext.com" },
 	{ "verizon", SIG_FROM, "@vzwpix.com" },
+	/* T-Online's own reports, from its mail-in servers */
+	{ "t-online", SIG_FROM, "@t-online.de" },
 	/* au (KDDI) quotes the refused mailbox in its reply ("550:
 	 * <x@ezweb.ne.jp>: User unknown"); relayed without a host name, the
 	 * address is what says who refused */
@@ -139,6 +142,9 @@ static const provider_sig sigs[] = {
 	{ "facebook", SIG_TEXT, "facebook.com" },
 	{ "zoho", SIG_TEXT, "zoho.com" },
 	{ "amazonses", SIG_TEXT, "amazonses.com" },
+	/* T-Online's refusals name its postmaster desks (tosa@, tobr@,
+	 * toda@rx.t-online.de) */
+	{ "t-online", SIG_TEXT, "rx.t-online.de" },
 };
 
 /* A host lower-cased with its trailing dots dropped, once per call rather
