@@ -143,6 +143,10 @@ static const bn_rule rules[] = {
 	R("auth.spf-validation", "authfailure", "spf", "spf validation failed"),
 	R("auth.spf-hardfail", "authfailure", "spf", "spf hardfail"),
 	R("auth.spf-result", "authfailure", "spf", "spf: fail"),
+	/* Cisco Secure Email (AsyncOS): the default reject texts of its SPF
+	 * verification and of its DMARC verification profile */
+	R("auth.spf-unauthorized", "authfailure", "spf", "spf unauthorized mail is prohibited"),
+	R("auth.dmarc-unauthenticated", "authfailure", "dmarc", "dmarc unauthenticated mail is prohibited"),
 	R("auth.dkim-fail", "authfailure", "dkim", "dkim verification failed"),
 	R("auth.dkim-nopass", "authfailure", "dkim", "no passing dkim signature"),
 	R("auth.dkim-signature", "authfailure", "dkim", "dkim signature"),
@@ -339,6 +343,8 @@ static const bn_rule rules[] = {
 	R("host.no-such-domain", "hostunknown", "domain", "no such domain"),
 	R("host.domain-must-exist", "hostunknown", "domain", "domain must exist"),
 	R("host.not-found", "hostunknown", "domain", "host or domain name not found"),
+	/* qmail-remote's perm_dns: the name does not exist (#5.1.2) */
+	R("host.qmail-no-host", "hostunknown", "domain", "couldn't find any host named"),
 	R("host.unreachable-domain", "hostunknown", "domain", "domain is not reachable"),
 	R("host.name-or-service", "hostunknown", "domain", "name or service not known"),
 	R("host.unknown-domain", "hostunknown", "domain", "unknown domain"),
@@ -548,6 +554,9 @@ static const bn_rule rules[] = {
 	R("net.unreachable", "networkerror", "other", "host is unreachable"),
 	R("net.lookup-failure", "networkerror", "other", "host name lookup failure"),
 	R("net.try-again", "networkerror", "other", "host not found, try again"),
+	/* qmail-remote's temp_dns (#4.1.2): the lookup failed for now, not
+	 * "no such name" (that is its "any host named", above) */
+	R("net.qmail-dns-soft", "networkerror", "other", "couldn't find any host by that name"),
 	R("net.forwarding-loop", "networkerror", "other", "mail forwarding loop for "),
 	R("net.malformed-reply", "networkerror", "other", "name server reply"),
 	R("net.loop-count", "networkerror", "other", "maximum forwarding loop count exceeded"),

@@ -159,6 +159,10 @@ const bn_rule bn_provider_rules[] = {
 	P("mc.dmarc", "mimecast", NULL, "authfailure", "dmarc", "dmarc"),
 	P("mc.spf", "mimecast", NULL, "authfailure", "spf", "spf"),
 	P("mc.policy", "mimecast", NULL, "policyviolation", "policy", "administrative prohibition"),
+	/* Symantec/Broadcom Email Security.cloud: "553-Message filtered.
+	 * Refer to the Troubleshooting page at ..." is its anti-spam
+	 * (Signaturing) verdict on the message, per that page */
+	P("ml.message-filtered", "messagelabs", NULL, "spamdetected", "content", "message filtered"),
 	P("bc.bl", "barracuda", NULL, "blocked", "blocklist", "barracudacentral.org"),
 	/* Email Security Service: "550 permanent failure for one or more
 	 * recipients (rcpt:blocked)" gives each recipient's Message Log

@@ -80,6 +80,8 @@ static const provider_sig sigs[] = {
 	{ "spectrum", SIG_HOST, "rr.com" },
 	{ "facebook", SIG_HOST, "facebook.com" },
 	{ "messagelabs", SIG_HOST, "messagelabs.com" },
+	/* Cisco Secure Email Cloud Gateway: customers' MX hosts */
+	{ "cisco", SIG_HOST, "iphmx.com" },
 	{ "docomo", SIG_HOST, "docomo.ne.jp" },
 	{ "kddi", SIG_HOST, "ezweb.ne.jp" },
 	{ "kddi", SIG_HOST, "au.com" },
@@ -125,6 +127,14 @@ static const provider_sig sigs[] = {
 	{ "mimecast", SIG_TEXT, "mimecast.com" },
 	{ "mimecast", SIG_TEXT, "mimecast" },
 	{ "barracuda", SIG_TEXT, "barracudanetworks.com" },
+	/* Cisco's sender reputation lookups, linked from its refusals */
+	{ "cisco", SIG_TEXT, "senderbase.org" },
+	{ "cisco", SIG_TEXT, "talosintelligence.com" },
+	/* Trend Micro's Email Reputation Services (RBL+, QIL) and their
+	 * MAPS lookup site */
+	{ "trendmicro", SIG_TEXT, "trend micro rbl" },
+	{ "trendmicro", SIG_TEXT, "trend micro email reputation" },
+	{ "trendmicro", SIG_TEXT, "mail-abuse." },
 	{ "orange", SIG_TEXT, "ofr_" },
 	{ "orange", SIG_TEXT, "lpn0" },
 	{ "orange", SIG_TEXT, "lpn1" },

@@ -120,8 +120,6 @@ static const hint_rule hint_rules[] = {
 	/* qmail-send's own words */
 	{ "qmail.no-mx-or-ip", "qmail", IN_TEXT, NULL,
 	    "couldn't find a mail exchanger or ip address", "notaccept" },
-	{ "qmail.no-host", "qmail", IN_TEXT, NULL,
-	    "couldn't find any host named", "hostunknown" },
 	/* Ipswitch IMail */
 	{ "imail.unknown-user", "imailserver", IN_TEXT, NULL, "unknown user:",
 	    "userunknown" },

@@ -148,6 +148,8 @@ static const struct {
 	{ "in reply to helo", "HELO" },
 	{ "in reply to starttls", "STARTTLS" },
 	{ "after initial connection", "CONNECT" },
+	/* Postfix: the server's greeting was a refusal */
+	{ "refused to talk to me", "CONNECT" },
 	{ "while connected to", "" },
 	{ ">>> rcpt to", "RCPT" },
 	{ ">>> data", "DATA" },
