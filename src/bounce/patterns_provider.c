@@ -180,6 +180,19 @@ const bn_rule bn_provider_rules[] = {
 	P("godaddy.ib605", "godaddy", NULL, "blocked", "reputation", "ib605"),
 	P("godaddy.ib607", "godaddy", NULL, "speeding", "rate", "ib607"),
 	P("godaddy.ib705", "godaddy", NULL, "virusdetected", "content", "ib705"),
+	/* QQ Mail / Exmail's help pages for their 550 texts: "Suspected
+	 * spam ip" is the sending IP's standing (before the bare "spam"
+	 * below); "Mail content denied" is content taken for bulk mail that
+	 * many users reported; "Mail is rejected by recipients" the
+	 * recipient's own block list or filter; "Mailbox unavailable or
+	 * access denied" a recipient receiving so much mail that sending to
+	 * it is held off for a while, not a missing mailbox */
+	P("tencent.spam-ip", "tencent", NULL, "blocked", "reputation", "suspected spam ip"),
+	P("tencent.bounce-attack", "tencent", NULL, "blocked", "reputation", "suspected bounce attack"),
+	P("tencent.content-denied", "tencent", NULL, "spamdetected", "content", "mail content denied"),
+	P("tencent.rejected-by-recipients", "tencent", NULL, "filtered", "policy", "mail is rejected by recipients"),
+	P("tencent.access-denied", "tencent", NULL, "speeding", "rate", "mailbox unavailable or access denied"),
+	P("tencent.deactivated", "tencent", NULL, "suspend", "mailbox", "is a deactivated mailbox"),
 	P("tencent.spam", "tencent", NULL, "spamdetected", "content", "spam"),
 	P("tencent.rate", "tencent", NULL, "toomanyconn", "rate", "frequency limited"),
 	P("tencent.rate2", "tencent", NULL, "toomanyconn", "rate", "connection frequency limited"),
@@ -189,6 +202,13 @@ const bn_rule bn_provider_rules[] = {
 	P("zoho.unsubscribe", "zoho", NULL, "rejected", "policy", "sender address blocked"),
 	P("zoho.relay", "zoho", NULL, "norelaying", "relay", "relaying disallowed"),
 	P("zoho.invalid-ip", "zoho", NULL, "blocked", "reputation", "invalid ip"),
+	/* "541 5.4.1 Mail rejected by destination domain" and "452 <a>
+	 * Mailbox delivery restricted by policy error": filters the
+	 * receiving domain's administrator set up at Zoho, not a network
+	 * failure (the registry's 5.4.1) and nothing about our setup */
+	P("zoho.destination-rejected", "zoho", NULL, "filtered", "policy", "mail rejected by destination domain"),
+	P("zoho.restricted-by-policy", "zoho", NULL, "filtered", "policy", "mailbox delivery restricted by policy"),
+
 	P("cox.cxbl", "cox", NULL, "blocked", "blocklist", "cxbl"),
 	/* "AUP#CDRBL": the client IP is on Cox's own block list */
 	P("cox.cdrbl", "cox", NULL, "blocked", "blocklist", "aup#cdrbl"),
@@ -276,6 +296,36 @@ const bn_rule bn_provider_rules[] = {
 	P("t-online.dial", "t-online", NULL, "blocked", "reputation", "dialup/transient ip not allowed"),
 	/* ---- Yandex: its anti-spam refusal, sent as 554 5.7.1 ---- */
 	P("yandex.spam", "yandex", NULL, "spamdetected", "content", "rejected under suspicion of spam"),
+	/* ---- NetEase (163.com, 126.com, yeah.net): its codes' prefix names
+	 * the stage (HL: the connecting IP, MI: MAIL FROM, RP: RCPT, DT:
+	 * DATA), the rest what was refused (help.163.com's list) ---- */
+	P("netease.dt-spm", "netease", NULL, "spamdetected", "content", "dt:spm"),
+	P("netease.dt-sum", "netease", NULL, "rejected", "policy", "dt:sum"),
+	P("netease.dt-rbl", "netease", NULL, "blocked", "blocklist", "dt:rbl"),
+	P("netease.mi-spf", "netease", NULL, "authfailure", "spf", "mi:spf"),
+	P("netease.mi-dma", "netease", NULL, "authfailure", "dmarc", "mi:dma"),
+	P("netease.mi-imf", "netease", NULL, "rejected", "policy", "mi:imf"),
+	/* the IP suspended for spam or abnormal connections; not on the
+	 * list of IPs allowed to send */
+	P("netease.hl-ihu", "netease", NULL, "blocked", "reputation", "hl:ihu"),
+	P("netease.hl-ipb", "netease", NULL, "blocked", "blocklist", "hl:ipb"),
+	P("netease.ip-blacklist", "netease", NULL, "blocked", "blocklist", "ip in blacklist"),
+	P("netease.hl-rep", "netease", NULL, "badreputation", "reputation", "hl:rep"),
+	P("netease.hl-mep", "netease", NULL, "blocked", "reputation", "hl:mep"),
+	/* connection, per-connection, per-sender and per-day limits */
+	P("netease.hl-icc", "netease", NULL, "toomanyconn", "rate", "hl:icc"),
+	P("netease.hl-ifc", "netease", NULL, "toomanyconn", "rate", "hl:ifc"),
+	P("netease.mi-dmc", "netease", NULL, "toomanyconn", "rate", "mi:dmc"),
+	P("netease.mi-sfq", "netease", NULL, "toomanyconn", "rate", "mi:sfq"),
+	P("netease.mi-stc", "netease", NULL, "toomanyconn", "rate", "mi:stc"),
+	P("netease.rp-drc", "netease", NULL, "toomanyconn", "rate", "rp:drc"),
+	P("netease.rp-qrc", "netease", NULL, "toomanyconn", "rate", "rp:qrc"),
+	P("netease.rp-rcl", "netease", NULL, "toomanyconn", "rate", "rp:rcl"),
+	P("netease.rp-trc", "netease", NULL, "toomanyconn", "rate", "rp:trc"),
+	P("netease.rp-frl", "netease", NULL, "norelaying", "relay", "rp:frl"),
+	/* "550 User not found: <a>": the mailbox does not exist */
+	P("netease.user-not-found", "netease", NULL, "userunknown", "recipient", "user not found"),
+
 	/* ---- Amazon SES ---- */
 	/* sending: "554 Transaction failed: <what is wrong with the message>" */
 	P("ses.duplicate-header", "amazonses", NULL, "contenterror", "content", "transaction failed: duplicate header"),
@@ -294,9 +344,16 @@ const bn_rule bn_provider_rules[] = {
 	P("verizon.no-such-user", "verizon", NULL, "userunknown", "recipient", "requested action not taken: no such user"),
 
 	/* NTT docomo / KDDI / IUA (Japanese mobile carriers) */
-	P("docomo.filtered", "docomo", NULL, "filtered", "policy", "552 too much mail data"),
+	/* "552 Too much mail data <a>": the recipient's mailbox is full
+	 * (docomo's reply for it; its reception filter answers "550 Unknown
+	 * user", classify.c) */
+	P("docomo.too-much-mail-data", "docomo", NULL, "mailboxfull", "mailbox", "552 too much mail data"),
 	P("kddi.user-unknown", "kddi", NULL, "userunknown", "recipient", ">: user unknown"),
 	P("kddi.notaccept", "kddi", NULL, "filtered", "policy", "550 : user unknown"),
+	/* au's MX answers "554 <a>: Relay access denied" for an address it
+	 * cannot take: malformed ("@@", "!" in the local part) or in a
+	 * domain au does not serve; the address is bad, not our relay */
+	P("kddi.relay-access-denied", "kddi", NULL, "userunknown", "recipient", "relay access denied"),
 	P("iua.1", "iua", NULL, "userunknown", "recipient", ".1 <"),
 
 };

@@ -65,6 +65,12 @@ static const provider_sig sigs[] = {
 	{ "sendgrid", SIG_HOST, "sendgrid.net" },
 	{ "zoho", SIG_HOST, "zoho.com" },
 	{ "zoho", SIG_HOST, "zohomail.com" },
+	/* Zoho's other data centres (mx.zoho.eu, mx.zoho.in, ...) */
+	{ "zoho", SIG_HOST, "zoho.eu" },
+	{ "zoho", SIG_HOST, "zoho.in" },
+	{ "zoho", SIG_HOST, "zoho.com.au" },
+	{ "zoho", SIG_HOST, "zoho.jp" },
+	{ "zoho", SIG_HOST, "zohocloud.ca" },
 	{ "gmx", SIG_HOST, "gmx.net" },
 	{ "gmx", SIG_HOST, "gmx.de" },
 	{ "gmx", SIG_HOST, "web.de" },
@@ -75,6 +81,13 @@ static const provider_sig sigs[] = {
 	{ "orange", SIG_HOST, "ft.net" },
 	{ "godaddy", SIG_HOST, "secureserver.net" },
 	{ "tencent", SIG_HOST, "qq.com" },
+	/* NetEase: 163.com, 126.com and yeah.net are served by
+	 * 163mx01.mxmail.netease.com and the like */
+	{ "netease", SIG_HOST, "netease.com" },
+	{ "netease", SIG_HOST, "163.com" },
+	{ "netease", SIG_HOST, "126.com" },
+	{ "netease", SIG_HOST, "yeah.net" },
+	{ "naver", SIG_HOST, "naver.com" },
 	{ "cox", SIG_HOST, "cox.net" },
 	{ "spectrum", SIG_HOST, "charter.net" },
 	{ "spectrum", SIG_HOST, "rr.com" },
@@ -100,6 +113,8 @@ static const provider_sig sigs[] = {
 	{ "yahoo", SIG_FROM, "@yahoo" },
 	{ "yahoo", SIG_FROM, "@aol.com" },
 	{ "amazonses", SIG_FROM, "@amazonses.com" },
+	/* Naver's own notices (the recipient blocked the sender, ...) */
+	{ "naver", SIG_FROM, "@naver." },
 	/* Verizon Wireless' SMS and MMS gateways */
 	{ "verizon", SIG_FROM, "@vtext.com" },
 	{ "verizon", SIG_FROM, "@vzwpix.com" },
@@ -147,6 +162,9 @@ static const provider_sig sigs[] = {
 	{ "godaddy", SIG_TEXT, " ib7" },
 	{ "tencent", SIG_TEXT, "service.mail.qq.com" },
 	{ "tencent", SIG_TEXT, "mail.qq.com" },
+	/* NetEase's replies end with its spam help page */
+	{ "netease", SIG_TEXT, "mail.163.com/help" },
+	{ "naver", SIG_TEXT, "help.naver.com" },
 	{ "cox", SIG_TEXT, "cox.com" },
 	{ "spectrum", SIG_TEXT, "aup#" },
 	{ "facebook", SIG_TEXT, "facebook.com" },

@@ -190,6 +190,10 @@ static const hint_rule hint_rules[] = {
 	{ "gmail.state-15", "%", IN_TEXT, NULL, "(state 15)", "filtered" },
 	{ "gmail.state-17", "%", IN_TEXT, NULL, "(state 17)", "filtered" },
 	{ "gmail.state-18", "%", IN_TEXT, NULL, "(state 18)", "filtered" },
+	/* Naver's notice: "the recipient has blocked your mail" (its
+	 * receiving block list) */
+	{ "naver.blocked-by-recipient", "naver", IN_TEXT, NULL,
+	    "받는 사람이 회원님의 메일을 수신차단 하였습니다", "filtered" },
 	/* Verizon MMS gateway */
 	{ "verizon.no-valid-recipients", "verizon", IN_TEXT, NULL,
 	    "no valid recipients for this mm", "userunknown" },

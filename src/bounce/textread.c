@@ -55,6 +55,7 @@ static const char *const lead_phrases[] = {
 static const char *const addr_suffixes[] = {
 	"(expanded from", "(generated from", "(ultimately generated from",
 	"...", ":", ",", "\":", "on ",    /* Exchange: "a@b on Thu, 29 Apr 2007 ..." */
+	"님께",         /* Korean notices: "a@b 님께 보내신 메일" ("the mail to a@b") */
 };
 
 typedef struct tblock {
@@ -412,6 +413,37 @@ transcript_kind(const char *p, size_t len)
 	return TL_NONE;
 }
 
+/* Formats whose notice draws lines of dashes between its parts (Naver:
+ * the sentence naming the recipient, a rule, then the reason): there
+ * such a line is left out and does not end the recipient's block. */
+static const char *const ruled_formats[] = { "naver" };
+
+static bool
+ruled_format(const char *format)
+{
+	size_t i;
+
+	for (i = 0; format != NULL && i < MT_ARRAY_LEN(ruled_formats); i++)
+		if (strcmp(ruled_formats[i], format) == 0)
+			return true;
+	return false;
+}
+
+/* A line of dashes only (four or more, white space around). */
+static bool
+dash_rule(const char *p, size_t len)
+{
+	size_t n = len, i;
+
+	p = mt_trim(p, &n);
+	if (n < 4)
+		return false;
+	for (i = 0; i < n; i++)
+		if (p[i] != '-')
+			return false;
+	return true;
+}
+
 /* Split the text into recipient blocks.  Returns the number found. */
 static size_t
 scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
@@ -431,6 +463,7 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 	tblock two[2], *pre = &two[0], *sess = &two[1];
 	bool transcript = bn_doc_mta(d) != NULL &&
 	    strcmp(bn_doc_mta(d), "sendmail") == 0;
+	bool ruled = ruled_format(bn_doc_mta(d));
 	enum tline k;
 
 	/* pre and sess (the current sendmail session's lines) on the stack:
@@ -462,6 +495,8 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 				cur = NULL;
 			continue;
 		}
+		if (ruled && dash_rule(line.p, ll))
+			continue;
 
 		/* each of the three takes an address from the line: a line
 		 * without '@' (most) is none of them */

@@ -51,6 +51,10 @@ static const signature signatures[] = {
 	{ "googlegroups", IN_TEXT, "the group you tried to contact" },
 	{ "yahoo", IN_TEXT, "sorry, we were unable to deliver your message to the following address" },
 	{ "yahoo", IN_TEXT, "message from yahoo" },
+	/* Naver's own notice (Korean): "<a> 님께 보내신 메일 <subject> 이
+	 * 다음과 같은 이유로 전송 실패했습니다." ("the mail you sent to <a>
+	 * failed for the following reason"), the reason below a rule */
+	{ "naver", IN_TEXT, "이 다음과 같은 이유로 전송 실패했습니다" },
 	{ "exchange", IN_TEXT, "did not reach the following recipient" },
 	{ "exchange", IN_TEXT, "delivery has failed to these recipients or groups" },
 	{ "exchange", IN_TEXT, "your message couldn't be delivered" },
