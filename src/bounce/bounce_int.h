@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mailtriage/bounce.h>
@@ -179,6 +180,16 @@ size_t bn_join_reply(const char *text, size_t len, char *out, size_t outlen);
  * phrase.c).  Filled with bn_phrases_add, finished with bn_phrases_done,
  * read-only afterwards (build it once, under pthread_once). */
 #define BN_PHRASES_MAX 64
+
+/* One of our phrase tables did not fit its set (more than BN_PHRASES_MAX
+ * phrases, or one too short): a bug of ours, which would leave the set's
+ * readers without it.  The test build stops on it; a release build goes
+ * on without the set. */
+#ifdef MT_TESTING
+#define BN_TABLE_FAILED() abort()
+#else
+#define BN_TABLE_FAILED() ((void)0)
+#endif
 #define BN_PHRASES_BITS 11
 #define BN_PHRASES_HASH (1u << BN_PHRASES_BITS) /* gram hash table entries */
 typedef struct bn_phrases {

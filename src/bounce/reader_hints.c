@@ -239,12 +239,16 @@ build_hints(void)
 			the_hints.text_from = i + 1;
 			continue;
 		}
-		if (the_hints.set.n >= MT_ARRAY_LEN(the_hints.rule_of))
+		if (the_hints.set.n >= MT_ARRAY_LEN(the_hints.rule_of)) {
+			BN_TABLE_FAILED();
 			return;
+		}
 		the_hints.bit[i] = (unsigned char)the_hints.set.n;
 		the_hints.rule_of[the_hints.set.n] = (unsigned char)i;
-		if (!bn_phrases_add(&the_hints.set, hint_rules[i].needle))
+		if (!bn_phrases_add(&the_hints.set, hint_rules[i].needle)) {
+			BN_TABLE_FAILED();
 			return;
+		}
 	}
 	bn_phrases_done(&the_hints.set);
 	the_hints.ok = true;

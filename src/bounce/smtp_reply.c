@@ -213,8 +213,10 @@ build_stages(void)
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(stages); i++)
-		if (!bn_phrases_add(&the_stages.set, stages[i].phrase))
+		if (!bn_phrases_add(&the_stages.set, stages[i].phrase)) {
+			BN_TABLE_FAILED();
 			return;
+		}
 	bn_phrases_done(&the_stages.set);
 	the_stages.ok = true;
 }

@@ -81,8 +81,10 @@ build_leads(void)
 	size_t i;
 
 	for (i = 0; i < MT_ARRAY_LEN(lead_phrases); i++)
-		if (!bn_phrases_add(&the_leads.set, lead_phrases[i]))
+		if (!bn_phrases_add(&the_leads.set, lead_phrases[i])) {
+			BN_TABLE_FAILED();
 			return;
+		}
 	bn_phrases_done(&the_leads.set);
 	the_leads.ok = true;
 }

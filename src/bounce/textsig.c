@@ -167,8 +167,10 @@ build_sets(void)
 		if (signatures[i].where != IN_TEXT)
 			continue;
 		the_sets.sig_bit[i] = (unsigned char)the_sets.sig.n;
-		if (!bn_phrases_add(&the_sets.sig, signatures[i].needle))
+		if (!bn_phrases_add(&the_sets.sig, signatures[i].needle)) {
+			BN_TABLE_FAILED();
 			return;
+		}
 	}
 	bn_phrases_done(&the_sets.sig);
 	the_sets.ok = true;
