@@ -109,6 +109,9 @@ static const bn_rule rules[] = {
 
 	/* ---- norelaying ---- */
 	R("relay.ses-not-verified", "norelaying", "relay", "email address is not verified. the following identities failed the check"),
+	/* SparkPost's SMTP relay: "550 5.7.1 Unconfigured Sending Domain
+	 * <d>", the From domain is not a sending domain of the account */
+	R("relay.unconfigured-sending-domain", "norelaying", "relay", "unconfigured sending domain"),
 	R("relay.no-relaying", "norelaying", "relay", "no relaying"),
 	R("relay.access-denied", "norelaying", "relay", "relay access denied"),
 	R("relay.denied", "norelaying", "relay", "relaying denied"),

@@ -209,6 +209,17 @@ const bn_rule bn_provider_rules[] = {
 	P("zoho.destination-rejected", "zoho", NULL, "filtered", "policy", "mail rejected by destination domain"),
 	P("zoho.restricted-by-policy", "zoho", NULL, "filtered", "policy", "mailbox delivery restricted by policy"),
 
+	/* ---- Comcast (postmaster.comcast.net's error code page): the
+	 * reply links smtp-error-codes.php#<code>.  BL000000: the IP sent
+	 * mail in patterns characteristic of spam (Comcast's own data);
+	 * the other BL codes: listed on Spamhaus ZEN, Cloudmark CSI and/or
+	 * the SenderScore block list; ES: mail from dynamic/residential
+	 * space; RL: a rate limit ("Throttled") ---- */
+	P("comcast.bl000000", "comcast", NULL, "blocked", "reputation", "#bl000000"),
+	P("comcast.bl", "comcast", NULL, "blocked", "blocklist", "#bl000"),
+	P("comcast.es", "comcast", NULL, "blocked", "reputation", "#es0000"),
+	P("comcast.rl", "comcast", NULL, "speeding", "rate", "#rl0000"),
+
 	P("cox.cxbl", "cox", NULL, "blocked", "blocklist", "cxbl"),
 	/* "AUP#CDRBL": the client IP is on Cox's own block list */
 	P("cox.cdrbl", "cox", NULL, "blocked", "blocklist", "aup#cdrbl"),

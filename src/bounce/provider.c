@@ -106,6 +106,18 @@ static const provider_sig sigs[] = {
 	{ "yandex", SIG_HOST, "yandex.net" },
 	{ "t-online", SIG_HOST, "t-online.de" },
 	{ "cloudflare", SIG_HOST, "cloudflare.net" },
+	/* hosted mailboxes: Fastmail's MX (in1-smtp.messagingengine.com),
+	 * Proton Mail's (mail.protonmail.ch, mailsec.protonmail.ch),
+	 * Rackspace Email's (mx1.emailsrvr.com), Comcast's
+	 * (mx1.mxge.comcast.net) */
+	{ "fastmail", SIG_HOST, "messagingengine.com" },
+	{ "proton", SIG_HOST, "protonmail.ch" },
+	{ "rackspace", SIG_HOST, "emailsrvr.com" },
+	{ "comcast", SIG_HOST, "comcast.net" },
+	/* SparkPost's SMTP relay (smtp.sparkpostmail.com; the EU one is
+	 * smtp.eu.sparkpost.com) */
+	{ "sparkpost", SIG_HOST, "sparkpostmail.com" },
+	{ "sparkpost", SIG_HOST, "sparkpost.com" },
 	{ "google", SIG_FROM, "mailer-daemon@googlemail.com" },
 	{ "google", SIG_FROM, "@google.com" },
 	{ "microsoft", SIG_FROM, "@outlook.com" },
@@ -173,6 +185,9 @@ static const provider_sig sigs[] = {
 	/* T-Online's refusals name its postmaster desks (tosa@, tobr@,
 	 * toda@rx.t-online.de) */
 	{ "t-online", SIG_TEXT, "rx.t-online.de" },
+	/* Comcast's refusals link its error code page
+	 * (postmaster.comcast.net/smtp-error-codes.php#BL000010) */
+	{ "comcast", SIG_TEXT, "postmaster.comcast.net" },
 };
 
 /* A host lower-cased with its trailing dots dropped, once per call rather
