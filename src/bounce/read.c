@@ -587,6 +587,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	mt_err err = MT_ENOMEM;
 	const char *text_command = NULL;
 	rcpt_paras rp;
+	bool autoreply = false;
 
 	*out = NULL;
 	if (buf == NULL && len > 0)
@@ -618,7 +619,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	 * again below with room for all */
 	context_init(&d, &ctx);
 	bn_original_parse(&d, bn_result_arena(b), bn_result_original(b));
-	if (bn_is_autoreply(&d)) {
+	if ((autoreply = bn_is_autoreply(&d))) {
 		mt_strlcpy(ctx.format, "rfc3834", sizeof(ctx.format));
 		bn_facts_clear(&f[0]);
 		mt_strlcpy(f[0].hint, "vacation", sizeof(f[0].hint));
@@ -658,7 +659,10 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 		}
 	}
 	rp.done = false;
-	for (i = 0; i < n; i++)
+	/* an auto-reply's text is a person's words, not a server's reply:
+	 * no status, reply code or stage is read from it (a phone number's
+	 * "555 0100" is none) */
+	for (i = 0; i < n && !autoreply; i++)
 		finish_facts(&d, f, n, i, &text_command, &rp);
 	bn_reader_hints(&d, f, n);
 	if (n == 0) {

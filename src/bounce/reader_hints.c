@@ -52,6 +52,15 @@ autoreply_marks(const bn_doc *d)
 		if (mt_strn_istr(v, strlen(v), "auto_reply") != NULL)
 			return true;
 	}
+	/* Exchange's inbox rules (its out-of-office among them) write the
+	 * pair on what they send, in every language and with or without an
+	 * Auto-Submitted (Exchange 2013 on writes auto-generated): the
+	 * mailbox whose rule sent it, and the request that no auto-reply
+	 * answer it (MS-OXCMAIL 2.1.3.2.20) */
+	if (mt_msg_find(d->msg, "X-MS-Exchange-Inbox-Rules-Loop",
+	    NULL) != NULL &&
+	    mt_msg_find(d->msg, "X-Auto-Response-Suppress", NULL) != NULL)
+		return true;
 	bn_lower(lsubj, sizeof(lsubj), d->subject, strlen(d->subject));
 	for (i = 0; i < MT_ARRAY_LEN(autoreply_subjects); i++) {
 		if (strncmp(lsubj, autoreply_subjects[i],
@@ -61,9 +70,21 @@ autoreply_marks(const bn_doc *d)
 	return false;
 }
 
+/* What a writer's own text says when it is a failure notice after all;
+ * the loose signatures ("text", and Domino's catch-all "your message",
+ * which "thank you for your message" matches as well) do not rule an
+ * auto-reply out by themselves, these words do. */
+static const char *const failure_words[] = {
+	"delivery has failed", "could not be delivered", "was not delivered",
+	"------- failure reasons",
+};
+
 bool
 bn_is_autoreply(const bn_doc *d)
 {
+	const char *mta;
+	size_t i;
+
 	if (d->dsn.len > 0 || d->arf.len > 0)
 		return false;
 	if (mt_strn_istr(d->from, strlen(d->from), "mailer-daemon") != NULL ||
@@ -73,10 +94,13 @@ bn_is_autoreply(const bn_doc *d)
 	 * and then the bounce's writer need not be worked out here */
 	if (!autoreply_marks(d))
 		return false;
-	if (bn_doc_mta(d) != NULL && bn_strcmp(bn_doc_mta(d), "text") != 0)
+	if ((mta = bn_doc_mta(d)) != NULL && bn_strcmp(mta, "text") != 0 &&
+	    bn_strcmp(mta, "domino") != 0)
 		return false;
-	return strstr(d->lsq, "delivery has failed") == NULL &&
-	    strstr(d->lsq, "could not be delivered") == NULL;
+	for (i = 0; i < MT_ARRAY_LEN(failure_words); i++)
+		if (strstr(d->lsq, failure_words[i]) != NULL)
+			return false;
+	return true;
 }
 
 /* ---- what the writing MTA itself says about the outcome ---- */
