@@ -353,6 +353,9 @@ typedef struct bn_doc {
 	size_t text_end;            /* where the inline original starts */
 	bool have_report;           /* multipart/report */
 	bool orig_is_mime;          /* orig came from a message part */
+	char mdn[16];               /* disposition type of an RFC 8098 MDN
+	                             * part ("displayed"), lower case; ""
+	                             * none, or one with modifiers */
 	char subject[512];
 	char from[BN_ADDR_MAX];     /* From: address, lower-cased; "" and
 	                             * from_later set: not worked out (see

@@ -1,7 +1,7 @@
 /*
  * dsn.c -- the RFC 3464 reader (message/delivery-status, also RFC 6533's
  * message/global-delivery-status) and the RFC 5965 ARF reader
- * (message/feedback-report).
+ * (message/feedback-report, and Microsoft JMRP's own complaint layout).
  *
  * The per-message group gives Reporting-MTA and Arrival-Date; each
  * per-recipient group gives one record: Final-Recipient (else
@@ -440,6 +440,64 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	return n;
 }
 
+/* The returned message's own field for its recipient: Microsoft's JMRP
+ * stamps the complainant as X-HmXmrOriginalRecipient, in its own layout
+ * and in its ARF alike. */
+#define JMRP_RCPT "X-HmXmrOriginalRecipient"
+
+/* The first address of field `name` of the returned message's header
+ * block into out; false when there is none. */
+static bool
+orig_address(const bn_doc *d, const char *name, char *out, size_t outlen)
+{
+	mt_header h;
+	size_t pos = 0;
+
+	return d->orig_blk.len > 0 &&
+	    mt_headers_find(d->orig_blk, name, &pos, &h) &&
+	    bn_find_address(h.value.p, h.value.len, out, outlen, NULL);
+}
+
+/* A placeholder put where the complainant's address was (RFC 6590
+ * redaction; AOL and Comcast write "redacted@<their domain>"): nobody's
+ * address. */
+static bool
+is_redacted(const char *addr)
+{
+	return mt_strn_iprefix(addr, strlen(addr), "redacted@");
+}
+
+/* Microsoft's JMRP complaint, which is no ARF: from staff@hotmail.com,
+ * Subject "complaint about message from <IP>", multipart/mixed holding an
+ * empty text and the complained-of message, whose X-HmXmrOriginalRecipient
+ * names the complainant.  Read as the feedback report it is. */
+#define JMRP_SUBJECT "complaint about message from "
+
+static size_t
+read_jmrp(const bn_doc *d, bn_context *ctx, bn_facts *f)
+{
+	const char *s = d->subject;
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	/* the first letter turns nearly every other message away */
+	if ((*s | 0x20) != 'c')
+		return 0;
+	n = strlen(s);
+	if (!mt_strn_iprefix(s, n, JMRP_SUBJECT) ||
+	    !orig_address(d, JMRP_RCPT, f[0].recipient, sizeof(f[0].recipient)))
+		return 0;
+	copy_host(f[0].remote_mta, sizeof(f[0].remote_mta),
+	    s + strlen(JMRP_SUBJECT));
+	mt_strlcpy(f[0].action, "abuse", sizeof(f[0].action));
+	bn_squeeze(f[0].diag, sizeof(f[0].diag), s, n);
+	mt_strlcpy(f[0].hint, "feedback", sizeof(f[0].hint));
+	f[0].hint_rule = "arf.microsoft-jmrp";
+	mt_strlcpy(ctx->format, "arf", sizeof(ctx->format));
+	return 1;
+}
+
 size_t
 bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 {
@@ -447,8 +505,10 @@ bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	const mt_msg *g;
 	char v[1024];
 
-	if (d->arf.len == 0 || max == 0)
+	if (max == 0)
 		return 0;
+	if (d->arf.len == 0)
+		return read_jmrp(d, ctx, f);
 	if ((fs = mt_fields_parse(d->arf.p, d->arf.len)) == NULL)
 		return 0;
 	if (mt_fields_count(fs) == 0) {
@@ -460,15 +520,16 @@ bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	    field(g, "Removal-Recipient", v, sizeof(v)) > 0)
 		bn_find_address(v, strlen(v), f[0].recipient,
 		    sizeof(f[0].recipient), NULL);
-	if (f[0].recipient[0] == '\0' && d->orig_blk.len > 0) {
-		mt_header h;
-		size_t pos = 0;
-		mt_bytes blk = d->orig_blk;
-
-		if (mt_headers_find(blk, "To", &pos, &h))
-			bn_find_address(h.value.p, h.value.len, f[0].recipient,
-			    sizeof(f[0].recipient), NULL);
-	}
+	/* else the returned message names it, unless the report says the
+	 * address was redacted (AOL's Redacted-Address fields): its To is
+	 * then a placeholder, and the recipient is unknown */
+	if (f[0].recipient[0] == '\0' &&
+	    !orig_address(d, JMRP_RCPT, f[0].recipient,
+	    sizeof(f[0].recipient)) &&
+	    mt_msg_find(g, "Redacted-Address", NULL) == NULL)
+		orig_address(d, "To", f[0].recipient, sizeof(f[0].recipient));
+	if (is_redacted(f[0].recipient))
+		f[0].recipient[0] = '\0';
 	if (field(g, "Source-IP", v, sizeof(v)) > 0)
 		copy_host(f[0].remote_mta, sizeof(f[0].remote_mta), v);
 	if (field(g, "Arrival-Date", v, sizeof(v)) > 0 ||

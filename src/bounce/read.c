@@ -178,6 +178,33 @@ take_original(gather *g, const mt_part *p)
 		d->orig_msg = mt_msg_copy(p->fields);
 }
 
+/* The disposition type of an MDN part (RFC 8098 "Disposition:
+ * manual-action/MDN-sent-manually; displayed") into d->mdn; left "" when
+ * modifiers follow it ("displayed/error"). */
+static void
+take_disposition(bn_doc *d, const mt_part *p)
+{
+	char *out = NULL;
+	size_t n = 0, pos = 0, k = 0;
+	mt_header h;
+	const char *v, *end;
+
+	if (mt_part_decode(p, 8192, &out, &n) != MT_OK || out == NULL)
+		return;
+	if (mt_headers_find((mt_bytes){ out, n }, "Disposition", &pos, &h) &&
+	    (v = memchr(h.value.p, ';', h.value.len)) != NULL) {
+		end = h.value.p + h.value.len;
+		for (v++; v < end && mt_is_space(*v); v++)
+			;
+		while (v + k < end && mt_is_alpha(v[k]) &&
+		    k + 1 < sizeof(d->mdn))
+			k++;
+		if (v + k == end || mt_is_space(v[k]))
+			bn_lower(d->mdn, sizeof(d->mdn), v, k);
+	}
+	free(out);
+}
+
 static int
 gather_part(void *arg, const mt_part *p)
 {
@@ -228,7 +255,11 @@ gather_part(void *arg, const mt_part *p)
 		 * the ones before it, so the text keeps walk order */
 		html_flush(g);
 		html_part(d, p);
+		return 0;
 	}
+	/* (last: the text parts, most of any bounce, never get here) */
+	if (type_is(p, "message/disposition-notification"))
+		take_disposition(d, p);
 	return 0;
 }
 
@@ -419,6 +450,27 @@ context_init(const bn_doc *d, bn_context *ctx)
 	header_text(d->msg, "Date", ctx->date, sizeof(ctx->date));
 }
 
+/*
+ * An RFC 8098 disposition notification whose type says the message was
+ * shown, passed on or handled (a read receipt), not refused: no bounce.
+ * "deleted" is not one of them: a Sieve reject (Dovecot's) is an MDN of
+ * that type, read by the readers as the failure it is.
+ */
+static const char *const receipt_types[] = {
+	"displayed", "dispatched", "processed",
+};
+
+static bool
+is_read_receipt(const bn_doc *d)
+{
+	size_t i;
+
+	for (i = 0; d->mdn[0] != '\0' && i < MT_ARRAY_LEN(receipt_types); i++)
+		if (strcmp(d->mdn, receipt_types[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Readers in the order they are tried.  own_clear: the reader clears
  * each record before it writes any of it (so it needs no cleared f,
  * whatever an earlier reader that found nothing left in f[0]); the
@@ -558,6 +610,17 @@ finish_facts(const bn_doc *d, bn_facts *all, size_t n, size_t i,
 	if (f->command[0] == '\0')
 		mt_strlcpy(f->command, bn_find_command(f->diag, dl),
 		    sizeof(f->command));
+	/* a success (2.X.X: delivered, relayed, expanded) failed at no
+	 * stage, whatever a transcript of another recipient shows; its
+	 * reply is the remote's 2yz acceptance, when the text starts so */
+	if (f->status[0] == '2') {
+		if (f->reply_code <= 0 && dl >= 4 && f->diag[0] == '2' &&
+		    mt_is_digit(f->diag[1]) && mt_is_digit(f->diag[2]) &&
+		    (f->diag[3] == ' ' || f->diag[3] == '-'))
+			f->reply_code = 200 + (f->diag[1] - '0') * 10 +
+			    (f->diag[2] - '0');
+		return;
+	}
 	/* else the recipient's own paragraph or session in the human text,
 	 * when it names several */
 	if (f->command[0] == '\0' && d != NULL && n > 1 &&
@@ -619,7 +682,9 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	 * again below with room for all */
 	context_init(&d, &ctx);
 	bn_original_parse(&d, bn_result_arena(b), bn_result_original(b));
-	if ((autoreply = bn_is_autoreply(&d))) {
+	if (is_read_receipt(&d)) {
+		/* n stays 0: the verdict below says what it is */
+	} else if ((autoreply = bn_is_autoreply(&d))) {
 		mt_strlcpy(ctx.format, "rfc3834", sizeof(ctx.format));
 		bn_facts_clear(&f[0]);
 		mt_strlcpy(f[0].hint, "vacation", sizeof(f[0].hint));
@@ -665,7 +730,14 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	for (i = 0; i < n && !autoreply; i++)
 		finish_facts(&d, f, n, i, &text_command, &rp);
 	bn_reader_hints(&d, f, n);
-	if (n == 0) {
+	if (n == 0 && is_read_receipt(&d)) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "not a bounce: a read receipt "
+		    "(RFC 8098 disposition notification): the message was %s",
+		    d.mdn);
+		bn_result_not_bounce(b, why);
+	} else if (n == 0) {
 		bn_result_not_bounce(b, "not a bounce: no delivery status, "
 		    "failure notice or auto-reply found in this message");
 	}
