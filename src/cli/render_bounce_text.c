@@ -22,8 +22,10 @@ static const struct {
 	    "domain's DMARC policy will keep rejecting; do not suppress the recipient." },
 	{ "ptr", "Give the sending IP a PTR record whose name resolves back to "
 	    "the same IP (forward-confirmed reverse DNS)." },
-	{ "relay", "This server will not relay for you: send through your own "
-	    "outbound server, authenticated, or fix the MX you deliver to." },
+	{ "relay", "This server will not relay for you: send through the "
+	    "outbound server or sending service set up for your domain "
+	    "(authenticated, the domain configured there), or fix the MX "
+	    "you deliver to." },
 	{ "blocklist", "The sending IP or domain is on a block list: look it "
 	    "up at the list named in the text, fix the cause, request delisting." },
 	{ "reputation", "The receiver distrusts your IP or domain: slow down, "
