@@ -37,6 +37,7 @@ typedef struct bn_facts {
 	char diag_type[16]; /* "SMTP", "X-Unix", "X-Postfix" or "" */
 	char hint[24];      /* reason the reader already knows, or "" */
 	const char *hint_rule;
+	const char *hint_cause; /* with the hint: the cause it knows, or NULL */
 	int reply_code;
 	bool diag_is_notice; /* diag is the notice's own words, no reply found */
 } bn_facts;

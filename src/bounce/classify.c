@@ -413,6 +413,8 @@ second_chance(const evidence *e, bn_verdict *v)
 	if (f->hint[0] != '\0') {
 		v->reason = reason_find(f->hint)->reason;
 		v->rule = f->hint_rule != NULL ? f->hint_rule : "reader";
+		if (f->hint_cause != NULL)
+			v->cause = f->hint_cause;
 		return;
 	}
 	if (sr[0] != '\0' && bn_strcmp(sr, "expired") != 0 &&
@@ -562,6 +564,8 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 	    !in_set(retry_set, MT_ARRAY_LEN(retry_set), f->hint)) {
 		v->reason = reason_find(f->hint)->reason;
 		v->rule = f->hint_rule != NULL ? f->hint_rule : "reader";
+		if (f->hint_cause != NULL)
+			v->cause = f->hint_cause;
 		return;
 	}
 	if (f->status[0] == '2') {

@@ -467,6 +467,31 @@ is_redacted(const char *addr)
 	return mt_strn_iprefix(addr, strlen(addr), "redacted@");
 }
 
+/* RFC 6591's Auth-Failure (and RFC 7489's dmarc value) as our cause:
+ * which of the sender's authentication the report is about; NULL for a
+ * value it does not name. */
+static const char *
+auth_failure_cause(const char *v)
+{
+	static const struct {
+		const char *value, *cause;
+	} map[] = {
+		{ "dmarc", "dmarc" }, { "spf", "spf" }, { "adsp", "dkim" },
+		{ "bodyhash", "dkim" }, { "revoked", "dkim" },
+		{ "signature", "dkim" },
+	};
+	char low[16];
+	size_t i, n = strcspn(v, " \t;");
+
+	if (n == 0 || n >= sizeof(low))
+		return NULL;
+	bn_lower(low, sizeof(low), v, n);
+	for (i = 0; i < MT_ARRAY_LEN(map); i++)
+		if (strcmp(low, map[i].value) == 0)
+			return map[i].cause;
+	return NULL;
+}
+
 /* Microsoft's JMRP complaint, which is no ARF: from staff@hotmail.com,
  * Subject "complaint about message from <IP>", multipart/mixed holding an
  * empty text and the complained-of message, whose X-HmXmrOriginalRecipient
@@ -539,6 +564,9 @@ bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		copy_host(ctx->reporting_mta, sizeof(ctx->reporting_mta), v);
 	field(g, "Feedback-Type", v, sizeof(v));
 	mt_strlcpy(f[0].action, v[0] ? v : "abuse", sizeof(f[0].action));
+	if (strcmp(f[0].action, "auth-failure") == 0 &&
+	    field(g, "Auth-Failure", v, sizeof(v)) > 0)
+		f[0].hint_cause = auth_failure_cause(v);
 	bn_squeeze(f[0].diag, sizeof(f[0].diag), d->text.p,
 	    d->text_end < 1000 ? d->text_end : 1000);
 	mt_strlcpy(f[0].hint, "feedback", sizeof(f[0].hint));

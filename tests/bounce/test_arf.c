@@ -101,12 +101,13 @@ TEST(aol_redacted)
 /* RFC 6591 auth-failure (a DMARC failure report): a report about one
  * message claiming the sender's domain, sent from an IP that may not be
  * the sender's at all; no failure of the recipient's address, nothing
- * to retry.  Feedback, no action. */
+ * to retry.  Feedback, no action; its Auth-Failure: dmarc is the cause
+ * (which of the sender's authentication the report is about). */
 TEST(auth_failure_report)
 {
 	static const want w[] = {{
 		.recipient = "accounts@receiver.test", .status = "",
-		.reply_code = -1, .reason = "feedback",
+		.reply_code = -1, .reason = "feedback", .cause = "dmarc",
 		.hard = false, .action = MT_BOUNCE_ACT_NONE,
 		.remote_mta = "192.0.2.77", .format = "arf",
 		.dsn_action = "auth-failure",
