@@ -37,7 +37,9 @@ typedef enum mt_bounce_action {
 	MT_BOUNCE_ACT_CONTACT_RECIPIENT  /* the receiver's own policy */
 } mt_bounce_action;
 
-/* What the original (returned) message said about itself. */
+/* What the original (returned) message said about itself.  An auto-reply
+ * returns nothing; its message_id is then the message it answers (its
+ * In-Reply-To), the rest empty. */
 typedef struct mt_bounce_original {
 	const char *from;
 	const char *return_path;

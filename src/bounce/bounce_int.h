@@ -449,6 +449,11 @@ bool bn_is_autoreply(const bn_doc *d);
 
 /* ---- original.c ---- */
 void bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o);
+/* An auto-reply returns nothing, but it names the message it answers: its
+ * In-Reply-To (else the last of its References) as o->message_id, when
+ * that is still empty. */
+void bn_original_from_reply(const bn_doc *d, mt_arena *a,
+    mt_bounce_original *o);
 
 /* ---- result.c ---- */
 mt_bounce *bn_result_new(const char *filename);

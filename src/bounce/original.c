@@ -257,3 +257,44 @@ bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 	if (have_ip)
 		o->sending_ip = keep(a, ip);
 }
+
+/* The last "<...>" of v (In-Reply-To names one; of References, the last
+ * is the message answered), with its brackets. */
+static bool
+last_msgid(mt_bytes v, mt_bytes *id)
+{
+	const char *lt = NULL, *gt;
+	size_t i;
+
+	for (i = v.len; i > 0; i--) {
+		if (v.p[i - 1] == '<') {
+			lt = v.p + i - 1;
+			break;
+		}
+	}
+	if (lt == NULL || (gt = memchr(lt, '>', (size_t)(v.p + v.len - lt)))
+	    == NULL || gt - lt < 3)
+		return false;
+	id->p = lt;
+	id->len = (size_t)(gt - lt) + 1;
+	return true;
+}
+
+void
+bn_original_from_reply(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
+{
+	const mt_header *h;
+	mt_bytes id;
+	char tmp[1024];
+
+	if (o->message_id[0] != '\0' || d->msg == NULL)
+		return;
+	if (((h = mt_msg_find(d->msg, "In-Reply-To", NULL)) != NULL ||
+	    (h = mt_msg_find(d->msg, "References", NULL)) != NULL) &&
+	    last_msgid(h->value, &id) && id.len < sizeof(tmp)) {
+		memcpy(tmp, id.p, id.len);
+		tmp[id.len] = '\0';
+		o->message_id = keep(a, tmp);
+	}
+}
+

@@ -686,6 +686,8 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 		/* n stays 0: the verdict below says what it is */
 	} else if ((autoreply = bn_is_autoreply(&d))) {
 		mt_strlcpy(ctx.format, "rfc3834", sizeof(ctx.format));
+		bn_original_from_reply(&d, bn_result_arena(b),
+		    bn_result_original(b));
 		bn_facts_clear(&f[0]);
 		mt_strlcpy(f[0].hint, "vacation", sizeof(f[0].hint));
 		f[0].hint_rule = "autoreply.headers";

@@ -55,7 +55,12 @@ check_diag_has(mt_bounce *b, const char *words)
  * naming the mailbox whose rule answered. */
 TEST(exchange_autoreply)
 {
-	static const want w[] = {{ AUTOREPLY("t.okafor@northwind.test") }};
+	/* the message it answers (its In-Reply-To), which ties the reply
+	 * to what we sent */
+	static const want w[] = {{
+		AUTOREPLY("t.okafor@northwind.test"),
+		.message_id = "<20250812091102.3F2A1C0054@mta1.news.example.com>",
+	}};
 
 	mt_bounce_free(check_sample("exchange-autoreply.eml", w, NWANT(w)));
 }
@@ -111,6 +116,7 @@ TEST(gmail_vacation)
 {
 	static const want w[] = {{
 		AUTOREPLY("priya.nair@fernhill.example.org"),
+		.message_id = "<20250815163500.2B3C4D0088@mta1.news.example.com>",
 	}};
 
 	mt_bounce_free(check_sample("gmail-vacation.eml", w, NWANT(w)));
@@ -186,6 +192,37 @@ TEST(boxtrapper_challenge)
 	mt_bounce_free(b);
 }
 
+/* Without In-Reply-To, the message answered is the last of References;
+ * with neither, none. */
+TEST(answered_message_from_references)
+{
+	static const char refs[] =
+	    "From: ana@receiver.test\nTo: news@sender.test\n"
+	    "Subject: Automatic reply: News\nAuto-Submitted: auto-replied\n"
+	    "References: <first@sender.test>\n <second@sender.test>\n\n"
+	    "I am out of the office until Monday.\n";
+	static const char none[] =
+	    "From: ana@receiver.test\nTo: news@sender.test\n"
+	    "Subject: Automatic reply: News\nAuto-Submitted: auto-replied\n"
+	    "\nI am out of the office until Monday.\n";
+	mt_bounce *b = NULL;
+	const mt_bounce_record *r;
+
+	CHECK(mt_bounce_read(refs, sizeof(refs) - 1, "refs", &b) == MT_OK);
+	if ((r = rec(b, 0)) != NULL) {
+		CHECK_STR(r->reason, "vacation");
+		CHECK_STR(r->original->message_id, "<second@sender.test>");
+	}
+	mt_bounce_free(b);
+	b = NULL;
+	CHECK(mt_bounce_read(none, sizeof(none) - 1, "none", &b) == MT_OK);
+	if ((r = rec(b, 0)) != NULL) {
+		CHECK_STR(r->reason, "vacation");
+		CHECK_STR(r->original->message_id, "");
+	}
+	mt_bounce_free(b);
+}
+
 int
 main(void)
 {
@@ -199,5 +236,6 @@ main(void)
 	RUN(left_company);
 	RUN(boxtrapper_challenge);
 	free(buf);
+	RUN(answered_message_from_references);
 	return DONE();
 }
