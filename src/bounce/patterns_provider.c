@@ -23,6 +23,18 @@ const bn_rule bn_provider_rules[] = {
 	P("gmail.5.7.30", "google", "5.7.30", "authfailure", "dkim", ""),
 	P("gmail.5.7.28", "google", "5.7.28", "blocked", "reputation", ""),
 	P("gmail.5.7.40", "google", "5.7.40", "authfailure", "policy", ""),
+	/* the sender guidelines' codes: 4.7.27 SPF and 4.7.30 DKIM deferrals,
+	 * 4.7.32/5.7.32 the From: domain not aligned with the SPF or DKIM
+	 * domain (DMARC alignment), 4.7.23/5.7.25 no PTR or no forward DNS
+	 * matching it; and the IPv6 refusal "does not meet IPv6 sending
+	 * guidelines regarding PTR records and authentication" (5.7.1) */
+	P("gmail.4.7.27", "google", "4.7.27", "authfailure", "spf", ""),
+	P("gmail.4.7.30", "google", "4.7.30", "authfailure", "dkim", ""),
+	P("gmail.5.7.32", "google", "5.7.32", "authfailure", "dmarc", ""),
+	P("gmail.4.7.32", "google", "4.7.32", "authfailure", "dmarc", ""),
+	P("gmail.5.7.25", "google", "5.7.25", "requireptr", "ptr", ""),
+	P("gmail.4.7.23", "google", "4.7.23", "requireptr", "ptr", ""),
+	P("gmail.ipv6-ptr", "google", NULL, "requireptr", "ptr", "ipv6 sending guidelines regarding ptr records"),
 	P("gmail.ptr", "google", NULL, "requireptr", "ptr", "does not have a ptr record"),
 	P("gmail.ptr2", "google", NULL, "requireptr", "ptr", "missing ptr records"),
 	P("gmail.reputation", "google", NULL, "badreputation", "reputation", "very low reputation"),
@@ -122,6 +134,11 @@ const bn_rule bn_provider_rules[] = {
 	 * SLN7253), not the registry's SMTP AUTH "mechanism too weak".  The
 	 * reason stays Sisimai's (policyviolation); the cause says what to
 	 * fix, and a dmarc cause is the sender's to fix (classify.c) */
+	/* 550 5.7.9 "This mail has been blocked because the sender is
+	 * unauthenticated. Yahoo requires all senders to authenticate with
+	 * either SPF or DKIM" (2024 sender requirements): neither passed, an
+	 * SPF/DKIM failure rather than the DMARC refusal below */
+	P("yahoo.unauth", "yahoo", NULL, "authfailure", "spf", "requires all senders to authenticate with either spf or dkim"),
 	P("yahoo.5.7.9", "yahoo", "5.7.9", "policyviolation", "dmarc", ""),
 	P("yahoo.mailbox-disabled", "yahoo", NULL, "suspend", "mailbox", "mailbox disabled"),
 	P("yahoo.ptr", "yahoo", NULL, "requireptr", "ptr", "client host rejected: cannot find your hostname"),
