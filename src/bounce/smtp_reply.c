@@ -102,6 +102,19 @@ bn_find_status(const char *text, size_t len, char *out, size_t outlen)
 	return true;
 }
 
+/* Exchange 2007-2019 write their own refusal as "#550 5.1.1
+ * RESOLVER.ADR.RecipNotFound; not found ##": a '#' before the reply
+ * code, an enhanced status right after it.  Any other '#NNN' is a
+ * number in prose ("ticket #550"). */
+static bool
+exchange_hash_reply(const char *text, size_t len, size_t i)
+{
+	char st[16];
+
+	return i + 4 < len && text[i + 3] == ' ' &&
+	    status_at(text, len, i + 4, st, sizeof(st)) > 0;
+}
+
 int
 bn_find_reply_code(const char *text, size_t len)
 {
@@ -113,8 +126,11 @@ bn_find_reply_code(const char *text, size_t len)
 			continue;
 		if (text[i + 1] > '5')
 			continue;
+		if (i > 0 && text[i - 1] == '#' && !exchange_hash_reply(text,
+		    len, i))
+			continue;
 		if (i > 0 && (mt_is_alnum(text[i - 1]) || text[i - 1] == '.' ||
-		    text[i - 1] == '-' || text[i - 1] == '#' ||
+		    text[i - 1] == '-' ||
 		    text[i - 1] == '/' || text[i - 1] == ':' ||
 		    text[i - 1] == '='))
 			continue;

