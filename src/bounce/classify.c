@@ -694,6 +694,29 @@ cause_is_senders(const char *cause)
 	return in_set(senders_causes, MT_ARRAY_LEN(senders_causes), cause);
 }
 
+/* Rules whose meaning asks another action than their reason's: the
+ * reason stays Sisimai's word (so results compare), the advice follows
+ * what the rule's text says. */
+static const struct {
+	const char *rule;
+	mt_bounce_action action;
+} rule_actions[] = {
+	/* Exchange's RESOLVER.RST.AuthRequired: a group that takes mail only
+	 * from senders of its own organization; its owner's setting, which
+	 * nothing on our side can meet (Sisimai: securityerror) */
+	{ "ms.authrequired", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+};
+
+static void
+rule_action(const char *rule, mt_bounce_action *action)
+{
+	size_t i;
+
+	for (i = 0; rule != NULL && i < MT_ARRAY_LEN(rule_actions); i++)
+		if (strcmp(rule_actions[i].rule, rule) == 0)
+			*action = rule_actions[i].action;
+}
+
 void
 bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 {
@@ -744,6 +767,7 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	v->hard = ri->hard_when_permanent &&
 	    (bn_strcmp(v->reason, "notaccept") != 0 || !transient);
 	v->action = ri->action;
+	rule_action(v->rule, &v->action);
 	if ((v->action == MT_BOUNCE_ACT_CONTACT_RECIPIENT ||
 	    v->action == MT_BOUNCE_ACT_RETRY) && cause_is_senders(v->cause))
 		v->action = MT_BOUNCE_ACT_FIX_SENDER;

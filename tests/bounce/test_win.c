@@ -58,11 +58,10 @@ TEST(exchange2010_auth_required)
 		.recipient = "all-staff@ad.example.org", .status = "5.7.1",
 		.reply_code = 550, .reason = "securityerror",
 		.cause = "policy", .hard = false,
-		/* a postmaster says contact-recipient (the group owner's
-		 * setting); the reader derives the action from the reason
-		 * alone, and securityerror means fix-sender there: left
-		 * unchecked until a rule can name its own action */
-		.action = W_ANY,
+		/* the group owner's setting: contact-recipient, though
+		 * securityerror alone would say fix-sender (classify.c's
+		 * rule_actions) */
+		.action = MT_BOUNCE_ACT_CONTACT_RECIPIENT,
 		.dsn_action = "failed",
 	}};
 
