@@ -8,62 +8,24 @@
  *
  *	paired N CMD_A ... -- CMD_B ... [-- CMD_C ...]
  *
- * Commands are run by path (execv, no shell), with output to /dev/null.
+ * Commands are looked up in PATH (execvp, no shell), output to /dev/null.
  */
-#include <sys/resource.h>
-#include <sys/wait.h>
-
-#include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "timed_run.h"
 
 #define CMDS_MAX 8
-
-static double
-ms_between(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) * 1e3 +
-	    (double)(b->tv_nsec - a->tv_nsec) / 1e6;
-}
-
-static double
-cpu_ms(const struct rusage *r)
-{
-	return (double)(r->ru_utime.tv_sec + r->ru_stime.tv_sec) * 1e3 +
-	    (double)(r->ru_utime.tv_usec + r->ru_stime.tv_usec) / 1e3;
-}
 
 /* One run of argv: its wall and CPU milliseconds; false when it could
  * not run or did not exit 0. */
 static bool
 run(char **argv, double *wall, double *cpu)
 {
-	struct timespec a, b;
-	struct rusage ru;
-	int st, fd;
-	pid_t pid;
+	int status;
 
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	if ((pid = fork()) < 0)
-		return false;
-	if (pid == 0) {
-		if ((fd = open("/dev/null", O_WRONLY)) >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	if (wait4(pid, &st, 0, &ru) != pid)
-		return false;
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	*wall = ms_between(&a, &b);
-	*cpu = cpu_ms(&ru);
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	return timed_run(argv, wall, cpu, &status) && status == 0;
 }
 
 static int
