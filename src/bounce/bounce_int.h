@@ -443,7 +443,10 @@ void bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n);
 int bn_doc_stage(const bn_doc *d);
 /* The first failed address the text names / the returned message's To. */
 bool bn_text_recipient(const bn_doc *d, char *out, size_t outlen);
-bool bn_orig_recipient(const bn_doc *d, char *out, size_t outlen);
+/* The first address of field `name` (To, X-HmXmrOriginalRecipient, ...)
+ * of the returned message's header block into out; false when none. */
+bool bn_orig_address(const bn_doc *d, const char *name, char *out,
+    size_t outlen);
 /* Is this an auto-reply (vacation)?  Sets ctx->format. */
 bool bn_is_autoreply(const bn_doc *d);
 

@@ -322,7 +322,7 @@ fill_recipients(const bn_doc *d, bn_facts *f, size_t n)
 		if (f[i].recipient[0] != '\0')
 			continue;
 		if (bn_text_recipient(d, addr, sizeof(addr)) ||
-		    bn_orig_recipient(d, addr, sizeof(addr)))
+		    bn_orig_address(d, "To", addr, sizeof(addr)))
 			mt_strlcpy(f[i].recipient, addr,
 			    sizeof(f[i].recipient));
 		if (f[i].diag[0] == '\0' && f[i].recipient[0] != '\0')
@@ -445,19 +445,6 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
  * and in its ARF alike. */
 #define JMRP_RCPT "X-HmXmrOriginalRecipient"
 
-/* The first address of field `name` of the returned message's header
- * block into out; false when there is none. */
-static bool
-orig_address(const bn_doc *d, const char *name, char *out, size_t outlen)
-{
-	mt_header h;
-	size_t pos = 0;
-
-	return d->orig_blk.len > 0 &&
-	    mt_headers_find(d->orig_blk, name, &pos, &h) &&
-	    bn_find_address(h.value.p, h.value.len, out, outlen, NULL);
-}
-
 /* A placeholder put where the complainant's address was (RFC 6590
  * redaction; AOL and Comcast write "redacted@<their domain>"): nobody's
  * address. */
@@ -511,7 +498,8 @@ read_jmrp(const bn_doc *d, bn_context *ctx, bn_facts *f)
 		return 0;
 	n = strlen(s);
 	if (!mt_strn_iprefix(s, n, JMRP_SUBJECT) ||
-	    !orig_address(d, JMRP_RCPT, f[0].recipient, sizeof(f[0].recipient)))
+	    !bn_orig_address(d, JMRP_RCPT, f[0].recipient,
+	    sizeof(f[0].recipient)))
 		return 0;
 	copy_host(f[0].remote_mta, sizeof(f[0].remote_mta),
 	    s + strlen(JMRP_SUBJECT));
@@ -549,10 +537,11 @@ bn_read_arf(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	 * address was redacted (AOL's Redacted-Address fields): its To is
 	 * then a placeholder, and the recipient is unknown */
 	if (f[0].recipient[0] == '\0' &&
-	    !orig_address(d, JMRP_RCPT, f[0].recipient,
+	    !bn_orig_address(d, JMRP_RCPT, f[0].recipient,
 	    sizeof(f[0].recipient)) &&
 	    mt_msg_find(g, "Redacted-Address", NULL) == NULL)
-		orig_address(d, "To", f[0].recipient, sizeof(f[0].recipient));
+		bn_orig_address(d, "To", f[0].recipient,
+		    sizeof(f[0].recipient));
 	if (is_redacted(f[0].recipient))
 		f[0].recipient[0] = '\0';
 	if (field(g, "Source-IP", v, sizeof(v)) > 0)

@@ -816,12 +816,14 @@ bn_text_recipient(const bn_doc *d, char *out, size_t outlen)
 }
 
 bool
-bn_orig_recipient(const bn_doc *d, char *out, size_t outlen)
+bn_orig_address(const bn_doc *d, const char *name, char *out,
+    size_t outlen)
 {
 	mt_header oh;
 	size_t pos = 0;
 	mt_bytes ob = d->orig_blk;
 
-	return ob.p != NULL && mt_headers_find(ob, "To", &pos, &oh) &&
+	return ob.p != NULL && ob.len > 0 &&
+	    mt_headers_find(ob, name, &pos, &oh) &&
 	    bn_find_address(oh.value.p, oh.value.len, out, outlen, NULL);
 }
