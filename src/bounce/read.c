@@ -550,8 +550,7 @@ session_command(const bn_doc *d, const char *host)
 /* The stage of recipient i's paragraph: from its first mention to the
  * next first mention of another recipient. */
 static const char *
-paragraph_command(const bn_doc *d, const bn_facts *all, size_t n, size_t i,
-    rcpt_paras *rp)
+paragraph_command(const bn_doc *d, size_t n, size_t i, const rcpt_paras *rp)
 {
 	size_t j, start, end = d->lsqlen;
 
@@ -585,7 +584,7 @@ recipient_command(const bn_doc *d, const bn_facts *all, size_t n, size_t i,
 		return "";
 	if (rp->talking)
 		c = session_command(d, all[i].remote_mta);
-	return c[0] != '\0' ? c : paragraph_command(d, all, n, i, rp);
+	return c[0] != '\0' ? c : paragraph_command(d, n, i, rp);
 }
 
 /* Record i of the n in all.  d == NULL: a bare reply, no document. */
@@ -650,7 +649,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	mt_err err = MT_ENOMEM;
 	const char *text_command = NULL;
 	rcpt_paras rp;
-	bool autoreply = false;
+	bool autoreply = false, receipt;
 
 	*out = NULL;
 	if (buf == NULL && len > 0)
@@ -682,7 +681,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	 * again below with room for all */
 	context_init(&d, &ctx);
 	bn_original_parse(&d, bn_result_arena(b), bn_result_original(b));
-	if (is_read_receipt(&d)) {
+	if ((receipt = is_read_receipt(&d))) {
 		/* n stays 0: the verdict below says what it is */
 	} else if ((autoreply = bn_is_autoreply(&d))) {
 		mt_strlcpy(ctx.format, "rfc3834", sizeof(ctx.format));
@@ -732,7 +731,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 	for (i = 0; i < n && !autoreply; i++)
 		finish_facts(&d, f, n, i, &text_command, &rp);
 	bn_reader_hints(&d, f, n);
-	if (n == 0 && is_read_receipt(&d)) {
+	if (n == 0 && receipt) {
 		char why[160];
 
 		snprintf(why, sizeof(why), "not a bounce: a read receipt "
