@@ -242,10 +242,12 @@ read_small(mt_bscratch *s, int fd, size_t size, size_t *len)
 	return true;
 }
 
-/* Read or map a regular file: 1 read into the scratch buffer, 2 mapped
- * (munmap it), 0 neither (then it is read the slow way, which says why). */
+/* Read or map a regular file: 1 read into the scratch buffer (files up
+ * to read_max bytes), 2 mapped (larger ones, when map_larger; munmap it),
+ * 0 neither (then it is read the slow way, which says why). */
 static int
-load_file(mt_bscratch *s, const mt_bjob *j, char **buf, size_t *len)
+load_file(mt_bscratch *s, const mt_bjob *j, size_t read_max, bool map_larger,
+    char **buf, size_t *len)
 {
 	struct stat st;
 	void *p;
@@ -258,12 +260,12 @@ load_file(mt_bscratch *s, const mt_bjob *j, char **buf, size_t *len)
 		close(fd);
 		return 0;
 	}
-	if (st.st_size <= READ_SMALL_MAX) {
+	if ((uintmax_t)st.st_size <= read_max) {
 		if (read_small(s, fd, (size_t)st.st_size, len) && *len > 0) {
 			*buf = s->buf;
 			kind = 1;
 		}
-	} else {
+	} else if (map_larger) {
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
 		    fd, 0);
 		if (p != MAP_FAILED) {
@@ -279,23 +281,18 @@ load_file(mt_bscratch *s, const mt_bjob *j, char **buf, size_t *len)
 void
 mt_bjob_load(mt_bjob *j)
 {
-	struct stat st;
-	size_t len = 0;
-	int fd;
 	mt_bscratch one = { NULL, 0, NULL, NULL, 0 };
+	char *buf;
+	size_t len = 0;
 
 	if (j->kind != MT_BJOB_FILE || j->data != NULL)
 		return;
-	if ((fd = open_job_file(j)) < 0)
-		return;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    st.st_size <= READ_AHEAD_MAX &&
-	    read_small(&one, fd, (size_t)st.st_size, &len) && len > 0) {
+	/* into a buffer of its own, which the job takes over */
+	if (load_file(&one, j, READ_AHEAD_MAX, false, &buf, &len) == 1) {
 		j->data = one.buf;
 		j->datalen = len;
 	} else
 		free(one.buf);
-	close(fd);
 }
 
 static void
@@ -310,7 +307,8 @@ read_file(jobio *io, mt_bscratch *s, const char *path)
 		read_buffer(io, path, io->j->data, io->j->datalen);
 		return;
 	}
-	if ((kind = load_file(s, io->j, &buf, &len)) != 0) {
+	if ((kind = load_file(s, io->j, READ_SMALL_MAX, true, &buf,
+	    &len)) != 0) {
 		read_buffer(io, path, buf, len);
 		if (kind == 2)
 			munmap(buf, len);
