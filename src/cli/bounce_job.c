@@ -212,21 +212,29 @@ read_buffer(jobio *io, const char *name, const char *buf, size_t len)
 		read_one(io, name, m.p, m.len);
 }
 
-/* Read all of fd (size bytes expected) into the scratch buffer. */
+/* The scratch buffer with room for at least want bytes. */
 static bool
-read_small(mt_bscratch *s, int fd, size_t size, size_t *len)
+scratch_reserve(mt_bscratch *s, size_t want)
 {
-	size_t got = 0;
+	char *nb;
+
+	if (s->cap >= want)
+		return true;
+	if ((nb = realloc(s->buf, want)) == NULL)
+		return false;
+	s->buf = nb;
+	s->cap = want;
+	return true;
+}
+
+/* Read fd from got bytes (already in the scratch buffer) to size bytes. */
+static bool
+read_small(mt_bscratch *s, int fd, size_t got, size_t size, size_t *len)
+{
 	ssize_t n = 0;
 
-	if (s->cap < size + 1) {
-		char *nb = realloc(s->buf, size + 1);
-
-		if (nb == NULL)
-			return false;
-		s->buf = nb;
-		s->cap = size + 1;
-	}
+	if (!scratch_reserve(s, size + 1))
+		return false;
 	while (got < size) {
 		n = read(fd, s->buf + got, size - got);
 		if (n < 0 && errno == EINTR)
@@ -242,6 +250,38 @@ read_small(mt_bscratch *s, int fd, size_t size, size_t *len)
 	return true;
 }
 
+/* A file its folder listed as regular is read before its size is known:
+ * one read of up to FIRST_READ bytes, and a shorter answer is the whole
+ * file (a regular file's read stops short only at its end), so most
+ * messages cost no fstat: an eighth of what reading a file costs here
+ * (bench/read_floor.c, 874 files: 9.3 -> 8.4 ms on one thread).  A file
+ * that fills the read is measured by fstat as the others are.  1 the whole
+ * file is in the scratch buffer (*len bytes), 0 it is not (got bytes of
+ * it are), -1 the read failed. */
+#define FIRST_READ (64 * 1024)
+
+static int
+read_first(mt_bscratch *s, int fd, size_t read_max, size_t *got,
+    size_t *len)
+{
+	size_t want = read_max < FIRST_READ ? read_max + 1 : FIRST_READ;
+	ssize_t n;
+
+	*got = 0;
+	if (!scratch_reserve(s, want + 1))
+		return -1;
+	while ((n = read(fd, s->buf, want)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		return -1;
+	*got = (size_t)n;
+	if (*got == want || *got == 0)
+		return 0;
+	s->buf[*got] = '\0';
+	*len = *got;
+	return 1;
+}
+
 /* Read or map a regular file: 1 read into the scratch buffer (files up
  * to read_max bytes), 2 mapped (larger ones, when map_larger; munmap it),
  * 0 neither (then it is read the slow way, which says why). */
@@ -251,17 +291,28 @@ load_file(mt_bscratch *s, const mt_bjob *j, size_t read_max, bool map_larger,
 {
 	struct stat st;
 	void *p;
-	int fd = open_job_file(j), kind = 0;
+	size_t got = 0;
+	int fd = open_job_file(j), kind = 0, first;
 
 	if (fd < 0)
 		return 0;
+	if (j->dir != NULL) {
+		if ((first = read_first(s, fd, read_max, &got, len)) != 0) {
+			close(fd);
+			if (first < 0)
+				return 0;
+			*buf = s->buf;
+			return 1;
+		}
+	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
 	    (uintmax_t)st.st_size > MT_MSG_MAX_FILE) {
 		close(fd);
 		return 0;
 	}
 	if ((uintmax_t)st.st_size <= read_max) {
-		if (read_small(s, fd, (size_t)st.st_size, len) && *len > 0) {
+		if (got <= (size_t)st.st_size && read_small(s, fd, got,
+		    (size_t)st.st_size, len) && *len > 0) {
 			*buf = s->buf;
 			kind = 1;
 		}
@@ -279,20 +330,21 @@ load_file(mt_bscratch *s, const mt_bjob *j, size_t read_max, bool map_larger,
 }
 
 void
-mt_bjob_load(mt_bjob *j)
+mt_bjob_load(mt_bjob *j, mt_bscratch *s)
 {
-	mt_bscratch one = { NULL, 0, NULL, NULL, 0 };
 	char *buf;
 	size_t len = 0;
 
 	if (j->kind != MT_BJOB_FILE || j->data != NULL)
 		return;
-	/* into a buffer of its own, which the job takes over */
-	if (load_file(&one, j, READ_AHEAD_MAX, false, &buf, &len) == 1) {
-		j->data = one.buf;
-		j->datalen = len;
-	} else
-		free(one.buf);
+	/* read into the reader's scratch, then copied into a buffer of the
+	 * file's own size, which the job takes over: the jobs read ahead
+	 * hold no more memory than their files */
+	if (load_file(s, j, READ_AHEAD_MAX, false, &buf, &len) != 1 ||
+	    (j->data = malloc(len + 1)) == NULL)
+		return;
+	memcpy(j->data, buf, len + 1);
+	j->datalen = len;
 }
 
 static void

@@ -81,9 +81,10 @@ mt_bjob *mt_bjob_new(mt_bjob_kind kind, const char *text, int note_exit);
  * d may be NULL: the file is then opened by its path). */
 mt_bjob *mt_bjob_new_in(mt_bdir *d, const char *text, size_t name_off);
 /* Read a small regular file's bytes into the job ahead of mt_bjob_run, on
- * the calling thread.  Does nothing for other kinds, large files or any
- * failure: mt_bjob_run then reads the file itself (and says what failed). */
-void mt_bjob_load(mt_bjob *j);
+ * the calling thread, through its scratch buffer s.  Does nothing for
+ * other kinds, large files or any failure: mt_bjob_run then reads the file
+ * itself (and says what failed). */
+void mt_bjob_load(mt_bjob *j, mt_bscratch *s);
 /* Read and render the job; never fails (errors land in err and exit). */
 void mt_bjob_run(mt_bjob *j, const mt_bopts *o, mt_bscratch *s);
 void mt_bjob_free(mt_bjob *j);

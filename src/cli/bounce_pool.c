@@ -193,7 +193,7 @@ read_ahead(mt_bpool *p)
 		return p->ahead < p->tail;
 	j->load = LOAD_BUSY;
 	pthread_mutex_unlock(&p->mu);
-	mt_bjob_load(j);
+	mt_bjob_load(j, &p->own);
 	pthread_mutex_lock(&p->mu);
 	j->load = LOAD_DONE;
 	if (p->load_waiters > 0)

@@ -170,6 +170,27 @@ for bad in 0 17 x -1; do
 	[ $rc -eq 64 ] && grep -q -- "--jobs '$bad'" "$tmp/err" && ok || no "--jobs $bad: exit $rc"
 done
 
+# a folder's files are read before their size is known (one read, a short
+# answer is the whole file): mbox files that end just short of that read,
+# fill it, pass it, and one mapped rather than read, each with a message
+# at its very end, give what reading each file by its path gives (which
+# asks the size first)
+mkdir -p "$tmp/sizes"
+env="From MAILER-DAEMON Thu Jan  1 00:00:00 2026"
+base=$(( $(wc -c < "$data/exim.eml") * 2 + ${#env} * 2 + 4 ))
+for size in 65535 65536 65537 131073 2100000; do
+	{ echo "$env"; cat "$data/exim.eml"
+	  yes 'padding after the returned message' | head -c $((size - base))
+	  printf '\n\n%s\n' "$env"; cat "$data/exim.eml"; } > "$tmp/sizes/s$size"
+	[ "$(wc -c < "$tmp/sizes/s$size")" -eq $size ] || no "sample of $size bytes"
+done
+"$cli" bounce --json --no-progress "$tmp/sizes" > "$tmp/sizes.dir" 2>&1
+for f in $(ls "$tmp/sizes" | sort); do
+	"$cli" bounce --json --no-progress "$tmp/sizes/$f"
+done > "$tmp/sizes.paths" 2>&1
+[ "$(wc -l < "$tmp/sizes.dir")" -eq 10 ] && cmp -s "$tmp/sizes.dir" "$tmp/sizes.paths" \
+	&& ok || no "folder files around the first read differ from by-path reads"
+
 # the shared corpus reads end to end without an error line
 if [ -n "${MT_SHARED:-}" ] && [ -d "$MT_SHARED/corpus/bounces/maildir" ]; then
 	"$cli" bounce --json --no-progress "$MT_SHARED/corpus/bounces/maildir" >"$tmp/all" 2>"$tmp/err"
