@@ -12,6 +12,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,24 @@ stdout_buffer(void)
 		free(b);
 }
 
+/* The heap for a batch of messages: each message's buffers are freed after
+ * it, and glibc gives the heap's top back as soon as 128 KB of it is free,
+ * so the next message faults the same pages in again; a worker thread's
+ * heap grows by mprotect a page range at a time.  Kept memory and growth
+ * in 8 MB steps cut a corpus pass's page faults from 923 to 843 and its
+ * mprotect calls from 86 to 11 (perf stat); 100 paired runs: median wall
+ * 20.9 -> 20.0 ms.  Setting these turns off glibc's moving threshold for
+ * mmap, so that is set too: the 256 KB and 1 MB decode buffers stay on
+ * the heap rather than being mapped and unmapped per message.  Only pages
+ * touched count in memory, so a small run stays small. */
+static void
+batch_heap(void)
+{
+	mallopt(M_TOP_PAD, 8 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+}
+
 static int
 bounce_run(int argc, char **argv)
 {
@@ -392,6 +411,7 @@ bounce_run(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &r, &a)) >= 0)
 		return rc;
 	r.o.color = !r.o.json && mt_cli_color();
+	batch_heap();
 	stdout_buffer();
 	r.progress = a.force_progress >= 0 ? a.force_progress == 1 :
 	    isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
