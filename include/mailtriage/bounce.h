@@ -27,6 +27,7 @@ extern "C" {
 #define MT_BOUNCE_MAX_RECORDS 256                  /* recipients per message */
 #define MT_BOUNCE_MAX_DIAG 4096                    /* bytes of one diagnostic */
 #define MT_BOUNCE_MAX_DKIM 8                       /* signatures remembered */
+#define MT_BOUNCE_MAX_HOPS 16                      /* Received fields kept */
 
 /* What the sender should do with this recipient. */
 typedef enum mt_bounce_action {
@@ -36,6 +37,20 @@ typedef enum mt_bounce_action {
 	MT_BOUNCE_ACT_RETRY,             /* transient: try again later */
 	MT_BOUNCE_ACT_CONTACT_RECIPIENT  /* the receiver's own policy */
 } mt_bounce_action;
+
+/* One Received field of the returned message (RFC 5321 section 4.4): a
+ * server ("by") took the message from a client ("from").  The client's
+ * three names are read the way each MTA writes them (Postfix "from HELO
+ * (RDNS [IP])", Exim "from RDNS ([IP] helo=HELO)", qmail "from RDNS (HELO
+ * name) (IP)", ...).  Strings as everywhere here: "" when not written. */
+typedef struct mt_bounce_hop {
+	const char *from;       /* the name the client gave (HELO/EHLO) */
+	const char *from_rdns;  /* the name its address resolved to */
+	const char *from_ip;    /* its address, IPv4 or IPv6 (normalised) */
+	const char *by;         /* the server that wrote the field */
+	const char *with;       /* the protocol as written: ESMTPS, LMTP ... */
+	const char *date;       /* the date after the ';' */
+} mt_bounce_hop;
 
 /* What the original (returned) message said about itself.  An auto-reply
  * returns nothing; its message_id is then the message it answers (its
@@ -50,7 +65,12 @@ typedef struct mt_bounce_original {
 	const char *dkim_domains[MT_BOUNCE_MAX_DKIM];
 	const char *dkim_selectors[MT_BOUNCE_MAX_DKIM];
 	size_t ndkim;
-	const char *sending_ip; /* first public IP in the Received chain */
+	const char *sending_ip; /* first public IP in the Received chain,
+	                         * read from the oldest hop up */
+	/* the Received chain as written: newest first, the first
+	 * MT_BOUNCE_MAX_HOPS of them */
+	mt_bounce_hop received[MT_BOUNCE_MAX_HOPS];
+	size_t nreceived;
 } mt_bounce_original;
 
 /* One recipient's outcome. */

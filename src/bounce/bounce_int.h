@@ -450,6 +450,23 @@ bool bn_orig_address(const bn_doc *d, const char *name, char *out,
 /* Is this an auto-reply (vacation)?  Sets ctx->format. */
 bool bn_is_autoreply(const bn_doc *d);
 
+/* ---- received.c ---- */
+#define BN_IP_MAX 46    /* INET6_ADDRSTRLEN */
+
+/* One Received field read (views of its value; ip in text, "" none). */
+typedef struct bn_hop {
+	mt_bytes from, from_rdns, by, with, date;
+	char ip[BN_IP_MAX];
+	bool ip_public;         /* ip as bn_ip_public reads it */
+} bn_hop;
+
+/* Read the value of a Received field into h (never fails: what is not
+ * found is left empty). */
+void bn_received_parse(mt_bytes v, bn_hop *h);
+/* Is the address (IPv4 or IPv6 text) public: not private, loopback,
+ * link-local, unique local, shared, multicast or reserved? */
+bool bn_ip_public(const char *ip);
+
 /* ---- original.c ---- */
 void bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o);
 /* An auto-reply returns nothing, but it names the message it answers: its

@@ -1,8 +1,9 @@
 /*
  * original.c -- what the returned message says about itself: From,
  * Return-Path, To, Message-ID, Subject, Date, every DKIM-Signature's d= and
- * s=, and the sending IP (the first public address in its Received chain,
- * read from the oldest hop up: the client that handed it to our side).
+ * s=, its Received chain (received.c reads each hop), and the sending IP
+ * (the first public address in that chain, read from the oldest hop up:
+ * the client that handed it to our side).
  *
  * Reads the header block read.c kept (d->orig_blk), through the fields the
  * MIME walk already found in it when there are (d->orig_msg); strings
@@ -33,9 +34,8 @@ all_ascii(const char *s, size_t n)
 }
 
 static const char *
-keep(mt_arena *a, const char *s)
+keep_n(mt_arena *a, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	char *p;
 
 	if (all_ascii(s, n) || mt_utf8_valid(s, n))
@@ -43,6 +43,12 @@ keep(mt_arena *a, const char *s)
 	else if ((p = mt_arena_alloc(a, n * 3 + 1)) != NULL)
 		mt_utf8_sanitize(s, n, p, n * 3 + 1);
 	return p != NULL ? p : "";
+}
+
+static const char *
+keep(mt_arena *a, const char *s)
+{
+	return keep_n(a, s, strlen(s));
 }
 
 static const char *
@@ -95,35 +101,6 @@ dkim_tag(mt_bytes v, char tag, char *out, size_t outlen)
 	return false;
 }
 
-/* Is the dotted quad at s[0..n) a public address? */
-static bool
-public_ipv4(const char *s, size_t n)
-{
-	unsigned o[4] = { 0 }, k = 0, digits = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (mt_is_digit(s[i])) {
-			o[k] = o[k] * 10 + (unsigned)(s[i] - '0');
-			if (++digits > 3 || o[k] > 255)
-				return false;
-		} else if (s[i] == '.' && digits > 0 && k < 3) {
-			k++;
-			digits = 0;
-		} else {
-			return false;
-		}
-	}
-	if (k != 3 || digits == 0)
-		return false;
-	if (o[0] == 10 || o[0] == 127 || o[0] == 0 || o[0] >= 224 ||
-	    (o[0] == 172 && o[1] >= 16 && o[1] < 32) ||
-	    (o[0] == 192 && o[1] == 168) || (o[0] == 169 && o[1] == 254) ||
-	    (o[0] == 100 && o[1] >= 64 && o[1] < 128))
-		return false;
-	return true;
-}
-
 /* The first bracketed or parenthesised IPv4 in a Received value. */
 static bool
 received_ip(mt_bytes v, char *out, size_t outlen)
@@ -136,10 +113,11 @@ received_ip(mt_bytes v, char *out, size_t outlen)
 		    v.p[j] == '.'); j++)
 			;
 		if (j < v.len && (v.p[j] == ']' || v.p[j] == ')') &&
-		    public_ipv4(v.p + i + 1, j - i - 1) && j - i < outlen) {
+		    j - i < outlen) {
 			memcpy(out, v.p + i + 1, j - i - 1);
 			out[j - i - 1] = '\0';
-			return true;
+			if (bn_ip_public(out))
+				return true;
 		}
 	}
 	return false;
@@ -164,6 +142,76 @@ static inline bool
 maybe_taken(const mt_header *h)
 {
 	return h->name.len < 32 && ((TAKEN_LENS >> h->name.len) & 1u) != 0;
+}
+
+/* A view of a field's value, its folds and blank runs made one space
+ * (the protocol and the date may be folded; the names are one word). */
+static const char *
+squeezed(mt_arena *a, mt_bytes v)
+{
+	char tmp[512];
+	size_t i;
+
+	if (v.len == 0)
+		return "";
+	/* most are one line with single spaces already: kept as they are */
+	for (i = 0; i < v.len; i++)
+		if ((unsigned char)v.p[i] < ' ' || (v.p[i] == ' ' &&
+		    (i == 0 || i + 1 == v.len || v.p[i + 1] == ' ')))
+			break;
+	if (i == v.len && v.len < sizeof(tmp))
+		return keep_n(a, v.p, v.len);
+	bn_squeeze(tmp, sizeof(tmp), v.p, v.len);
+	return keep(a, tmp);
+}
+
+static const char *
+word(mt_arena *a, mt_bytes v)
+{
+	return v.len == 0 ? "" : keep_n(a, v.p, v.len < 256 ? v.len : 255);
+}
+
+/* The public address a Received field names: the client's address of
+ * its hop, else the first public IPv4 written in brackets or parentheses
+ * anywhere in it (fields no grammar reads); into ip. */
+static bool
+hop_public_ip(const bn_hop *hop, mt_bytes v, char ip[BN_IP_MAX])
+{
+	char scan[BN_IP_MAX];
+
+	if (hop->ip_public) {
+		memcpy(ip, hop->ip, BN_IP_MAX);
+		return true;
+	}
+	/* ip holds a newer hop's address: written only on success */
+	if (!received_ip(v, scan, sizeof(scan)))
+		return false;
+	memcpy(ip, scan, BN_IP_MAX);
+	return true;
+}
+
+/* One Received field, in header order: kept as a hop while there is
+ * room, and its public address noted (the last one noted, the oldest
+ * hop's, is the sending IP). */
+static void
+take_received(mt_arena *a, mt_bounce_original *o, mt_bytes v,
+    char ip[BN_IP_MAX], bool *have_ip)
+{
+	mt_bounce_hop *k;
+	bn_hop hop;
+
+	bn_received_parse(v, &hop);
+	if (o->nreceived < MT_BOUNCE_MAX_HOPS) {
+		k = &o->received[o->nreceived++];
+		k->from = word(a, hop.from);
+		k->from_rdns = word(a, hop.from_rdns);
+		k->from_ip = hop.ip[0] != '\0' ? keep(a, hop.ip) : "";
+		k->by = word(a, hop.by);
+		k->with = squeezed(a, hop.with);
+		k->date = squeezed(a, hop.date);
+	}
+	if (hop_public_ip(&hop, v, ip))
+		*have_ip = true;
 }
 
 /* Note one field of the original message in o (Received fields are
@@ -220,7 +268,7 @@ bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 	const mt_header *hp;
 	mt_msg *m;
 	size_t pos = 0, i, n;
-	char ip[64];
+	char ip[BN_IP_MAX];
 	bool have_ip = false;
 
 	if (blk.p == NULL || blk.len == 0)
@@ -232,24 +280,20 @@ bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o)
 	m = d->orig_msg != NULL ? d->orig_msg : mt_msg_open(blk.p, blk.len);
 	if (m != NULL && !mt_msg_truncated(m)) {
 		n = mt_msg_header_count(m);
+		/* later fields are older hops: the last Received naming a
+		 * public address wins */
 		for (i = 0; i < n; i++) {
 			hp = mt_msg_header_at(m, i);
 			if (maybe_taken(hp))
 				take_field(a, o, hp);
-		}
-		/* later fields are older hops: the last Received naming a
-		 * public address wins, so they are read from the last up */
-		for (i = n; i > 0 && !have_ip; i--) {
-			hp = mt_msg_header_at(m, i - 1);
-			have_ip = NAME_IS(hp, "Received") &&
-			    received_ip(hp->value, ip, sizeof(ip));
+			else if (NAME_IS(hp, "Received"))
+				take_received(a, o, hp->value, ip, &have_ip);
 		}
 	} else {
 		while (mt_headers_next(blk, &pos, &h)) {
 			take_field(a, o, &h);
-			if (NAME_IS(&h, "Received") &&
-			    received_ip(h.value, ip, sizeof(ip)))
-				have_ip = true;
+			if (NAME_IS(&h, "Received"))
+				take_received(a, o, h.value, ip, &have_ip);
 		}
 	}
 	if (m != d->orig_msg)

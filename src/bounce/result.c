@@ -275,6 +275,7 @@ static json_t *
 original_json(const mt_bounce_original *o)
 {
 	json_t *j = json_object(), *dd = json_array(), *ds = json_array();
+	json_t *hops = json_array();
 	size_t i;
 
 	for (i = 0; i < o->ndkim; i++) {
@@ -290,6 +291,19 @@ original_json(const mt_bounce_original *o)
 	json_object_set_new(j, "dkim_domains", dd);
 	json_object_set_new(j, "dkim_selectors", ds);
 	json_object_set_new(j, "sending_ip", str_or_null(o->sending_ip));
+	for (i = 0; i < o->nreceived && i < MT_BOUNCE_MAX_HOPS; i++) {
+		const mt_bounce_hop *h = &o->received[i];
+		json_t *hop = json_object();
+
+		json_object_set_new(hop, "from", str_or_null(h->from));
+		json_object_set_new(hop, "from_rdns", str_or_null(h->from_rdns));
+		json_object_set_new(hop, "from_ip", str_or_null(h->from_ip));
+		json_object_set_new(hop, "by", str_or_null(h->by));
+		json_object_set_new(hop, "with", str_or_null(h->with));
+		json_object_set_new(hop, "date", str_or_null(h->date));
+		json_array_append_new(hops, hop);
+	}
+	json_object_set_new(j, "received", hops);
 	return j;
 }
 

@@ -524,6 +524,31 @@ jo_strings(jobj *o, const char *k, size_t kn, const char *const *v, size_t n)
 	jb_putc(o->b, ']');
 }
 
+/* The Received chain: an array of one object per hop. */
+static void
+put_hops(jbuf *b, const mt_bounce_original *r)
+{
+	size_t i, n = r->nreceived < MT_BOUNCE_MAX_HOPS ? r->nreceived :
+	    MT_BOUNCE_MAX_HOPS;
+
+	jb_putc(b, '[');
+	for (i = 0; i < n; i++) {
+		const mt_bounce_hop *h = &r->received[i];
+		jobj o = { b, 0 };
+
+		if (i > 0)
+			jb_putc(b, ',');
+		jo_str_or_null(&o, K("from"), h->from);
+		jo_str_or_null(&o, K("from_rdns"), h->from_rdns);
+		jo_str_or_null(&o, K("from_ip"), h->from_ip);
+		jo_str_or_null(&o, K("by"), h->by);
+		jo_str_or_null(&o, K("with"), h->with);
+		jo_str_or_null(&o, K("date"), h->date);
+		jo_close(&o);
+	}
+	jb_putc(b, ']');
+}
+
 static void
 put_original(jbuf *b, const mt_bounce_original *r)
 {
@@ -540,6 +565,8 @@ put_original(jbuf *b, const mt_bounce_original *r)
 	jo_strings(&o, K("dkim_domains"), r->dkim_domains, n);
 	jo_strings(&o, K("dkim_selectors"), r->dkim_selectors, n);
 	jo_str_or_null(&o, K("sending_ip"), r->sending_ip);
+	jo_key(&o, K("received"));
+	put_hops(b, r);
 	jo_close(&o);
 }
 

@@ -20,7 +20,7 @@ out=$("$cli" bounce --json "$data/dsn-rfc3464.eml"); rc=$?
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 2 ] && ok || no "two records for two recipients"
 for k in file recipient reply_code status status_inferred diagnostic remote_mta \
     smtp_command provider reason cause hard action original message_id \
-    dkim_domains sending_ip; do
+    dkim_domains sending_ip received from_ip from_rdns; do
 	has "$out" "\"$k\":" && ok || no "json key $k"
 done
 has "$out" '"reason":"userunknown"' && ok || no "json reason"
