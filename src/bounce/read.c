@@ -506,6 +506,8 @@ typedef struct rcpt_paras {
 	bool done;
 	bool any;                   /* the text names some stage at all */
 	bool talking;               /* it holds a Sendmail session */
+	bool staged_done;
+	uint32_t staged;            /* bit j: j's own part names a stage */
 	size_t at[PARA_RCPTS_MAX];  /* first mention in d->lsq; lsqlen: none */
 } rcpt_paras;
 
@@ -587,6 +589,34 @@ recipient_command(const bn_doc *d, const bn_facts *all, size_t n, size_t i,
 	return c[0] != '\0' ? c : paragraph_command(d, n, i, rp);
 }
 
+/* May recipient i take the stage the whole text names?  Not when it has
+ * a paragraph of its own that names none while another recipient's does:
+ * the stage is then that one's (qmail's "failed after I sent the
+ * message" under one recipient is no stage of the next, whose domain had
+ * no mail server at all).  A stage in no recipient's part (a transcript
+ * before the list) is everyone's. */
+static bool
+text_stage_is_mine(const bn_doc *d, const bn_facts *all, size_t n, size_t i,
+    rcpt_paras *rp)
+{
+	size_t j;
+
+	if (n < 2 || n > PARA_RCPTS_MAX)
+		return true;
+	(void)recipient_command(d, all, n, i, rp);      /* fills rp once */
+	if (!rp->any || rp->at[i] >= d->lsqlen)
+		return true;
+	if (!rp->staged_done) {
+		rp->staged_done = true;
+		for (j = 0; j < n; j++)
+			if (recipient_command(d, all, n, j, rp)[0] != '\0' ||
+			    bn_find_command(all[j].diag,
+			    strlen(all[j].diag))[0] != '\0')
+				rp->staged |= (uint32_t)1 << j;
+	}
+	return (rp->staged & ~((uint32_t)1 << i)) == 0;
+}
+
 /* Record i of the n in all.  d == NULL: a bare reply, no document. */
 static void
 finish_facts(const bn_doc *d, bn_facts *all, size_t n, size_t i,
@@ -629,7 +659,8 @@ finish_facts(const bn_doc *d, bn_facts *all, size_t n, size_t i,
 	/* else the transcript in the human text may name the stage: looked
 	 * for at most once per message (*text_command, NULL until then),
 	 * and only when a recipient's own text named none */
-	if (f->command[0] == '\0' && d != NULL) {
+	if (f->command[0] == '\0' && d != NULL &&
+	    text_stage_is_mine(d, all, n, i, rp)) {
 		if (*text_command == NULL)
 			*text_command = bn_text_command(d);
 		mt_strlcpy(f->command, *text_command, sizeof(f->command));
@@ -725,6 +756,8 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 		}
 	}
 	rp.done = false;
+	rp.staged_done = false;
+	rp.staged = 0;
 	/* an auto-reply's text is a person's words, not a server's reply:
 	 * no status, reply code or stage is read from it (a phone number's
 	 * "555 0100" is none) */

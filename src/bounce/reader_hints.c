@@ -8,7 +8,9 @@
  * the classifier a reason hint per record.  A leading '~' marks a weak
  * rule: only for records where the remote server gave no code of its own;
  * '^' only for records without a status code; '%' only for records
- * without a specific one (X.Y.0 and none count as not specific).
+ * without a specific one (X.Y.0 and none count as not specific).  In a
+ * notice naming several recipients, a phrase under one of them (in its
+ * diagnostic) is that one's only.
  * Auto-replies (RFC 3834) are recognised from their header fields and
  * subjects, never when the message reads like a delivery failure.
  * Read-only tables; nothing allocated.
@@ -343,6 +345,28 @@ rules_end(uint64_t present)
 	return end;
 }
 
+/* Is the phrase another recipient's: in the diagnostic of some other of
+ * the n records but not in record k's?  A writer that lists several
+ * recipients says each one's trouble under it (qmail's "couldn't find a
+ * mail exchanger" for one, "mailbox is full" for the next), and a hint
+ * read anywhere in the text would put the first one's hard failure on
+ * all of them.  A phrase in no record's own text (the writer's preamble,
+ * "this is a warning message only") is the whole message's. */
+static bool
+phrase_of_other(const bn_facts *f, size_t n, size_t k, const char *needle)
+{
+	size_t j;
+
+	if (n < 2 || mt_strn_istr(f[k].diag, strlen(f[k].diag), needle) !=
+	    NULL)
+		return false;
+	for (j = 0; j < n; j++)
+		if (j != k && mt_strn_istr(f[j].diag, strlen(f[j].diag),
+		    needle) != NULL)
+			return true;
+	return false;
+}
+
 void
 bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 {
@@ -399,7 +423,8 @@ bn_reader_hints(const bn_doc *d, bn_facts *f, size_t n)
 			    bn_strcmp(h->mta, bn_doc_mta(d)) != 0))
 				continue;
 			if (h->where == IN_TEXT)
-				hit = text_has(d, i, ready, present);
+				hit = text_has(d, i, ready, present) &&
+				    !phrase_of_other(f, n, k, h->needle);
 			else if (h->where == IN_HEADER) {
 				const mt_header *fh = mt_msg_find(d->msg, h->field,
 				    NULL);

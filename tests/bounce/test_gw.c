@@ -11,7 +11,9 @@
  * the last deferral's 4.x.x status) and its hard "Host or domain name not
  * found", Exim's "retry timeout exceeded" and "all hosts have been failing
  * for a long time" give-ups, and qmail's "no mailbox here by that name"
- * and "couldn't find any host" (temporary, then given up; and permanent).
+ * and "couldn't find any host" (temporary, then given up; and permanent),
+ * and a qmail notice whose two recipients failed for different reasons
+ * (one recipient's words must not decide the other's record).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +207,28 @@ TEST(qmail_no_mailbox)
 	mt_bounce_free(check_sample("qmail-no-mailbox.eml", w, NWANT(w)));
 }
 
+TEST(qmail_mixed_failures)
+{
+	static const want w[] = {{
+		/* qmail-send's own words under the first recipient: its
+		 * domain has no mail server, so no SMTP stage either */
+		.recipient = "ann@nomx.test", .reply_code = -1,
+		.status = "5.4.4", .reason = "notaccept", .cause = "domain",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.smtp_command = "", .format = "qmail",
+		.message_id = "<dec-1@sender.test>",
+	}, {
+		/* the next one's mailbox is full: the first one's "no mail
+		 * exchanger" and none of its hardness are this one's */
+		.recipient = "bob@receiver.test", .reply_code = 552,
+		.status = "5.2.2", .reason = "mailboxfull", .cause = "mailbox",
+		.hard = false, .action = MT_BOUNCE_ACT_RETRY,
+		.smtp_command = "DATA", .format = "qmail",
+	}};
+
+	mt_bounce_free(check_sample("qmail-mixed.eml", w, NWANT(w)));
+}
+
 TEST(qmail_dns_expired)
 {
 	static const want w[] = {{
@@ -242,6 +266,7 @@ main(void)
 	RUN(postfix_host_not_found);
 	RUN(exim_retry_timeout);
 	RUN(qmail_no_mailbox);
+	RUN(qmail_mixed_failures);
 	RUN(qmail_dns_expired);
 	free(buf);
 	return DONE();
