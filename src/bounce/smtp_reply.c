@@ -538,18 +538,58 @@ bn_diag_status(const char *diag, const char *field, char *out, size_t outlen)
 	return false;
 }
 
+/* Does a reply code ("550-" or "550 ") start at diag[n]? */
+static bool
+code_at(const char *diag, size_t n)
+{
+	return mt_is_digit(diag[n]) && mt_is_digit(diag[n + 1]) &&
+	    mt_is_digit(diag[n + 2]) && (diag[n + 3] == '-' ||
+	    diag[n + 3] == ' ');
+}
+
+/* Where the remote reply starts in a diagnostic: at its start, or after
+ * the relaying MTA's words ("host mx.x[192.0.2.1] said: 550-5.7.26 ...",
+ * Postfix writing a multi-line reply into its own folded lines): the
+ * first word that is a reply code followed by an enhanced status.  -1
+ * when there is none. */
+static long
+reply_start(const char *diag)
+{
+	size_t n = 0;
+	char st[16];
+
+	while (diag[n] == ' ')
+		n++;
+	for (; diag[n] != '\0'; n++) {
+		if ((n == 0 || diag[n - 1] == ' ') && diag[n] >= '2' &&
+		    diag[n] <= '5' && code_at(diag, n) &&
+		    bn_find_status(diag + n + 4, strnlen(diag + n + 4, 16), st,
+		    sizeof(st)) && mt_is_digit(diag[n + 4]))
+			return (long)n;
+	}
+	return -1;
+}
+
 void
 bn_strip_repeats(char *diag)
 {
 	char pre[32], *p, *q;
 	size_t n = 0, pl;
+	long at;
+	bool inside;
 
 	/* the first "550-5.7.1" / "550 5.7.1" names the prefix */
 	while (diag[n] == ' ')
 		n++;
-	if (!mt_is_digit(diag[n]) || !mt_is_digit(diag[n + 1]) ||
-	    !mt_is_digit(diag[n + 2]) || (diag[n + 3] != '-' &&
-	    diag[n + 3] != ' '))
+	if ((at = reply_start(diag)) < 0)
+		return;
+	/* a reply inside the relaying MTA's words is cleaned only when it is
+	 * a multi-line one ("550-"), and only up to its last line ("550 "):
+	 * what follows may be another reply with the same code (Exim's
+	 * notice quoting the server twice) */
+	inside = (size_t)at > n;
+	n = (size_t)at;
+	if (inside && diag[n + 3] != '-')
 		return;
 	pl = 4;
 	while (diag[n + pl] != '\0' && diag[n + pl] != ' ' && pl < 20)
@@ -569,10 +609,14 @@ bn_strip_repeats(char *diag)
 		    (q[-1] == '-' || q[-1] == ' ') &&
 		    memcmp(q - 4, diag + n, 3) == 0) {
 			size_t drop = 4 + strlen(pre);
+			bool last = q[-1] == ' ';
+
 			if (q[strlen(pre)] == ' ')
 				drop++;
 			memmove(q - 4, q - 4 + drop, strlen(q - 4 + drop) + 1);
 			p = q - 4;
+			if (inside && last)
+				break;
 		} else {
 			p = q + 1;
 		}

@@ -4,7 +4,8 @@
  * two recipients, Postfix and Exim and Sendmail and qmail text bounces, an
  * Exchange/Microsoft 365 NDR whose facts are only in HTML, Gmail, Yahoo, a
  * vacation auto-reply, an ARF report and a message that is no bounce.
- * Also line-end variants (CRLF, bare CR) and mbox splitting.
+ * Also a Postfix notice naming three recipients with three outcomes,
+ * line-end variants (CRLF, bare CR) and mbox splitting.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,44 @@ TEST(postfix_text_relay)
 		CHECK(!r->hard);
 		CHECK_INT(r->action, MT_BOUNCE_ACT_FIX_SENDER);
 		CHECK_STR(r->format, "postfix");
+	}
+	mt_bounce_free(b);
+}
+
+/* Postfix's text notice for three recipients, each under its own
+ * paragraph: Gmail's three-line DMARC reply folded into Postfix's lines,
+ * an unknown user at RCPT, a full mailbox (temporary) at RCPT. */
+TEST(postfix_text_three_recipients)
+{
+	static const want w[] = {{
+		.recipient = "pat@gmail.test", .reply_code = 550,
+		.status = "5.7.26", .reason = "authfailure", .cause = "dmarc",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "google", .remote_mta = "gmail-smtp-in.l.google.test",
+		.smtp_command = "DATA", .format = "postfix",
+	}, {
+		.recipient = "lee@receiver.test", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS, .provider = "",
+		.remote_mta = "mx.receiver.test", .smtp_command = "RCPT",
+	}, {
+		.recipient = "kim@full.test", .reply_code = 452,
+		.status = "4.2.2", .reason = "mailboxfull", .cause = "mailbox",
+		.hard = false, .action = MT_BOUNCE_ACT_RETRY,
+		.remote_mta = "mx.full.test", .smtp_command = "RCPT",
+	}};
+	mt_bounce *b = check_sample("postfix-three-recipients.eml", w,
+	    NWANT(w));
+	const mt_bounce_record *r = rec(b, 0);
+
+	/* the reply's continuation codes ("550-5.7.26" mid-sentence after
+	 * unfolding) are gone; its first line says "550 5.7.26" once */
+	if (r != NULL) {
+		CHECK(strstr(r->diagnostic, "said: 550 5.7.26 Unauthenticated "
+		    "email from sender.test is not accepted due to domain's "
+		    "DMARC policy. Please contact the administrator of "
+		    "sender.test domain") != NULL);
+		CHECK(strstr(r->diagnostic, "550-") == NULL);
 	}
 	mt_bounce_free(b);
 }
@@ -327,6 +366,7 @@ main(void)
 {
 	RUN(dsn_two_recipients);
 	RUN(postfix_text_relay);
+	RUN(postfix_text_three_recipients);
 	RUN(exim_user_unknown);
 	RUN(sendmail_host_unknown);
 	RUN(qmail_mailbox_full);

@@ -491,6 +491,41 @@ TEST(addresses)
 	CHECK(!bn_is_address("a@.c"));
 }
 
+/* The continuation codes of a multi-line reply left inside an unfolded
+ * diagnostic: dropped after the first line's, at the start of the text
+ * or inside the relaying MTA's words, and in there only up to the reply's
+ * last line; a single-line reply quoted twice stays as written. */
+TEST(strip_repeats)
+{
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+		{ "550-5.7.1 first 550-5.7.1 second 550 5.7.1 third",
+		  "550 5.7.1 first second third" },
+		{ "host mx.x.test[192.0.2.1] said: 550-5.7.26 one 550-5.7.26 two "
+		  "550 5.7.26 three (in reply to end of DATA command)",
+		  "host mx.x.test[192.0.2.1] said: 550 5.7.26 one two three (in "
+		  "reply to end of DATA command)" },
+		{ "host mx.x.test [192.0.2.2]: 550 5.1.1 <a@x.test>... User "
+		  "Unknown host mx.x.test [192.0.2.2]: 550 5.1.1 <a@x.test>... "
+		  "User Unknown",
+		  "host mx.x.test [192.0.2.2]: 550 5.1.1 <a@x.test>... User "
+		  "Unknown host mx.x.test [192.0.2.2]: 550 5.1.1 <a@x.test>... "
+		  "User Unknown" },
+		{ "said: 451-4.7.0 wait 451 4.7.0 more. Later: 451 4.7.0 again",
+		  "said: 451 4.7.0 wait more. Later: 451 4.7.0 again" },
+		{ "no reply code here 550-", "no reply code here 550-" },
+	};
+	char d[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(d, sizeof(d), "%s", t[i].in);
+		bn_strip_repeats(d);
+		CHECK_STR(d, t[i].out);
+	}
+}
+
 int
 main(void)
 {
@@ -505,5 +540,6 @@ main(void)
 	RUN(memmem_random);
 	RUN(memmem_i_random);
 	RUN(addresses);
+	RUN(strip_repeats);
 	return DONE();
 }
