@@ -65,6 +65,12 @@ const bn_rule bn_provider_rules[] = {
 	P("gmail.multifrom", "google", NULL, "notcompliantrfc", "content", "multiple from: headers"),
 	P("gmail.too-many-rcpt", "google", NULL, "toomanyconn", "rate", "too many recipients"),
 	P("gmail.tls", "google", NULL, "failedstarttls", "tls", "must use tls"),
+	/* the reference's 421 4.7.0 "TLS required for RCPT domain, closing
+	 * connection", and its "Try again later, closing connection": a
+	 * throttle at the greeting (its words: a denial of service for the
+	 * relay at the HELO stage), to retry, not a policy to fix */
+	P("gmail.tls-required", "google", NULL, "failedstarttls", "tls", "tls required for rcpt domain"),
+	P("gmail.try-later", "google", "4.7.0", "toomanyconn", "rate", "try again later, closing connection"),
 	P("gmail.smtputf8", "google", NULL, "contenterror", "content", "smtputf8"),
 	P("gmail.daily-limit", "google", NULL, "suspend", "mailbox", "receiving mail at a rate"),
 	P("gmail.5.2.1", "google", "5.2.1", "suspend", "mailbox", ""),

@@ -144,6 +144,8 @@ static const provider_sig sigs[] = {
 	{ "microsoft", SIG_TEXT, "resolver.rst." },
 	{ "microsoft", SIG_TEXT, "go.microsoft.com/fwlink" },
 	{ "microsoft", SIG_TEXT, "aka.ms/" },
+	/* the delisting portal its blocklist refusals (5.7.6xx) name */
+	{ "microsoft", SIG_TEXT, "sender.office.com" },
 	{ "yahoo", SIG_TEXT, "postmaster.yahooinc.com" },
 	{ "yahoo", SIG_TEXT, "senders.yahooinc.com" },
 	{ "yahoo", SIG_TEXT, "postmaster.yahoo.com" },

@@ -121,6 +121,18 @@ TEST(providers)
 	EXPECT("550 5.7.23 SPF validation failed", "authfailure", "spf", 0);
 	EXPECT("554 5.7.1 Relay access denied", "norelaying", "relay", 0);
 	EXPECT("550 5.1.2 Host unknown", "hostunknown", "domain", 1);
+	/* Gmail's throttle at the greeting is one to retry, its TLS demand
+	 * one to fix; Microsoft's delisting portal names the refuser */
+	EXPECT("421-4.7.0 Try again later, closing connection. This usually "
+	    "indicates a Denial of Service (DoS) for the SMTP relay at the HELO "
+	    "stage. - gsmtp", "toomanyconn", "rate", 0);
+	CHECK_INT(reply("421 4.7.0 Try again later, closing connection. - "
+	    "gsmtp")->action, MT_BOUNCE_ACT_RETRY);
+	EXPECT("421-4.7.0 TLS required for RCPT domain, closing connection. - "
+	    "gsmtp", "failedstarttls", "tls", 0);
+	CHECK_STR(reply("550 5.7.606 Access denied, banned sending IP "
+	    "[192.0.2.1]. To request removal from this list please visit "
+	    "https://sender.office.com/")->provider, "microsoft");
 }
 
 /* Policy, authentication, reputation and content: never hard, whatever
