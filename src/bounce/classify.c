@@ -705,6 +705,15 @@ static const struct {
 	 * from senders of its own organization; its owner's setting, which
 	 * nothing on our side can meet (Sisimai: securityerror) */
 	{ "ms.authrequired", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	/* Mimecast's Blocked Senders policies and personal block lists:
+	 * the receiving side's list, not a fault of ours (Sisimai:
+	 * rejected, blocked) */
+	{ "mc.envelope-blocked", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	{ "mc.sender-blocked", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	/* greylisting defers a first delivery on purpose: retrying is the
+	 * whole cure (Sisimai: spamdetected, blocked) */
+	{ "spam.greylisted", MT_BOUNCE_ACT_RETRY },
+	{ "mc.greylisting", MT_BOUNCE_ACT_RETRY },
 };
 
 static void

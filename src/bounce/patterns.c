@@ -395,7 +395,11 @@ static const bn_rule rules[] = {
 	R("spam.unacceptable-content", "spamdetected", "content", "because of unacceptable content"),
 	R("spam.mailmarshal", "spamdetected", "content", "spamprofiler"),
 	R("spam.thinks", "spamdetected", "content", "thinks this email is spam"),
-	R("spam.greylisted", "spamdetected", "content", "greylisted"),
+	/* greylisting: a first delivery from an unknown (IP, sender,
+	 * recipient) deferred on purpose, to be retried (the action is
+	 * retry, classify.c); nothing about the content -- the reason is
+	 * Sisimai's word for it */
+	R("spam.greylisted", "spamdetected", "policy", "greylist"),
 	R("spam.spam-message", "spamdetected", "content", "spam message"),
 	R("spam.as-spam", "spamdetected", "content", "as spam"),
 	R("spam.message-is-spam", "spamdetected", "content", "message is spam"),

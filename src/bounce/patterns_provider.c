@@ -165,8 +165,28 @@ const bn_rule bn_provider_rules[] = {
 	P("pp.blocked", "proofpoint", NULL, "blocked", "reputation", "blocked - see https://"),
 	P("pp.blocked2", "proofpoint", NULL, "blocked", "reputation", "proofpoint"),
 	P("mc.host-network", "mimecast", NULL, "policyviolation", "policy", "host network not allowed"),
+	/* Mimecast's published SMTP error table, by its words: the
+	 * receiving organisation's Anti-Spoofing and Content Examination
+	 * policies, its reputation and greylisting checks, TLS routes,
+	 * limits, and its own load */
+	P("mc.anti-spoofing", "mimecast", NULL, "policyviolation", "policy", "anti-spoofing policy"),
+	P("mc.content-examination", "mimecast", NULL, "policyviolation", "content", "content examination policy"),
+	P("mc.ip-reputation", "mimecast", NULL, "blocked", "reputation", "ip reputation - (reject)"),
+	P("mc.greylisting", "mimecast", NULL, "blocked", "policy", "internal resources are temporarily unavailable"),
+	P("mc.ip-blacklisted", "mimecast", NULL, "blocked", "blocklist", "ip temporarily blacklisted"),
+	P("mc.tls-route", "mimecast", NULL, "failedstarttls", "tls", "this route requires"),
+	P("mc.size", "mimecast", NULL, "mesgtoobig", "size", "maximum email size exceeded"),
+	P("mc.loop", "mimecast", NULL, "networkerror", "other", "mail loop detected"),
+	P("mc.dkim", "mimecast", NULL, "authfailure", "dkim", "dkim sender invalid"),
+	P("mc.too-many-rcpt", "mimecast", NULL, "toomanyconn", "rate", "too many recipients"),
+	P("mc.account-busy", "mimecast", NULL, "toomanyconn", "rate", "account service is temporarily unavailable"),
+	P("mc.unable-to-process", "mimecast", NULL, "systemerror", "other", "unable to process * at this time"),
 	P("mc.rbl", "mimecast", NULL, "blocked", "blocklist", "rbl~"),
+	/* a Blocked Senders policy of the receiving organisation, or a
+	 * user's own block list ("Envelope blocked - User Entry"): its
+	 * choice (the action is contact-recipient, classify.c) */
 	P("mc.envelope-blocked", "mimecast", NULL, "rejected", "policy", "envelope blocked"),
+	P("mc.sender-blocked", "mimecast", NULL, "blocked", "policy", "sender address blocked"),
 	P("mc.hostile-content", "mimecast", NULL, "spamdetected", "content", "message contains hostile content"),
 	/* Mimecast's SMTP error table: "554 Email rejected due to security
 	 * policies" is its signature check ("a signature was detected that

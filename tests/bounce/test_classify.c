@@ -130,6 +130,26 @@ TEST(providers)
 	    "gsmtp")->action, MT_BOUNCE_ACT_RETRY);
 	EXPECT("421-4.7.0 TLS required for RCPT domain, closing connection. - "
 	    "gsmtp", "failedstarttls", "tls", 0);
+	/* greylisting is to be retried, nothing about the content */
+	EXPECT("450 4.7.1 <x@y.test>: Recipient address rejected: Greylisted, "
+	    "see http://postgrey.schweikert.ch/help/y.test.html",
+	    "spamdetected", "policy", 0);
+	CHECK_INT(reply("451 4.7.1 Greylisting in action, please come back "
+	    "later")->action, MT_BOUNCE_ACT_RETRY);
+	/* Mimecast's published texts */
+	EXPECT("550 Rejected by header based Anti-Spoofing policy: x@sender.test"
+	    " - https://community.mimecast.com/docs/DOC-1369#550",
+	    "policyviolation", "policy", 0);
+	CHECK_INT(reply("550 Envelope blocked - User Entry - https://community."
+	    "mimecast.com/docs/DOC-1369#550")->action,
+	    MT_BOUNCE_ACT_CONTACT_RECIPIENT);
+	EXPECT("553 This route requires encryption (TLS) - https://community."
+	    "mimecast.com/docs/DOC-1369#553", "failedstarttls", "tls", 0);
+	EXPECT("550 DKIM Sender Invalid - envelope rejected - https://community."
+	    "mimecast.com/docs/DOC-1369#550", "authfailure", "dkim", 0);
+	CHECK_INT(reply("451 Internal resources are temporarily unavailable - "
+	    "https://community.mimecast.com/docs/DOC-1369#451")->action,
+	    MT_BOUNCE_ACT_RETRY);
 	CHECK_STR(reply("550 5.7.606 Access denied, banned sending IP "
 	    "[192.0.2.1]. To request removal from this list please visit "
 	    "https://sender.office.com/")->provider, "microsoft");
