@@ -146,6 +146,9 @@ static const bn_rule rules[] = {
 	R("auth.spf-validation", "authfailure", "spf", "spf validation failed"),
 	R("auth.spf-hardfail", "authfailure", "spf", "spf hardfail"),
 	R("auth.spf-result", "authfailure", "spf", "spf: fail"),
+	R("auth.spf-check-failed", "authfailure", "spf", "spf check failed"),
+	/* the SPF library's explanation, quoted in the refusal */
+	R("auth.spf-not-designate", "authfailure", "spf", "does not designate * as permitted sender"),
 	/* Cisco Secure Email (AsyncOS): the default reject texts of its SPF
 	 * verification and of its DMARC verification profile */
 	R("auth.spf-unauthorized", "authfailure", "spf", "spf unauthorized mail is prohibited"),
@@ -509,6 +512,8 @@ static const bn_rule rules[] = {
 	R("policy.images", "policyviolation", "content", "do not accept messages containing images"),
 	R("policy.captcha", "policyviolation", "policy", "without solving a captcha"),
 	R("virus.detected", "virusdetected", "content", "virus detected"),
+	/* amavis: "554 5.7.0 Reject, id=... - INFECTED: <signature>" */
+	R("virus.amavis", "virusdetected", "content", " - infected: "),
 	R("virus.infected", "virusdetected", "content", "infected with a virus"),
 	R("virus.executable", "virusdetected", "content", "potentially executable attachment"),
 	R("virus.malware", "virusdetected", "content", "used by recent viruses or other malware"),

@@ -117,6 +117,10 @@ const bn_rule bn_provider_rules[] = {
 	P("ms.5.1.10", "microsoft", "5.1.10", "userunknown", "recipient", ""),
 	P("ms.5.2.2", "microsoft", "5.2.2", "mailboxfull", "mailbox", ""),
 	P("ms.4.4.7", "microsoft", "4.4.7", "expired", "other", ""),
+	/* 4.7.500-699 "Access denied, please try again later" ("Server
+	 * busy ... (S77714)"): Outlook.com throttling a new or bursting IP */
+	P("ms.4.7.5xx-throttle", "microsoft", "4.7.5*", "speeding", "rate", "try again later"),
+	P("ms.4.7.6xx-throttle", "microsoft", "4.7.6*", "speeding", "rate", "try again later"),
 	P("ms.5.4.7", "microsoft", "5.4.7", "expired", "other", ""),
 
 	/* ---- Yahoo / AOL (senders.yahooinc.com SMTP error codes) ---- */

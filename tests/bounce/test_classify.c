@@ -130,6 +130,14 @@ TEST(providers)
 	    "gsmtp")->action, MT_BOUNCE_ACT_RETRY);
 	EXPECT("421-4.7.0 TLS required for RCPT domain, closing connection. - "
 	    "gsmtp", "failedstarttls", "tls", 0);
+	EXPECT("550 5.7.1 <x@y.test>: Sender address rejected: domain of "
+	    "sender.test does not designate 192.0.2.9 as permitted sender",
+	    "authfailure", "spf", 0);
+	EXPECT("554 5.7.0 Reject, id=12345-01 - INFECTED: Eicar-Test-Signature",
+	    "virusdetected", "content", 0);
+	EXPECT("451 4.7.500 Server busy. Please try again later from "
+	    "[192.0.2.9]. (S77714) [DB3EUR04FT052.eop-eur04.prod.protection."
+	    "outlook.com]", "speeding", "rate", 0);
 	/* greylisting is to be retried, nothing about the content */
 	EXPECT("450 4.7.1 <x@y.test>: Recipient address rejected: Greylisted, "
 	    "see http://postgrey.schweikert.ch/help/y.test.html",
