@@ -53,6 +53,10 @@ static const reason_info bn_reasons[] = {
 	{ "toomanyconn", 26, "rate", false, MT_BOUNCE_ACT_RETRY },
 	{ "blocked", 27, "blocklist", false, MT_BOUNCE_ACT_FIX_SENDER },
 	/* second tier: a status reason (rank 40) beats these texts */
+	/* a sending service's own suppression list (an earlier hard bounce
+	 * or complaint): it did not even try; not proof the address is bad,
+	 * but nothing will reach it through that service */
+	{ "suppressed", 49, "recipient", false, MT_BOUNCE_ACT_SUPPRESS },
 	{ "policyviolation", 50, "policy", false, MT_BOUNCE_ACT_CONTACT_RECIPIENT },
 	{ "virusdetected", 51, "content", false, MT_BOUNCE_ACT_FIX_SENDER },
 	{ "failedstarttls", 52, "tls", false, MT_BOUNCE_ACT_FIX_SENDER },
@@ -259,6 +263,7 @@ static const char *const second_tier[] = {
 	"spamdetected", "virusdetected", "policyviolation", "norelaying",
 	"systemerror", "networkerror", "suspend", "contenterror",
 	"systemfull", "notaccept", "expired", "securityerror", "mailererror",
+	"suppressed",
 };
 
 /* Text that stops a status-coded userunknown: the words say otherwise. */
@@ -269,6 +274,9 @@ static const char *const not_userunknown[] = {
 	 * codes too: the words win, and such a refusal is never hard */
 	"spamdetected", "authfailure", "badreputation", "requireptr",
 	"policyviolation", "virusdetected",
+	/* a sending service's suppression list: it sends 5.1.1 for an
+	 * address it did not try */
+	"suppressed",
 };
 
 #define MAX_MATCHES 64

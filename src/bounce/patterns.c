@@ -629,6 +629,9 @@ static const bn_rule rules[] = {
 	R("mailer.error", "mailererror", "other", "mailer error"),
 	R("mailer.pipe", "mailererror", "other", "pipe to |/"),
 	R("mailer.x-unix", "mailererror", "other", "x-unix; "),
+	/* a sending service's suppression list: Amazon SES ("it is on the
+	 * suppression list for your account"), SparkPost, Postmark, ... */
+	R("suppressed.list", "suppressed", "recipient", "suppression list"),
 	R("syntax.bad-sequence", "syntaxerror", "other", "bad sequence of commands"),
 	R("syntax.unrecognized", "syntaxerror", "other", "syntax error"),
 };

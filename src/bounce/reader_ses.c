@@ -98,6 +98,20 @@ one(bn_facts *f, const char *addr, const char *status, const char *diag,
 	}
 }
 
+/* SES names its own refusals in bounceSubType: "Suppressed" (its global
+ * list: a recent hard bounce), "OnAccountSuppressionList" (the account's
+ * list: a bounce or a complaint).  SES did not try to deliver; whatever
+ * status it wrote, the reason is the list. */
+static void
+suppressed_hint(bn_facts *f, const char *subtype)
+{
+	if (strcmp(subtype, "Suppressed") != 0 &&
+	    strcmp(subtype, "OnAccountSuppressionList") != 0)
+		return;
+	snprintf(f->hint, sizeof(f->hint), "suppressed");
+	f->hint_rule = "amazonses.suppressed";
+}
+
 /* "250 2.6.0 Message received": the 2.x.x code other finders skip. */
 static void
 delivered_status(const char *resp, char *out, size_t outlen)
@@ -196,6 +210,7 @@ parse_notification(const char *txt, size_t len, bn_context *ctx, bn_facts *f,
 			if (strcmp(jstr(o, "bounceType"), "Transient") == 0 &&
 			    f[n].action[0] == '\0')
 				snprintf(f[n].action, sizeof(f[n].action), "delayed");
+			suppressed_hint(&f[n], jstr(o, "bounceSubType"));
 			n++;
 		}
 		snprintf(ctx->reporting_mta, sizeof(ctx->reporting_mta), "%s",

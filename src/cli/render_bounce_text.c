@@ -43,6 +43,11 @@ fix_for(const mt_bounce_record *r)
 {
 	size_t i;
 
+	if (strcmp(r->reason, "suppressed") == 0)
+		return "Your sending service keeps this address on its "
+		    "suppression list (an earlier hard bounce or complaint) and "
+		    "did not send; suppress it too, or ask the service to lift it "
+		    "only if you know the address is good.";
 	switch (r->action) {
 	case MT_BOUNCE_ACT_SUPPRESS:
 		return "The address is bad: remove it from the list (suppress); "
@@ -78,6 +83,8 @@ verdict_word(const mt_bounce_record *r)
 		return "complaint (feedback report)";
 	if (strcmp(r->reason, "delivered") == 0)
 		return "delivered";
+	if (strcmp(r->reason, "suppressed") == 0)
+		return "not sent (on a suppression list)";
 	if (r->hard)
 		return "HARD bounce";
 	if (r->action == MT_BOUNCE_ACT_FIX_SENDER)

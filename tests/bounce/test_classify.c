@@ -138,6 +138,13 @@ TEST(providers)
 	EXPECT("451 4.7.500 Server busy. Please try again later from "
 	    "[192.0.2.9]. (S77714) [DB3EUR04FT052.eop-eur04.prod.protection."
 	    "outlook.com]", "speeding", "rate", 0);
+	/* a sending service's suppression list: not sent, not proof the
+	 * address is bad, whatever 5.1.1 it carries */
+	EXPECT("550 5.1.1 Amazon SES did not send the message to this address "
+	    "because it is on the suppression list for your account.",
+	    "suppressed", "recipient", 0);
+	CHECK_INT(reply("554 Address is on the suppression list")->action,
+	    MT_BOUNCE_ACT_SUPPRESS);
 	/* greylisting is to be retried, nothing about the content */
 	EXPECT("450 4.7.1 <x@y.test>: Recipient address rejected: Greylisted, "
 	    "see http://postgrey.schweikert.ch/help/y.test.html",

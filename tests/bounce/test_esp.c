@@ -5,7 +5,9 @@
  * relays them (a Proofpoint Dynamic Reputation block at the greeting, a
  * Proofpoint Essentials "marked as invalid" recipient), Amazon SES's own
  * DSNs (a remote unknown user, and the older layout that wraps the remote
- * reply in "5.1.0 - Unknown address error 550-'...'"), SendGrid's DSNs
+ * reply in "5.1.0 - Unknown address error 550-'...'", and its SNS
+ * notification for an address on the account's suppression list),
+ * SendGrid's DSNs
  * (unknown user, a DNSBL refusal), and Apple iCloud Mail's refusals
  * (unknown user, [CS01] and [HM08] policy rejections).
  *
@@ -79,6 +81,25 @@ TEST(ses_user_unknown)
 		CHECK_STR(r->reporting_mta, "a48-112.smtp-out.amazonses.com");
 		CHECK_STR(r->original->from, "notify@sender.test");
 	}
+	mt_bounce_free(b);
+}
+
+/* SES's own refusal, as its SNS notification: the address is on the
+ * account's suppression list (bounceSubType OnAccountSuppressionList), so
+ * SES did not send; its 5.1.1 does not make the address bad, but nothing
+ * reaches it through SES. */
+TEST(ses_sns_suppressed)
+{
+	static const want w[] = {{
+		.recipient = "rae@receiver.test", .status = "5.1.1",
+		.reason = "suppressed", .cause = "recipient", .hard = false,
+		.action = MT_BOUNCE_ACT_SUPPRESS, .format = "amazonses",
+	}};
+	mt_bounce *b = check_sample("ses-sns-suppressed.eml", w, NWANT(w));
+	const mt_bounce_record *r = rec(b, 0);
+
+	if (r != NULL)
+		CHECK_STR(r->rule, "amazonses.suppressed");
 	mt_bounce_free(b);
 }
 
@@ -174,6 +195,7 @@ main(void)
 	RUN(proofpoint_pdr_blocked);
 	RUN(proofpoint_invalid_user);
 	RUN(ses_user_unknown);
+	RUN(ses_sns_suppressed);
 	RUN(ses_mailbox_full);
 	RUN(sendgrid_user_unknown);
 	RUN(sendgrid_blocklist);
