@@ -734,6 +734,22 @@ rule_action(const char *rule, mt_bounce_action *action)
 			*action = rule_actions[i].action;
 }
 
+/* Did the recipient complain?  A feedback report of type abuse or fraud
+ * (RFC 5965; the feedback loops send abuse), or an SES complaint of that
+ * type or of none: the recipient is to be mailed no more (the address is
+ * good: never hard).  not-spam, auth-failure (RFC 6591, about our
+ * authentication, not the recipient), virus and other ask nothing of the
+ * list. */
+static bool
+complained(const bn_facts *f)
+{
+	/* ARF: the Feedback-Type; SES: its complaintFeedbackType, in diag */
+	const char *t = f->action[0] != '\0' ? f->action : f->diag;
+
+	return t[0] == '\0' || mt_strn_ieq(t, strlen(t), "abuse") ||
+	    mt_strn_ieq(t, strlen(t), "fraud");
+}
+
 void
 bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 {
@@ -791,4 +807,6 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	if (transient && v->action != MT_BOUNCE_ACT_NONE &&
 	    v->action != MT_BOUNCE_ACT_FIX_SENDER)
 		v->action = MT_BOUNCE_ACT_RETRY;
+	if (bn_strcmp(v->reason, "feedback") == 0 && complained(f))
+		v->action = MT_BOUNCE_ACT_SUPPRESS;
 }

@@ -8,9 +8,11 @@
  * then RFC 3464 reports of success (Action: delivered, relayed, expanded;
  * one beside a real failure) and an RFC 8098 read receipt.
  *
- * A complaint is reason feedback with no action and never hard: the
- * address is not bad, and what to do with a complainant (unsubscribe) is
- * the sender's list policy, not a bounce verdict.  A success report is
+ * A complaint (Feedback-Type abuse) is reason feedback, action suppress
+ * and never hard: the address is not bad, but its owner asked for no more
+ * of this mail, and the bulk-sender rules of Gmail and Yahoo make a sender
+ * stop mailing a complainant.  An authentication failure report is no
+ * complaint: no action.  A success report is
  * reason delivered, no action, no stage.  A read receipt is not a bounce
  * at all.  Decided from the formats' published meaning, not from the
  * reader's output.
@@ -33,7 +35,7 @@ TEST(yahoo_cfl)
 	static const want w[] = {{
 		.recipient = "tomasz.k@yahoo.test", .status = "",
 		.reply_code = -1, .reason = "feedback", .cause = "other",
-		.hard = false, .action = MT_BOUNCE_ACT_NONE,
+		.hard = false, .action = MT_BOUNCE_ACT_SUPPRESS,
 		.smtp_command = "", .format = "arf", .dsn_action = "abuse",
 		.message_id = "<w45-8812.picks@sender.test>",
 	}};
@@ -59,7 +61,7 @@ TEST(microsoft_jmrp)
 	static const want w[] = {{
 		.recipient = "marek.n@outlook.test", .status = "",
 		.reply_code = -1, .reason = "feedback", .cause = "other",
-		.hard = false, .action = MT_BOUNCE_ACT_NONE,
+		.hard = false, .action = MT_BOUNCE_ACT_SUPPRESS,
 		.remote_mta = "203.0.113.41", .smtp_command = "",
 		.format = "arf", .dsn_action = "abuse",
 		.message_id = "<sale-20261105-3391@sender.test>",
@@ -84,7 +86,7 @@ TEST(aol_redacted)
 	static const want w[] = {{
 		.recipient = "", .status = "", .reply_code = -1,
 		.reason = "feedback", .cause = "other",
-		.hard = false, .action = MT_BOUNCE_ACT_NONE,
+		.hard = false, .action = MT_BOUNCE_ACT_SUPPRESS,
 		.remote_mta = "198.51.100.60", .format = "arf",
 		.dsn_action = "abuse",
 		.message_id = "<nl-2026-11.8f3a21c0@sender.test>",
