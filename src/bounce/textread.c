@@ -298,6 +298,18 @@ same_as_sender(const bn_doc *d, const char *addr)
 	return f[0] != '\0' && strcmp(f, addr) == 0;
 }
 
+/* Is the line a transcript's MAIL command (">>> MAIL FROM:<sender>")?
+ * Its address is the envelope sender, never a failed recipient. */
+static bool
+mail_from_line(const char *p, size_t len)
+{
+	while (len > 0 && (*p == '>' || *p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	return mt_strn_iprefix(p, len, "mail from:");
+}
+
 static inline void
 block_add(tblock *b, const char *p, size_t len)
 {
@@ -515,7 +527,8 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 		}
 		if (hit && (same_as_sender(d, addr) ||
 		    strncmp(addr, "mailer-daemon@", 14) == 0 ||
-		    strncmp(addr, "postmaster@", 11) == 0))
+		    strncmp(addr, "postmaster@", 11) == 0 ||
+		    mail_from_line(line.p, ll)))
 			hit = false;
 		if (hit) {
 			for (i = 0; i < n; i++)
@@ -568,15 +581,37 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 	return n;
 }
 
+/* Is the line another recipient's: inside the block of one of the n
+ * others (all but `self`), or naming one of them?  NULL bl: none. */
+static bool
+others_line(const tblock *bl, size_t n, size_t self, const char *p, size_t l)
+{
+	size_t j;
+
+	for (j = 0; bl != NULL && j < n; j++) {
+		if (j == self)
+			continue;
+		if ((bl[j].len >= l && mt_memmem(bl[j].text, bl[j].len, p, l) !=
+		    NULL) || (bl[j].rcpt[0] != '\0' && mt_memmem_i(p, l,
+		    bl[j].rcpt, strlen(bl[j].rcpt)) != NULL))
+			return true;
+	}
+	return false;
+}
+
 /* Lines of the text that carry an SMTP reply (with the lines that
- * continue them); the fallback diagnostic. */
+ * continue them); the fallback diagnostic.  With the blocks of several
+ * recipients (bl, n), for recipient self: without the lines that are
+ * another's (a notice listing "ann: 550 5.7.26 ...", then "cy: Unrouteable
+ * address" must not give cy ann's reply). */
 static void
-reply_lines(const bn_doc *d, char *out, size_t outlen)
+reply_lines_for(const bn_doc *d, const tblock *bl, size_t n, size_t self,
+    char *out, size_t outlen)
 {
 	bn_lines it;
 	mt_bytes line;
 	char tmp[BLOCK_MAX];
-	size_t n = 0;
+	size_t k = 0;
 
 	tmp[0] = '\0';
 	bn_lines_init(&it, d->text.p, d->text_end);
@@ -589,14 +624,22 @@ reply_lines(const bn_doc *d, char *out, size_t outlen)
 		if (bn_find_reply_code(p, l > 8 ? 8 : l) < 0 &&
 		    !bn_find_status(p, l, (char[16]){ 0 }, 16))
 			continue;
-		if (n + l + 2 >= sizeof(tmp))
+		if (n > 1 && others_line(bl, n, self, p, l))
+			continue;
+		if (k + l + 2 >= sizeof(tmp))
 			break;
-		memcpy(tmp + n, p, l);
-		n += l;
-		tmp[n++] = '\n';
-		tmp[n] = '\0';
+		memcpy(tmp + k, p, l);
+		k += l;
+		tmp[k++] = '\n';
+		tmp[k] = '\0';
 	}
-	bn_join_reply(tmp, n, out, outlen);
+	bn_join_reply(tmp, k, out, outlen);
+}
+
+static void
+reply_lines(const bn_doc *d, char *out, size_t outlen)
+{
+	reply_lines_for(d, NULL, 0, 0, out, outlen);
 }
 
 /* The host name after p (at most outlen - 1 bytes, with a dot) into out,
@@ -684,7 +727,7 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	const char *format;
 	tblock few[BLOCKS_FEW], *bl = few;
 	size_t n, i;
-	char replies[MT_BOUNCE_MAX_DIAG];
+	char replies[MT_BOUNCE_MAX_DIAG], own[MT_BOUNCE_MAX_DIAG];
 	bool have_replies;
 
 	if (d->text_end == 0 && d->text.len == 0)
@@ -714,6 +757,14 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 		if (f[i].diag[0] == '\0' || (bn_find_reply_code(f[i].diag,
 		    strlen(f[i].diag)) < 0 && !bn_find_status(f[i].diag,
 		    strlen(f[i].diag), (char[16]){ 0 }, 16))) {
+			if (n > 1) {
+				/* this one's, not the other recipients' */
+				reply_lines_for(d, bl, n, i, own, sizeof(own));
+				if (own[0] != '\0')
+					bn_append(f[i].diag, sizeof(f[i].diag),
+					    own, strlen(own));
+				continue;
+			}
 			if (!have_replies) {
 				reply_lines(d, replies, sizeof(replies));
 				have_replies = true;

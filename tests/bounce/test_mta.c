@@ -8,7 +8,9 @@
  * text, Barracuda's refusals relayed by Exim and Postfix (Barracuda
  * Reputation, and the Email Security Service's "blocked" recipient
  * result), and OpenSMTPD's permanent failure report (its DSN part says
- * only X.0.0; the text has the remote reply or its own words).
+ * only X.0.0; the text has the remote reply or its own words); Exim's
+ * notice for three recipients with three outcomes, and a transcript whose
+ * MAIL FROM line names the sender, not a recipient.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +176,52 @@ TEST(opensmtpd_no_domain)
 	mt_bounce_free(b);
 }
 
+/* Exim's notice for three recipients with three outcomes: Gmail's
+ * multi-line authentication refusal after the data, an unknown user at
+ * RCPT, and an address Exim could not route at all, whose block holds no
+ * reply: the others' replies are not its own. */
+TEST(exim_three_recipients)
+{
+	static const want w[] = {{
+		.recipient = "ann@gmail.test", .reply_code = 550,
+		.status = "5.7.26", .reason = "authfailure",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "google", .smtp_command = "DATA", .format = "exim",
+		.message_id = "<dec-2@sender.test>",
+	}, {
+		.recipient = "bob@receiver.test", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.smtp_command = "RCPT",
+	}, {
+		.recipient = "cy@nxdomain.test", .reply_code = -1,
+		.reason = "hostunknown", .cause = "domain",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.provider = "", .smtp_command = "",
+	}};
+	mt_bounce *b = check_sample("exim-three-recipients.eml", w, NWANT(w));
+	const mt_bounce_record *r = rec(b, 2);
+
+	if (r != NULL)
+		CHECK_STR(r->diagnostic, "Unrouteable address");
+	mt_bounce_free(b);
+}
+
+/* A gateway's transcript under the recipient: ">>> MAIL FROM:<sender>"
+ * names the envelope sender, which is no failed recipient. */
+TEST(transcript_mail_from)
+{
+	static const want w[] = {{
+		.recipient = "mika@receiver.test", .reply_code = 554,
+		.status = "5.7.1", .reason = "blocked", .cause = "blocklist",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.smtp_command = "MAIL",
+		.message_id = "<ship-4411@sender.test>",
+	}};
+
+	mt_bounce_free(check_sample("transcript-mail-from.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -185,6 +233,8 @@ main(void)
 	RUN(barracuda_ess_blocked);
 	RUN(opensmtpd_user_unknown);
 	RUN(opensmtpd_no_domain);
+	RUN(exim_three_recipients);
+	RUN(transcript_mail_from);
 	free(buf);
 	return DONE();
 }
