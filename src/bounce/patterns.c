@@ -66,6 +66,26 @@ static const bn_rule rules[] = {
 	R("full.recipient-quota", "mailboxfull", "mailbox", "quota violation for"),
 	R("full.reached-quota", "mailboxfull", "mailbox", "reached disk quota"),
 	R("full.pleine", "mailboxfull", "mailbox", "boite du destinataire pleine"),
+	/* the same in the languages servers answer in: German, French,
+	 * Spanish, Portuguese, Italian, Dutch, Russian, Chinese, Japanese
+	 * (patterns are matched lower-cased, ASCII only: a capital the
+	 * sentence may start with is left out) */
+	R("full.de-postfach-voll", "mailboxfull", "mailbox", "postfach voll"),
+	R("full.de-postfach-ist-voll", "mailboxfull", "mailbox", "postfach ist voll"),
+	R("full.de-speicherplatz", "mailboxfull", "mailbox", "speicherplatz erschöpft"),
+	R("full.de-mailbox-voll", "mailboxfull", "mailbox", "mailbox voll"),
+	R("full.fr-boite-pleine", "mailboxfull", "mailbox", "boîte aux lettres pleine"),
+	R("full.fr-boite-pleine2", "mailboxfull", "mailbox", "boite aux lettres pleine"),
+	R("full.es-buzon-lleno", "mailboxfull", "mailbox", "buzón lleno"),
+	R("full.es-buzon-lleno2", "mailboxfull", "mailbox", "buzon lleno"),
+	R("full.pt-caixa-cheia", "mailboxfull", "mailbox", "caixa postal cheia"),
+	R("full.pt-caixa-cheia2", "mailboxfull", "mailbox", "caixa de correio cheia"),
+	R("full.it-casella-piena", "mailboxfull", "mailbox", "casella piena"),
+	R("full.nl-mailbox-vol", "mailboxfull", "mailbox", "mailbox is vol"),
+	R("full.ru-perepolnen", "mailboxfull", "mailbox", "щик переполнен"),
+	R("full.zh-mailbox-full", "mailboxfull", "mailbox", "邮箱已满"),
+	R("full.zh-space", "mailboxfull", "mailbox", "邮箱空间不足"),
+	R("full.ja-mailbox-full", "mailboxfull", "mailbox", "メールボックスがいっぱい"),
 
 	/* ---- mesgtoobig / exceedlimit ---- */
 	R("size.too-big", "mesgtoobig", "size", "message too big"),
@@ -235,6 +255,25 @@ static const bn_rule rules[] = {
 	R("user.notfound-adr", "userunknown", "recipient", "recipientnotfound"),
 	R("user.recipient-rejected", "userunknown", "recipient", "recipient rejected"),
 	R("user.no-mail-box", "userunknown", "recipient", "no mail box available for this user"),
+	/* "unknown user" in the languages servers answer in (see full.*) */
+	R("user.de-unbekannt", "userunknown", "recipient", "benutzer unbekannt"),
+	R("user.de-unbekannt2", "userunknown", "recipient", "empfänger unbekannt"),
+	R("user.de-existiert-nicht", "userunknown", "recipient", "adresse existiert nicht"),
+	R("user.fr-inconnu", "userunknown", "recipient", "utilisateur inconnu"),
+	R("user.fr-adresse-inconnue", "userunknown", "recipient", "adresse inconnue"),
+	R("user.fr-destinataire-inconnu", "userunknown", "recipient", "destinataire inconnu"),
+	R("user.es-desconocido", "userunknown", "recipient", "usuario desconocido"),
+	R("user.pt-desconhecido", "userunknown", "recipient", "usuário desconhecido"),
+	R("user.pt-desconhecido2", "userunknown", "recipient", "usuario desconhecido"),
+	R("user.it-sconosciuto", "userunknown", "recipient", "utente sconosciuto"),
+	R("user.nl-onbekend", "userunknown", "recipient", "onbekende gebruiker"),
+	R("user.pl-nie-ma", "userunknown", "recipient", "nie ma takiego użytkownika"),
+	R("user.ru-ne-najden", "userunknown", "recipient", "ользователь не найден"),
+	R("user.ru-ne-sushchestvuet", "userunknown", "recipient", "ользователь не существует"),
+	R("user.zh-not-exist", "userunknown", "recipient", "用户不存在"),
+	R("user.zh-rcpt-not-exist", "userunknown", "recipient", "收件人不存在"),
+	R("user.ja-not-found", "userunknown", "recipient", "ユーザが見つかりません"),
+	R("user.ja-not-exist", "userunknown", "recipient", "ユーザーは存在しません"),
 
 	/* ---- filtered (the recipient's own filter) ---- */
 	R("filter.no-account", "filtered", "policy", "user doesn't have a "),

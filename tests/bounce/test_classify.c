@@ -170,6 +170,65 @@ TEST(providers)
 	    "https://sender.office.com/")->provider, "microsoft");
 }
 
+/* The replies of servers that answer in their own language: each one as
+ * Postfix relays it, refused at RCPT. */
+static mt_bounce *
+relayed_at_rcpt(const char *reply)
+{
+	char msg[1024];
+	mt_bounce *b = NULL;
+	int n = snprintf(msg, sizeof(msg), "From: MAILER-DAEMON@mx.sender.test\n"
+	    "To: news@sender.test\nSubject: Undelivered Mail Returned to "
+	    "Sender\n\n<rcpt@receiver.test>: host mx.receiver.test[192.0.2.7]"
+	    " said: %s (in reply to RCPT TO command)\n", reply);
+
+	if (n < 0 || (size_t)n >= sizeof(msg) ||
+	    mt_bounce_read(msg, (size_t)n, "t", &b) != MT_OK)
+		return NULL;
+	return b;
+}
+
+TEST(languages)
+{
+	static const struct {
+		const char *reply, *reason;
+	} t[] = {
+		{ "550 Benutzer unbekannt", "userunknown" },
+		{ "550 Empfänger unbekannt", "userunknown" },
+		{ "552 Postfach voll", "mailboxfull" },
+		{ "550 Adresse inconnue", "userunknown" },
+		{ "552 Boîte aux lettres pleine", "mailboxfull" },
+		{ "550 usuario desconocido", "userunknown" },
+		{ "552 buzón lleno", "mailboxfull" },
+		{ "550 Usuário desconhecido", "userunknown" },
+		{ "552 caixa postal cheia", "mailboxfull" },
+		{ "550 utente sconosciuto", "userunknown" },
+		{ "550 Onbekende gebruiker", "userunknown" },
+		{ "550 Nie ma takiego użytkownika", "userunknown" },
+		{ "550 Пользователь не найден", "userunknown" },
+		{ "552 Ящик переполнен", "mailboxfull" },
+		{ "550 用户不存在", "userunknown" },
+		{ "552 收件人邮箱已满", "mailboxfull" },
+		{ "550 ユーザが見つかりません", "userunknown" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		mt_bounce *b = relayed_at_rcpt(t[i].reply);
+		const mt_bounce_record *r = b != NULL && mt_bounce_count(b) == 1 ?
+		    mt_bounce_at(b, 0) : NULL;
+
+		CHECK(r != NULL);
+		if (r != NULL) {
+			if (strcmp(r->reason, t[i].reason) != 0)
+				fprintf(stderr, "  %s\n", t[i].reply);
+			CHECK_STR(r->reason, t[i].reason);
+			CHECK(r->hard == (strcmp(t[i].reason, "userunknown") == 0));
+		}
+		mt_bounce_free(b);
+	}
+}
+
 /* Policy, authentication, reputation and content: never hard, whatever
  * the code says. */
 TEST(never_hard)
@@ -270,6 +329,7 @@ main(void)
 	RUN(infer);
 	RUN(reply_parsing);
 	RUN(providers);
+	RUN(languages);
 	RUN(never_hard);
 	RUN(explainable);
 	RUN(short_words_are_words);
