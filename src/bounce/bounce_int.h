@@ -40,6 +40,7 @@ typedef struct bn_facts {
 	const char *hint_cause; /* with the hint: the cause it knows, or NULL */
 	int reply_code;
 	bool diag_is_notice; /* diag is the notice's own words, no reply found */
+	bool bare_reply;     /* a reply given alone: its stage is not known */
 } bn_facts;
 
 /* Clear f for a reader to fill: every field, except the bytes of diag

@@ -361,7 +361,11 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 			*m = text_says(e, "userunknown");
 			return true;
 		}
-		if (e->cmd == C_RCPT)
+		/* a reply given alone says nothing of its stage: its words
+		 * are read as a reply to RCPT, where nearly every "user
+		 * unknown" is written (a notice's unknown stage is Sisimai's
+		 * "filtered", below) */
+		if (e->cmd == C_RCPT || (e->cmd == 0 && e->f->bare_reply))
 			return (*m = text_says(e, "userunknown")) != NULL;
 		return false;
 	case G_FILTERED:

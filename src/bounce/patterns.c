@@ -255,6 +255,9 @@ static const bn_rule rules[] = {
 	R("user.notfound-adr", "userunknown", "recipient", "recipientnotfound"),
 	R("user.recipient-rejected", "userunknown", "recipient", "recipient rejected"),
 	R("user.no-mail-box", "userunknown", "recipient", "no mail box available for this user"),
+	/* Yahoo's own words, relayed without its host name (its provider
+	 * rule needs the host): more exact than filter.no-account below */
+	R("user.yahoo-no-account", "userunknown", "recipient", "doesn't have a yahoo.com account"),
 	/* "unknown user" in the languages servers answer in (see full.*) */
 	R("user.de-unbekannt", "userunknown", "recipient", "benutzer unbekannt"),
 	R("user.de-unbekannt2", "userunknown", "recipient", "empfänger unbekannt"),

@@ -138,6 +138,13 @@ TEST(providers)
 	EXPECT("451 4.7.500 Server busy. Please try again later from "
 	    "[192.0.2.9]. (S77714) [DB3EUR04FT052.eop-eur04.prod.protection."
 	    "outlook.com]", "speeding", "rate", 0);
+	/* a reply given alone has no stage: "user unknown" words are read
+	 * as the RCPT reply they nearly always are, not as Sisimai's
+	 * "filtered" for a notice whose stage is unknown */
+	EXPECT("550 User unknown", "userunknown", "recipient", 1);
+	EXPECT("554 delivery error: dd This user doesn't have a yahoo.com "
+	    "account (x@yahoo.com) [0] - mta1234.mail.gq1.yahoo.com",
+	    "userunknown", "recipient", 1);
 	/* a sending service's suppression list: not sent, not proof the
 	 * address is bad, whatever 5.1.1 it carries */
 	EXPECT("550 5.1.1 Amazon SES did not send the message to this address "
