@@ -754,6 +754,28 @@ complained(const bn_facts *f)
 	    mt_strn_ieq(t, strlen(t), "fraud");
 }
 
+/* The provider of a feedback report: the receiver that reports, by its
+ * reporting host or else its From domain (Yahoo's CFL comes from
+ * feedback@arf.mail.yahoo.com, Microsoft's JMRP from staff@hotmail.com).
+ * The report's remote host is the reported message's source, ours. */
+static const char *
+feedback_provider(const bn_context *ctx, const char *lower, size_t llen,
+    const bn_grams *g)
+{
+	const char *at = strrchr(ctx->from, '@');
+	char dom[256];
+	size_t n = 0;
+
+	/* the From field as written ("Name <user@host>"): its domain */
+	if (ctx->reporting_mta[0] == '\0' && at != NULL)
+		for (at++; n + 1 < sizeof(dom) && (mt_is_alnum(at[n]) ||
+		    at[n] == '.' || at[n] == '-'); n++)
+			dom[n] = at[n];
+	dom[n] = '\0';
+	return bn_provider_detect_grams("", n > 0 ? dom : ctx->reporting_mta,
+	    ctx->from, lower, llen, g);
+}
+
 void
 bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 {
@@ -763,12 +785,15 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	bool transient;
 	bn_grams g;
 
+	bool feedback = bn_strcmp(f->hint, "feedback") == 0;
+
 	memset(v, 0, sizeof(*v));
 	/* the diagnostic's grams, for the provider's text signatures and the
 	 * rule match (one pass over it, not two) */
 	bn_grams_of(&g, lower, llen);
-	v->provider = bn_provider_detect_grams(f->remote_mta,
-	    ctx->reporting_mta, ctx->from, lower, llen, &g);
+	v->provider = feedback ? feedback_provider(ctx, lower, llen, &g) :
+	    bn_provider_detect_grams(f->remote_mta, ctx->reporting_mta,
+	    ctx->from, lower, llen, &g);
 	if (v->provider[0] == '\0' && ctx->provider_hint[0] != '\0')
 		v->provider = ctx->provider_hint;
 	v->cause = NULL;

@@ -124,6 +124,8 @@ static const provider_sig sigs[] = {
 	{ "microsoft", SIG_FROM, "@hotmail.com" },
 	{ "yahoo", SIG_FROM, "@yahoo" },
 	{ "yahoo", SIG_FROM, "@aol.com" },
+	/* AOL's feedback loop reports come from scomp@aol.net */
+	{ "yahoo", SIG_FROM, "@aol.net" },
 	{ "amazonses", SIG_FROM, "@amazonses.com" },
 	/* Naver's own notices (the recipient blocked the sender, ...) */
 	{ "naver", SIG_FROM, "@naver." },

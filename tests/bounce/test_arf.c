@@ -12,7 +12,8 @@
  * and never hard: the address is not bad, but its owner asked for no more
  * of this mail, and the bulk-sender rules of Gmail and Yahoo make a sender
  * stop mailing a complainant.  An authentication failure report is no
- * complaint: no action.  A success report is
+ * complaint: no action.  A complaint's provider is the receiver that
+ * reports it (by its reporting host or From domain).  A success report is
  * reason delivered, no action, no stage.  A read receipt is not a bounce
  * at all.  Decided from the formats' published meaning, not from the
  * reader's output.
@@ -36,6 +37,7 @@ TEST(yahoo_cfl)
 		.recipient = "tomasz.k@yahoo.test", .status = "",
 		.reply_code = -1, .reason = "feedback", .cause = "other",
 		.hard = false, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.provider = "yahoo",
 		.smtp_command = "", .format = "arf", .dsn_action = "abuse",
 		.message_id = "<w45-8812.picks@sender.test>",
 	}};
@@ -62,6 +64,7 @@ TEST(microsoft_jmrp)
 		.recipient = "marek.n@outlook.test", .status = "",
 		.reply_code = -1, .reason = "feedback", .cause = "other",
 		.hard = false, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.provider = "microsoft",
 		.remote_mta = "203.0.113.41", .smtp_command = "",
 		.format = "arf", .dsn_action = "abuse",
 		.message_id = "<sale-20261105-3391@sender.test>",
@@ -87,6 +90,7 @@ TEST(aol_redacted)
 		.recipient = "", .status = "", .reply_code = -1,
 		.reason = "feedback", .cause = "other",
 		.hard = false, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.provider = "yahoo",
 		.remote_mta = "198.51.100.60", .format = "arf",
 		.dsn_action = "abuse",
 		.message_id = "<nl-2026-11.8f3a21c0@sender.test>",
