@@ -322,6 +322,21 @@ text_says(const evidence *e, const char *reason)
 	return NULL;
 }
 
+/* The text says our sender address was refused ("Sender address
+ * rejected: ..."): whatever else it says is about that address, not the
+ * recipient. */
+static const bn_match *
+sender_refused(const evidence *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nm; i++)
+		if (e->m[i].provider == NULL &&
+		    strcmp(e->m[i].rule, "rej.sender-address") == 0)
+			return &e->m[i];
+	return NULL;
+}
+
 static void
 take_rule(bn_verdict *v, const evidence *e, const bn_match *m)
 {
@@ -365,11 +380,13 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		 * are read as a reply to RCPT, where nearly every "user
 		 * unknown" is written (a notice's unknown stage is Sisimai's
 		 * "filtered", below) */
+		if (sender_refused(e) != NULL)
+			return false;
 		if (e->cmd == C_RCPT || (e->cmd == 0 && e->f->bare_reply))
 			return (*m = text_says(e, "userunknown")) != NULL;
 		return false;
 	case G_FILTERED:
-		if (bn_strcmp(sr, "suspend") == 0)
+		if (bn_strcmp(sr, "suspend") == 0 || sender_refused(e) != NULL)
 			return false;
 		if (bn_strcmp(sr, "filtered") == 0) {
 			if ((*m = text_says(e, "userunknown")) != NULL ||
@@ -383,6 +400,8 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		    (*m = text_says(e, "userunknown")) != NULL;
 	case G_REJECTED:
 		if (bn_strcmp(sr, "rejected") == 0)
+			return true;
+		if ((*m = sender_refused(e)) != NULL)
 			return true;
 		if (e->cmd == C_MAIL || (e->cmd == C_DATA &&
 		    bn_strcmp(sr, "userunknown") != 0) || sr[0] == '\0' ||

@@ -337,6 +337,12 @@ static const bn_rule rules[] = {
 	/* ---- rejected (the sender address was refused) ---- */
 	R("rej.all-recipients", "rejected", "policy", "all recipient addresses rejected"),
 	R("rej.sender-rejected", "rejected", "policy", "sender rejected"),
+	/* Postfix's "Sender address rejected: ..." (a sender check:
+	 * not owned by user, not logged in, unverified, its domain not
+	 * found; even "User unknown in local recipient table" is about
+	 * our sender, when its domain is local there); classify.c lets
+	 * nothing about the recipient outweigh it */
+	R("rej.sender-address", "rejected", "policy", "sender address rejected"),
 	R("rej.sender-verify", "rejected", "policy", "sender verify failed"),
 	R("rej.invalid-sender", "rejected", "policy", "invalid sender"),
 	R("rej.sender-blacklisted", "rejected", "policy", "sender address has been blacklisted"),

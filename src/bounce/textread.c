@@ -298,6 +298,14 @@ same_as_sender(const bn_doc *d, const char *addr)
 	return f[0] != '\0' && strcmp(f, addr) == 0;
 }
 
+/* Does the line start with four blanks or a tab (a folded line)? */
+static bool
+folded(const char *p, size_t len)
+{
+	return (len > 0 && p[0] == '\t') || (len >= 4 && memcmp(p, "    ", 4)
+	    == 0);
+}
+
 /* Is the line a transcript's MAIL command (">>> MAIL FROM:<sender>")?
  * Its address is the envelope sender, never a failed recipient. */
 static bool
@@ -478,6 +486,12 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 	bool transcript = bn_doc_mta(d) != NULL &&
 	    strcmp(bn_doc_mta(d), "sendmail") == 0;
 	bool ruled = ruled_format(bn_doc_mta(d));
+	/* Postfix folds the remote reply under its recipient line with four
+	 * blanks, and a reply may start with an address of its own ("550
+	 * 5.1.0 <our@sender>: Sender address rejected"): a folded line is
+	 * the reply's, never another recipient's paragraph */
+	bool folds = bn_doc_mta(d) != NULL &&
+	    strcmp(bn_doc_mta(d), "postfix") == 0;
 	enum tline k;
 
 	/* pre and sess (the current sendmail session's lines) on the stack:
@@ -528,7 +542,9 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 		if (hit && (same_as_sender(d, addr) ||
 		    strncmp(addr, "mailer-daemon@", 14) == 0 ||
 		    strncmp(addr, "postmaster@", 11) == 0 ||
-		    mail_from_line(line.p, ll)))
+		    mail_from_line(line.p, ll) ||
+		    (folds && cur != NULL && folded(line.p, ll) &&
+		    strcmp(addr, cur->rcpt) != 0)))
 			hit = false;
 		if (hit) {
 			for (i = 0; i < n; i++)

@@ -145,6 +145,11 @@ TEST(providers)
 	EXPECT("554 delivery error: dd This user doesn't have a yahoo.com "
 	    "account (x@yahoo.com) [0] - mta1234.mail.gq1.yahoo.com",
 	    "userunknown", "recipient", 1);
+	/* our sender address refused: nothing in it is about the recipient */
+	EXPECT("550 5.1.0 <x@sender.test>: Sender address rejected: User "
+	    "unknown in local recipient table", "rejected", "policy", 0);
+	EXPECT("553 5.7.1 <x@sender.test>: Sender address rejected: not logged "
+	    "in", "rejected", "policy", 0);
 	/* a sending service's suppression list: not sent, not proof the
 	 * address is bad, whatever 5.1.1 it carries */
 	EXPECT("550 5.1.1 Amazon SES did not send the message to this address "

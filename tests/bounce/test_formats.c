@@ -116,6 +116,24 @@ TEST(postfix_text_three_recipients)
 	mt_bounce_free(b);
 }
 
+/* Postfix relaying a refusal of our sender address (a sender check on
+ * the remote side, its domain local there): the folded reply starts with
+ * our address, which is no second recipient, and "User unknown" in it is
+ * about that address, not the recipient's. */
+TEST(postfix_sender_rejected)
+{
+	static const want w[] = {{
+		.recipient = "kim@receiver.test", .reply_code = 550,
+		.status = "5.1.0", .reason = "rejected", .cause = "policy",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.remote_mta = "mx.receiver.test", .smtp_command = "RCPT",
+		.format = "postfix",
+	}};
+
+	mt_bounce_free(check_sample("postfix-sender-rejected.eml", w,
+	    NWANT(w)));
+}
+
 TEST(exim_user_unknown)
 {
 	mt_bounce *b = load("exim.eml");
@@ -367,6 +385,7 @@ main(void)
 	RUN(dsn_two_recipients);
 	RUN(postfix_text_relay);
 	RUN(postfix_text_three_recipients);
+	RUN(postfix_sender_rejected);
 	RUN(exim_user_unknown);
 	RUN(sendmail_host_unknown);
 	RUN(qmail_mailbox_full);
