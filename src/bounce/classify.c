@@ -254,6 +254,9 @@ static const tier1 first_tier[] = {
 	{ "speeding", true, 0, G_NONE },
 	{ "toomanyconn", true, 0, G_NONE },
 	{ "blocked", true, 0, G_NONE },
+	/* STARTTLS demanded or failed: the words are more exact than the
+	 * class-7 status they come with */
+	{ "failedstarttls", true, 0, G_NONE },
 };
 
 /* Second tier: tried on the text when the first tier found nothing and

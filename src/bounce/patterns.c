@@ -110,6 +110,8 @@ static const bn_rule rules[] = {
 	R("suspend.user-suspended", "suspend", "mailbox", "user suspended"),
 	R("suspend.disabled", "suspend", "mailbox", "account that you tried to reach is disabled"),
 	R("suspend.mailbox-disabled", "suspend", "mailbox", "this mailbox is disabled"),
+	/* the registry's own words for X.2.1 */
+	R("suspend.mailbox-disabled-registry", "suspend", "mailbox", "mailbox disabled, not accepting"),
 	R("suspend.account-disabled", "suspend", "mailbox", "account has been disabled"),
 	R("suspend.account-is-disabled", "suspend", "mailbox", "account is disabled"),
 	R("suspend.deactivated", "suspend", "mailbox", "is a deactivated mailbox"),
@@ -305,6 +307,8 @@ static const bn_rule rules[] = {
 	R("ptr.valid-reverse", "requireptr", "ptr", "must have a ptr record with a valid reverse dns"),
 	R("ptr.bad-ptr", "requireptr", "ptr", "bad dns ptr resource record"),
 	R("ptr.hostname", "requireptr", "ptr", "cannot find your hostname"),
+	/* Postfix's reject_unknown_reverse_client_hostname */
+	R("ptr.reverse-hostname", "requireptr", "ptr", "cannot find your reverse hostname"),
 	R("ptr.name-lookup", "requireptr", "ptr", "ip name lookup failed"),
 	R("ptr.custom-rdns", "requireptr", "ptr", "custom reverse dns name"),
 	R("ptr.reverse-lookup", "requireptr", "ptr", "reverse lookup rejected"),

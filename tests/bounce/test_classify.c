@@ -145,6 +145,12 @@ TEST(providers)
 	EXPECT("554 delivery error: dd This user doesn't have a yahoo.com "
 	    "account (x@yahoo.com) [0] - mta1234.mail.gq1.yahoo.com",
 	    "userunknown", "recipient", 1);
+	EXPECT("550 5.2.1 Mailbox disabled, not accepting messages", "suspend",
+	    "mailbox", 0);
+	EXPECT("550 5.7.1 Client host rejected: cannot find your reverse "
+	    "hostname, [192.0.2.9]", "requireptr", "ptr", 0);
+	EXPECT("530 5.7.0 Must issue a STARTTLS command first",
+	    "failedstarttls", "tls", 0);
 	/* our sender address refused: nothing in it is about the recipient */
 	EXPECT("550 5.1.0 <x@sender.test>: Sender address rejected: User "
 	    "unknown in local recipient table", "rejected", "policy", 0);
