@@ -280,6 +280,8 @@ static const char *const not_userunknown[] = {
 	/* a sending service's suppression list: it sends 5.1.1 for an
 	 * address it did not try */
 	"suppressed",
+	/* and rate limits, which some providers send as 5.1.1 too */
+	"speeding", "toomanyconn",
 };
 
 #define MAX_MATCHES 64
@@ -325,6 +327,19 @@ text_says(const evidence *e, const char *reason)
 	return NULL;
 }
 
+/* Do the words name another reason than a bad address ("Recipient
+ * rejected: suspected spam", a rate limit sent as 5.1.1)? */
+static bool
+words_say_otherwise(const evidence *e)
+{
+	size_t i;
+
+	for (i = 0; i < MT_ARRAY_LEN(not_userunknown); i++)
+		if (text_says(e, not_userunknown[i]) != NULL)
+			return true;
+	return false;
+}
+
 /* The text says our sender address was refused ("Sender address
  * rejected: ..."): whatever else it says is about that address, not the
  * recipient. */
@@ -363,7 +378,6 @@ static bool
 tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 {
 	const char *sr = e->sreason;
-	size_t i;
 
 	*m = NULL;
 	if (bn_strcmp(e->f->hint, t->reason) == 0)
@@ -373,9 +387,8 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		if (bn_strcmp(sr, "suspend") == 0)
 			return false;
 		if (bn_strcmp(sr, "userunknown") == 0) {
-			for (i = 0; i < MT_ARRAY_LEN(not_userunknown); i++)
-				if (text_says(e, not_userunknown[i]) != NULL)
-					return false;
+			if (words_say_otherwise(e))
+				return false;
 			*m = text_says(e, "userunknown");
 			return true;
 		}
@@ -385,7 +398,9 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		 * "filtered", below) */
 		if (sender_refused(e) != NULL)
 			return false;
-		if (e->cmd == C_RCPT || (e->cmd == 0 && e->f->bare_reply))
+		if (e->cmd == C_RCPT)
+			return (*m = text_says(e, "userunknown")) != NULL;
+		if (e->cmd == 0 && e->f->bare_reply && !words_say_otherwise(e))
 			return (*m = text_says(e, "userunknown")) != NULL;
 		return false;
 	case G_FILTERED:

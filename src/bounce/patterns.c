@@ -330,6 +330,7 @@ static const bn_rule rules[] = {
 	R("rfc.bare-lf2", "notcompliantrfc", "content", "bare <lf>"),
 
 	/* ---- badreputation ---- */
+	R("rep.low-reputation", "badreputation", "reputation", "low reputation"),
 	R("rep.poor-score", "badreputation", "reputation", "a poor email reputation score"),
 	R("rep.ip-reputation", "badreputation", "reputation", "rate limited due to ip reputation"),
 	R("rep.problems", "badreputation", "reputation", "ip/domain reputation problems"),
@@ -455,6 +456,7 @@ static const bn_rule rules[] = {
 	 * retry, classify.c); nothing about the content -- the reason is
 	 * Sisimai's word for it */
 	R("spam.greylisted", "spamdetected", "policy", "greylist"),
+	R("spam.suspected", "spamdetected", "content", "suspected spam"),
 	R("spam.spam-message", "spamdetected", "content", "spam message"),
 	R("spam.as-spam", "spamdetected", "content", "as spam"),
 	R("spam.message-is-spam", "spamdetected", "content", "message is spam"),
@@ -477,6 +479,7 @@ static const bn_rule rules[] = {
 	R("rate.trop", "toomanyconn", "rate", "trop de connexions"),
 	R("rate.numerous-attempts", "toomanyconn", "rate", "we have already made numerous attempts"),
 	R("rate.rate-limited", "speeding", "rate", "rate limited"),
+	R("rate.limit-exceeded", "toomanyconn", "rate", "rate limit exceeded"),
 	R("rate.try-slower", "speeding", "rate", "try again slower"),
 	R("rate.receiving-rate", "speeding", "rate", "receiving mail at a rate"),
 	R("rate.too-fast", "speeding", "rate", "sending too fast"),

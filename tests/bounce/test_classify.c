@@ -151,6 +151,14 @@ TEST(providers)
 	    "hostname, [192.0.2.9]", "requireptr", "ptr", 0);
 	EXPECT("530 5.7.0 Must issue a STARTTLS command first",
 	    "failedstarttls", "tls", 0);
+	/* 5.1.1 is no proof of a bad address when the words say otherwise
+	 * (the issue: "some providers send rate limits as 5.1.1") */
+	EXPECT("550 5.1.1 Rate limit exceeded, try again later", "toomanyconn",
+	    "rate", 0);
+	EXPECT("550 5.1.1 You have been blocked because of low reputation",
+	    "badreputation", "reputation", 0);
+	CHECK_INT(reply("550 5.1.10 Recipient rejected: suspected spam")->hard,
+	    0);
 	/* our sender address refused: nothing in it is about the recipient */
 	EXPECT("550 5.1.0 <x@sender.test>: Sender address rejected: User "
 	    "unknown in local recipient table", "rejected", "policy", 0);
