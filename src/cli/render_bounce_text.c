@@ -88,11 +88,6 @@ verdict_word(const mt_bounce_record *r)
 		return "complaint (feedback report)";
 	if (strcmp(r->reason, "delivered") == 0)
 		return "delivered";
-	if (strcmp(r->reason, "feedback") == 0 &&
-	    r->action == MT_BOUNCE_ACT_SUPPRESS)
-		return "The recipient reported your message as spam: stop "
-		    "mailing this address (suppress; it is not a bad address), "
-		    "and watch the complaint rate toward this receiver.";
 	if (strcmp(r->reason, "suppressed") == 0)
 		return "not sent (on a suppression list)";
 	if (r->hard)
