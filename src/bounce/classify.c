@@ -392,12 +392,12 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 			*m = text_says(e, "userunknown");
 			return true;
 		}
+		if (sender_refused(e) != NULL)
+			return false;
 		/* a reply given alone says nothing of its stage: its words
 		 * are read as a reply to RCPT, where nearly every "user
 		 * unknown" is written (a notice's unknown stage is Sisimai's
 		 * "filtered", below) */
-		if (sender_refused(e) != NULL)
-			return false;
 		if (e->cmd == C_RCPT)
 			return (*m = text_says(e, "userunknown")) != NULL;
 		if (e->cmd == 0 && e->f->bare_reply && !words_say_otherwise(e))
@@ -819,10 +819,8 @@ bn_classify(const bn_facts *f, const bn_context *ctx, bn_verdict *v)
 	char lower[MT_BOUNCE_MAX_DIAG];
 	size_t llen = bn_lower(lower, sizeof(lower), f->diag, strlen(f->diag));
 	const reason_info *ri;
-	bool transient;
+	bool transient, feedback = bn_strcmp(f->hint, "feedback") == 0;
 	bn_grams g;
-
-	bool feedback = bn_strcmp(f->hint, "feedback") == 0;
 
 	memset(v, 0, sizeof(*v));
 	/* the diagnostic's grams, for the provider's text signatures and the

@@ -564,24 +564,32 @@ paragraph_command(const bn_doc *d, size_t n, size_t i, const rcpt_paras *rp)
 	return bn_find_command_sq(d->lsq + start, end - start);
 }
 
+/* Once per message: does the text name a stage at all (a text that
+ * names none, most delivery reports, has none for any recipient), and
+ * where is each recipient first named? */
+static void
+paras_fill(const bn_doc *d, const bn_facts *all, size_t n, rcpt_paras *rp)
+{
+	size_t j;
+
+	if (rp->done)
+		return;
+	rp->done = true;
+	if ((rp->any = bn_doc_stage(d) >= 0)) {
+		rp->talking = mt_memmem(d->lsq, d->lsqlen, TALKING,
+		    sizeof(TALKING) - 1) != NULL;
+		for (j = 0; j < n; j++)
+			rp->at[j] = named_at(d, all[j].recipient);
+	}
+}
+
 static const char *
 recipient_command(const bn_doc *d, const bn_facts *all, size_t n, size_t i,
     rcpt_paras *rp)
 {
 	const char *c = "";
-	size_t j;
 
-	/* once per message: a text that names no stage anywhere (most
-	 * delivery reports) has none for any recipient */
-	if (!rp->done) {
-		rp->done = true;
-		if ((rp->any = bn_doc_stage(d) >= 0)) {
-			rp->talking = mt_memmem(d->lsq, d->lsqlen, TALKING,
-			    sizeof(TALKING) - 1) != NULL;
-			for (j = 0; j < n; j++)
-				rp->at[j] = named_at(d, all[j].recipient);
-		}
-	}
+	paras_fill(d, all, n, rp);
 	if (!rp->any)
 		return "";
 	if (rp->talking)
@@ -603,7 +611,7 @@ text_stage_is_mine(const bn_doc *d, const bn_facts *all, size_t n, size_t i,
 
 	if (n < 2 || n > PARA_RCPTS_MAX)
 		return true;
-	(void)recipient_command(d, all, n, i, rp);      /* fills rp once */
+	paras_fill(d, all, n, rp);
 	if (!rp->any || rp->at[i] >= d->lsqlen)
 		return true;
 	if (!rp->staged_done) {
