@@ -563,8 +563,8 @@ reply_start(const char *diag)
 	for (; diag[n] != '\0'; n++) {
 		if ((n == 0 || diag[n - 1] == ' ') && diag[n] >= '2' &&
 		    diag[n] <= '5' && code_at(diag, n) &&
-		    bn_find_status(diag + n + 4, strnlen(diag + n + 4, 16), st,
-		    sizeof(st)) && mt_is_digit(diag[n + 4]))
+		    mt_is_digit(diag[n + 4]) && bn_find_status(diag + n + 4,
+		    strnlen(diag + n + 4, 16), st, sizeof(st)))
 			return (long)n;
 	}
 	return -1;
