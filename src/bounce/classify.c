@@ -754,6 +754,7 @@ static const struct {
 	 * from senders of its own organization; its owner's setting, which
 	 * nothing on our side can meet (Sisimai: securityerror) */
 	{ "ms.authrequired", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	{ "ms.5.7.12", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
 	/* Mimecast's Blocked Senders policies and personal block lists:
 	 * the receiving side's list, not a fault of ours (Sisimai:
 	 * rejected, blocked) */

@@ -105,6 +105,20 @@ const bn_rule bn_provider_rules[] = {
 	P("ms.5.7.750", "microsoft", "5.7.750", "blocked", "reputation", ""),
 	P("ms.5.7.705", "microsoft", "5.7.705", "blocked", "reputation", ""),
 	P("ms.5.7.57", "microsoft", "5.7.57", "securityerror", "policy", ""),
+	/* the NDR reference: 5.7.12 a group or mailbox that takes mail only
+	 * from its own organization (contact-recipient, classify.c); 5.7.512
+	 * a From field not per RFC 5322 3.6.2; 5.7.520 the sending tenant
+	 * forbids external forwarding; 5.7.703 the recipients' per-minute
+	 * receive limit; 5.1.90 the sender account's daily recipient
+	 * limit; X.2.121/122 a recipient's hourly limit from one sender;
+	 * 5.4.300 the message expired in the queue */
+	P("ms.5.7.12", "microsoft", "5.7.12", "securityerror", "policy", ""),
+	P("ms.5.7.512", "microsoft", "5.7.512", "notcompliantrfc", "content", ""),
+	P("ms.5.7.520", "microsoft", "5.7.520", "policyviolation", "policy", ""),
+	P("ms.5.7.703", "microsoft", "5.7.703", "speeding", "rate", ""),
+	P("ms.5.1.90", "microsoft", "5.1.90", "speeding", "rate", ""),
+	P("ms.receive-limit", "microsoft", NULL, "speeding", "rate", "message receive limit"),
+	P("ms.5.4.300", "microsoft", "5.4.300", "expired", "other", ""),
 	P("ms.5.7.124", "microsoft", "5.7.124", "filtered", "policy", ""),
 	P("ms.5.7.133", "microsoft", "5.7.133", "filtered", "policy", ""),
 	P("ms.5.7.134", "microsoft", "5.7.134", "filtered", "policy", ""),

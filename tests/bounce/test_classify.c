@@ -151,6 +151,16 @@ TEST(providers)
 	    "hostname, [192.0.2.9]", "requireptr", "ptr", 0);
 	EXPECT("530 5.7.0 Must issue a STARTTLS command first",
 	    "failedstarttls", "tls", 0);
+	/* Microsoft's NDR reference (a Microsoft host named in the reply) */
+	CHECK_INT(reply("550 5.7.12 Sender was not authenticated by "
+	    "organization [AM0PR01MB1.eurprd01.prod.outlook.com]")->action,
+	    MT_BOUNCE_ACT_CONTACT_RECIPIENT);
+	EXPECT("550 5.7.512 Access denied, message must be RFC 5322 section "
+	    "3.6.2 compliant [AM0PR01MB1.eurprd01.prod.outlook.com]",
+	    "notcompliantrfc", "content", 0);
+	EXPECT("450 4.2.121 Recipient's per hour message receive limit from "
+	    "specific sender exceeded [AM0PR01MB1.eurprd01.prod.outlook.com]",
+	    "speeding", "rate", 0);
 	/* 5.1.1 is no proof of a bad address when the words say otherwise
 	 * (the issue: "some providers send rate limits as 5.1.1") */
 	EXPECT("550 5.1.1 Rate limit exceeded, try again later", "toomanyconn",
