@@ -755,6 +755,9 @@ static const struct {
 	 * nothing on our side can meet (Sisimai: securityerror) */
 	{ "ms.authrequired", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
 	{ "ms.5.7.12", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	/* a Google Workspace domain that takes mail only from the IPs it
+	 * lists (an inbound gateway): its own setting */
+	{ "gmail.ip-allowlist", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
 	/* Mimecast's Blocked Senders policies and personal block lists:
 	 * the receiving side's list, not a fault of ours (Sisimai:
 	 * rejected, blocked) */

@@ -12,6 +12,15 @@
 
 const bn_rule bn_provider_rules[] = {
 	/* ---- Google / Gmail (support.google.com/a/answer/3726730) ---- */
+	/* the reference's texts where a word of a generic rule would
+	 * mislead: its SMTP relay's own quotas and limits are the sending
+	 * customer's (not a recipient's full mailbox, not relaying) */
+	P("gmail.email-quota", "google", "5.7.1", "speeding", "rate", "email quota exceeded"),
+	P("gmail.relay-limit", "google", NULL, "speeding", "rate", "relay limit exceeded"),
+	P("gmail.unauth-domain", "google", NULL, "authfailure", "dmarc", "unauthenticated email is not accepted from this domain"),
+	P("gmail.temp-problem", "google", NULL, "systemerror", "other", "temporary system problem"),
+	P("gmail.ip-allowlist", "google", NULL, "blocked", "policy", "ip not in whitelist for rcpt domain"),
+	P("gmail.hops", "google", NULL, "networkerror", "other", "exceeded 50 hops"),
 	P("gmail.dmarc", "google", NULL, "authfailure", "dmarc", "unauthenticated email from * is not accepted due to * dmarc"),
 	P("gmail.dmarc2", "google", NULL, "authfailure", "dmarc", "dmarc policy"),
 	P("gmail.auth-spf-dkim", "google", NULL, "authfailure", "spf", "does not have authentication information or fails to pass"),

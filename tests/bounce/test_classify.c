@@ -151,6 +151,14 @@ TEST(providers)
 	    "hostname, [192.0.2.9]", "requireptr", "ptr", 0);
 	EXPECT("530 5.7.0 Must issue a STARTTLS command first",
 	    "failedstarttls", "tls", 0);
+	/* Gmail's reference where a generic word would mislead: its SMTP
+	 * relay's quotas are the sender's, not a full mailbox or relaying */
+	EXPECT("550 5.7.1 Email quota exceeded. - gsmtp", "speeding", "rate",
+	    0);
+	EXPECT("550 5.7.1 Daily SMTP relay limit exceeded for customer. - "
+	    "gsmtp", "speeding", "rate", 0);
+	EXPECT("550 5.7.1 Unauthenticated email is not accepted from this "
+	    "domain. - gsmtp", "authfailure", "dmarc", 0);
 	/* Microsoft's NDR reference (a Microsoft host named in the reply) */
 	CHECK_INT(reply("550 5.7.12 Sender was not authenticated by "
 	    "organization [AM0PR01MB1.eurprd01.prod.outlook.com]")->action,
