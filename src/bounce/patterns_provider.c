@@ -147,6 +147,10 @@ const bn_rule bn_provider_rules[] = {
 	P("ms.5.4.7", "microsoft", "5.4.7", "expired", "other", ""),
 
 	/* ---- Yahoo / AOL (senders.yahooinc.com SMTP error codes) ---- */
+	/* the error-codes page: TSS11 too many unknown recipients from the
+	 * IP (a list to clean), GL01 traffic deferred as unusual */
+	P("yahoo.tss11", "yahoo", NULL, "badreputation", "reputation", "[tss11]"),
+	P("yahoo.gl01", "yahoo", NULL, "badreputation", "reputation", "[gl01]"),
 	P("yahoo.tss04", "yahoo", NULL, "badreputation", "reputation", "[ts04]"),
 	P("yahoo.tss04b", "yahoo", NULL, "badreputation", "reputation", "[tss04]"),
 	P("yahoo.tss09", "yahoo", NULL, "blocked", "blocklist", "[tss09]"),

@@ -159,6 +159,10 @@ TEST(providers)
 	    "gsmtp", "speeding", "rate", 0);
 	EXPECT("550 5.7.1 Unauthenticated email is not accepted from this "
 	    "domain. - gsmtp", "authfailure", "dmarc", 0);
+	/* Yahoo's TSS11: too many unknown recipients from the IP */
+	EXPECT("421 4.7.1 [TSS11] Excessive unknown recipients - possible Open "
+	    "Relay - see https://postmaster.yahooinc.com/error-codes",
+	    "badreputation", "reputation", 0);
 	/* Microsoft's NDR reference (a Microsoft host named in the reply) */
 	CHECK_INT(reply("550 5.7.12 Sender was not authenticated by "
 	    "organization [AM0PR01MB1.eurprd01.prod.outlook.com]")->action,
