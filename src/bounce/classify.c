@@ -414,8 +414,12 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		}
 		if (e->cmd & (C_GREET | C_MAIL | C_RCPT))
 			return false;
+		/* user-unknown words read as the recipient's filter, unless
+		 * the words say spam ("Recipient rejected: suspected spam" is
+		 * the spam filter's, below) */
 		return (*m = text_says(e, "filtered")) != NULL ||
-		    (*m = text_says(e, "userunknown")) != NULL;
+		    (text_says(e, "spamdetected") == NULL &&
+		    (*m = text_says(e, "userunknown")) != NULL);
 	case G_REJECTED:
 		if (bn_strcmp(sr, "rejected") == 0)
 			return true;

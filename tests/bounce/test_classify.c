@@ -179,8 +179,8 @@ TEST(providers)
 	    "rate", 0);
 	EXPECT("550 5.1.1 You have been blocked because of low reputation",
 	    "badreputation", "reputation", 0);
-	CHECK_INT(reply("550 5.1.10 Recipient rejected: suspected spam")->hard,
-	    0);
+	EXPECT("550 5.1.10 Recipient rejected: suspected spam", "spamdetected",
+	    "content", 0);
 	/* our sender address refused: nothing in it is about the recipient */
 	EXPECT("550 5.1.0 <x@sender.test>: Sender address rejected: User "
 	    "unknown in local recipient table", "rejected", "policy", 0);
