@@ -48,6 +48,12 @@ fix_for(const mt_bounce_record *r)
 		return "The recipient reported your message as spam: stop "
 		    "mailing this address (suppress; it is not a bad address), "
 		    "and watch the complaint rate toward this receiver.";
+	if (strcmp(r->reason, "rejected") == 0 &&
+	    r->action == MT_BOUNCE_ACT_FIX_SENDER)
+		return "The receiver refused the sender address (MAIL FROM): "
+		    "make sure it exists, takes mail (bounces come back to it), "
+		    "its domain resolves, and it may send through this server; "
+		    "do not suppress the recipient.";
 	if (strcmp(r->reason, "suppressed") == 0)
 		return "Your sending service keeps this address on its "
 		    "suppression list (an earlier hard bounce or complaint) and "

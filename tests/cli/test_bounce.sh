@@ -44,6 +44,10 @@ first=$(printf '%s\n' "$out" | head -n 1)
 has "$first" "gone@receiver.test — HARD bounce: userunknown (recipient) → suppress" \
 	&& ok || no "verdict line: $first"
 has "$out" "fix:" && ok || no "fix line"
+# a refused sender address: the fix names the sender, not the recipient
+out=$("$cli" bounce "$data/postfix-sender-rejected.eml")
+has "$out" "fix:        The receiver refused the sender address (MAIL FROM)" \
+	&& ok || no "sender-refused fix line"
 
 # not a bounce: a clear record, exit 0
 out=$("$cli" bounce "$data/not-a-bounce.eml"); rc=$?
