@@ -54,6 +54,14 @@ fix_for(const mt_bounce_record *r)
 		    "make sure it exists, takes mail (bounces come back to it), "
 		    "its domain resolves, and it may send through this server; "
 		    "do not suppress the recipient.";
+	if (strcmp(r->reason, "notcompliantrfc") == 0)
+		return "The message breaks the Internet Message Format (RFC 5322): "
+		    "give it exactly one From, a Date and a Message-ID, and "
+		    "well-formed header fields.";
+	if (strcmp(r->reason, "suspend") == 0)
+		return "The mailbox is disabled or suspended by its provider: "
+		    "nothing on your side explains it; if it stays so for weeks, "
+		    "stop mailing it.";
 	if (strcmp(r->reason, "suppressed") == 0)
 		return "Your sending service keeps this address on its "
 		    "suppression list (an earlier hard bounce or complaint) and "

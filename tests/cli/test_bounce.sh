@@ -44,6 +44,10 @@ first=$(printf '%s\n' "$out" | head -n 1)
 has "$first" "gone@receiver.test — HARD bounce: userunknown (recipient) → suppress" \
 	&& ok || no "verdict line: $first"
 has "$out" "fix:" && ok || no "fix line"
+# a suspended mailbox: the fix says what the state is and when to stop
+out=$("$cli" bounce --reply "550 5.2.1 Mailbox disabled, not accepting messages")
+has "$out" "fix:        The mailbox is disabled or suspended" \
+	&& ok || no "suspend fix line"
 # a refused sender address: the fix names the sender, not the recipient
 out=$("$cli" bounce "$data/postfix-sender-rejected.eml")
 has "$out" "fix:        The receiver refused the sender address (MAIL FROM)" \
