@@ -108,14 +108,6 @@ next_token(lexer *x, mt_bytes *t)
 	return TOK_WORD;
 }
 
-static bool
-word_is(mt_bytes t, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return t.len == n && mt_mem_ieq(t.p, lit, n);
-}
-
 /* The clause keywords: the word that starts a clause, or CL_NONE. */
 enum clause { CL_NONE, CL_FROM, CL_BY, CL_VIA, CL_WITH, CL_ID, CL_FOR };
 
@@ -237,6 +229,14 @@ address_of(mt_bytes t, char out[BN_IP_MAX], bool *pub)
 	return true;
 }
 
+/* t without the dots it ends with (Gmail's "mail-x.google.com."). */
+static void
+drop_final_dots(mt_bytes *t)
+{
+	while (t->len > 0 && t->p[t->len - 1] == '.')
+		t->len--;
+}
+
 /* Could t be a host's full name (letters, digits, '-', '_' and dots, a
  * dot and a letter at least; "localhost" too)?  A trailing dot (Gmail's
  * "mail-x.google.com.") is dropped from t either way.  The dot keeps
@@ -247,8 +247,7 @@ host_name(mt_bytes *t)
 	size_t i;
 	bool letter = false, dot = false;
 
-	while (t->len > 0 && t->p[t->len - 1] == '.')
-		t->len--;
+	drop_final_dots(t);
 	if (t->len == 0 || t->len > 255)
 		return false;
 	for (i = 0; i < t->len; i++) {
@@ -261,7 +260,7 @@ host_name(mt_bytes *t)
 		else if (!mt_is_digit(c) && c != '-' && c != '_')
 			return false;
 	}
-	return letter && (dot || word_is(*t, "localhost"));
+	return letter && (dot || mt_strn_ieq(t->p, t->len, "localhost"));
 }
 
 /* One comment of the from clause: "RDNS [IP]", "[IP] helo=NAME",
@@ -282,8 +281,8 @@ read_from_comment(mt_bytes c, bn_hop *h, mt_bytes *helo)
 		if (want_helo) {
 			*helo = t;
 			want_helo = false;
-		} else if (k == TOK_WORD && (word_is(t, "helo") ||
-		    word_is(t, "ehlo"))) {
+		} else if (k == TOK_WORD && (mt_strn_ieq(t.p, t.len, "helo") ||
+		    mt_strn_ieq(t.p, t.len, "ehlo"))) {
 			want_helo = true;
 		} else if (k == TOK_WORD && t.len > 5 &&
 		    (mt_mem_ieq(t.p, "helo=", 5) || mt_mem_ieq(t.p, "ehlo=", 5))) {
@@ -299,7 +298,7 @@ read_from_comment(mt_bytes c, bn_hop *h, mt_bytes *helo)
 				t.len -= (size_t)(at + 1 - t.p);
 				t.p = at + 1;
 			}
-			if (!word_is(t, "unknown") && host_name(&t))
+			if (!mt_strn_ieq(t.p, t.len, "unknown") && host_name(&t))
 				h->from_rdns = t;
 		}
 		first = false;
@@ -390,7 +389,7 @@ bn_received_parse(mt_bytes v, bn_hop *h)
 		case CL_BY:
 			if (k != TOK_COMMENT && h->by.len == 0) {
 				h->by = t;
-				(void)host_name(&h->by);  /* drops a final dot */
+				drop_final_dots(&h->by);
 			}
 			break;
 		default:
@@ -408,7 +407,8 @@ bn_received_parse(mt_bytes v, bn_hop *h)
 	if (helo.len > 0) {
 		h->from = helo;
 		if (fromword.len > 0 && fromword.p[0] != '[' &&
-		    !word_is(fromword, "unknown") && host_name(&fromword))
+		    !mt_strn_ieq(fromword.p, fromword.len, "unknown") &&
+		    host_name(&fromword))
 			h->from_rdns = fromword;
 	} else {
 		h->from = fromword;
