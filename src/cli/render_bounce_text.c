@@ -38,35 +38,43 @@ static const struct {
 	{ "size", "Send a smaller message: shrink attachments or link to them." },
 };
 
+/* What to do, by reason first, where the reason says more than its
+ * cause and action would (action -1: whatever the action). */
+static const struct {
+	const char *reason;
+	int action;
+	const char *fix;
+} reason_fixes[] = {
+	{ "feedback", MT_BOUNCE_ACT_SUPPRESS, "The recipient reported your "
+	    "message as spam: stop mailing this address (suppress; it is not a "
+	    "bad address), and watch the complaint rate toward this receiver." },
+	{ "rejected", MT_BOUNCE_ACT_FIX_SENDER, "The receiver refused the "
+	    "sender address (MAIL FROM): make sure it exists, takes mail "
+	    "(bounces come back to it), its domain resolves, and it may send "
+	    "through this server; do not suppress the recipient." },
+	{ "notcompliantrfc", -1, "The message breaks the Internet Message "
+	    "Format (RFC 5322): give it exactly one From, a Date and a "
+	    "Message-ID, and well-formed header fields." },
+	{ "suspend", -1, "The mailbox is disabled or suspended by its "
+	    "provider: nothing on your side explains it; if it stays so for "
+	    "weeks, stop mailing it." },
+	{ "suppressed", -1, "Your sending service keeps this address on its "
+	    "suppression list (an earlier hard bounce or complaint) and did not "
+	    "send; suppress it too, or ask the service to lift it only if you "
+	    "know the address is good." },
+};
+
 static const char *
 fix_for(const mt_bounce_record *r)
 {
 	size_t i;
 
-	if (strcmp(r->reason, "feedback") == 0 &&
-	    r->action == MT_BOUNCE_ACT_SUPPRESS)
-		return "The recipient reported your message as spam: stop "
-		    "mailing this address (suppress; it is not a bad address), "
-		    "and watch the complaint rate toward this receiver.";
-	if (strcmp(r->reason, "rejected") == 0 &&
-	    r->action == MT_BOUNCE_ACT_FIX_SENDER)
-		return "The receiver refused the sender address (MAIL FROM): "
-		    "make sure it exists, takes mail (bounces come back to it), "
-		    "its domain resolves, and it may send through this server; "
-		    "do not suppress the recipient.";
-	if (strcmp(r->reason, "notcompliantrfc") == 0)
-		return "The message breaks the Internet Message Format (RFC 5322): "
-		    "give it exactly one From, a Date and a Message-ID, and "
-		    "well-formed header fields.";
-	if (strcmp(r->reason, "suspend") == 0)
-		return "The mailbox is disabled or suspended by its provider: "
-		    "nothing on your side explains it; if it stays so for weeks, "
-		    "stop mailing it.";
-	if (strcmp(r->reason, "suppressed") == 0)
-		return "Your sending service keeps this address on its "
-		    "suppression list (an earlier hard bounce or complaint) and "
-		    "did not send; suppress it too, or ask the service to lift it "
-		    "only if you know the address is good.";
+	for (i = 0; i < sizeof(reason_fixes) / sizeof(reason_fixes[0]); i++) {
+		if (strcmp(reason_fixes[i].reason, r->reason) == 0 &&
+		    (reason_fixes[i].action < 0 ||
+		    (int)r->action == reason_fixes[i].action))
+			return reason_fixes[i].fix;
+	}
 	switch (r->action) {
 	case MT_BOUNCE_ACT_SUPPRESS:
 		return "The address is bad: remove it from the list (suppress); "
