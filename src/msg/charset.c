@@ -5,7 +5,9 @@
  * name of a smaller charset than the one the sender's software really used
  * (ISO-8859-1 for Windows-1252, GB2312 for GBK, Shift_JIS for CP932,
  * ISO-2022-JP with JIS X 0213 and half-width kana), so we read the
- * superset, as browsers and mail clients do.  Bytes iconv rejects become
+ * superset, as browsers and mail clients do.  Text labelled ISO-2022-JP
+ * but written in 8 bits is read in the charset its bytes are of (UTF-8,
+ * EUC-JP or Shift_JIS: jis_label_over_8bit).  Bytes iconv rejects become
  * U+FFFD; the output is always valid UTF-8.  The caller's mt_buf owns the
  * output.
  */
@@ -409,6 +411,88 @@ alias_of(const char *name, bool *found)
 	return name;
 }
 
+/* Do in[0..len) hold only EUC-JP's sequences (ASCII, two bytes of
+ * 0xA1..0xFE, 0x8E and a half-width kana, 0x8F and two bytes of JIS X
+ * 0212)? */
+static bool
+euc_jp_shaped(const unsigned char *in, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		if (in[i] < 0x80) {
+			i++;
+		} else if (in[i] >= 0xA1 && in[i] <= 0xFE) {
+			if (len - i < 2 || in[i + 1] < 0xA1 || in[i + 1] == 0xFF)
+				return false;
+			i += 2;
+		} else if (in[i] == 0x8E) {
+			if (len - i < 2 || in[i + 1] < 0xA1 || in[i + 1] > 0xDF)
+				return false;
+			i += 2;
+		} else if (in[i] == 0x8F) {
+			if (len - i < 3 || in[i + 1] < 0xA1 || in[i + 1] == 0xFF ||
+			    in[i + 2] < 0xA1 || in[i + 2] == 0xFF)
+				return false;
+			i += 3;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The same for Shift_JIS (CP932): a lead byte 0x81..0x9F or 0xE0..0xFC
+ * and a trail byte 0x40..0xFC other than 0x7F, or a half-width kana
+ * 0xA1..0xDF alone. */
+static bool
+shift_jis_shaped(const unsigned char *in, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		if (in[i] < 0x80 || (in[i] >= 0xA1 && in[i] <= 0xDF)) {
+			i++;
+		} else if ((in[i] >= 0x81 && in[i] <= 0x9F) ||
+		    (in[i] >= 0xE0 && in[i] <= 0xFC)) {
+			if (len - i < 2 || in[i + 1] < 0x40 || in[i + 1] == 0x7F ||
+			    in[i + 1] > 0xFC)
+				return false;
+			i += 2;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Text labelled ISO-2022-JP, a 7-bit charset, that has 8-bit bytes: no
+ * byte above 0x7F is ISO-2022-JP in any shift state, so the label is
+ * wrong, and Japanese carriers and filters (au, SoftBank, m-FILTER) send
+ * such notices often.  What the bytes are is read instead: UTF-8 when
+ * they are (NULL, *valid set), else EUC-JP or Shift_JIS when their
+ * sequences are all of that charset (EUC-JP first: its pairs are of
+ * 0xA1..0xFE, which in Shift_JIS would be mostly half-width kana), else
+ * the label is kept and the bytes become U+FFFD as before.
+ */
+static const char *
+jis_label_over_8bit(const char *in, size_t len, const char *target,
+    bool *valid)
+{
+	const unsigned char *u = (const unsigned char *)in;
+
+	if (utf8_ascii_run(in, len) == len || memchr(in, '\0', len) != NULL)
+		return target;
+	if ((*valid = mt_utf8_valid(in, len)))
+		return NULL;
+	if (euc_jp_shaped(u, len))
+		return "EUC-JP-MS";
+	if (shift_jis_shaped(u, len))
+		return "CP932";
+	return target;
+}
+
 /* The charset charset_append reads in[0..len) labelled cs in: NULL for
  * UTF-8 (*valid then tells the text was found valid), else the name for
  * iconv (which may be name[], the label folded). */
@@ -432,6 +516,8 @@ target_of(const char *cs, size_t cslen, const char *in, size_t len,
 			target = NULL;
 		else
 			target = "WINDOWS-1252";
+	} else if (target != NULL && strcmp(target, "ISO-2022-JP-3") == 0) {
+		target = jis_label_over_8bit(in, len, target, valid);
 	}
 	return target;
 }

@@ -427,6 +427,45 @@ TEST(plain_text_is_what_iconv_reads)
 	}
 }
 
+/* ISO-2022-JP is 7-bit: text so labelled with 8-bit bytes is read in the
+ * charset its bytes are of, checked against iconv reading them so; bytes
+ * of none of them keep the label (and become U+FFFD). */
+TEST(jis_label_over_8bit_text)
+{
+	static const struct {
+		const char *in, *as;
+	} cases[] = {
+		/* "メール" (mail) in UTF-8, EUC-JP and Shift_JIS */
+		{ "550 \xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab", NULL },
+		{ "550 \xa5\xe1\xa1\xbc\xa5\xeb", "EUC-JP-MS" },
+		{ "550 \x83\x81\x81\x5b\x83\x8b", "CP932" },
+	};
+	mt_bytes jis = { "iso-2022-jp", 11 };
+	char *out, *want;
+	size_t i, on, wn;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		out = NULL;
+		CHECK(mt_charset_to_utf8(jis, cases[i].in, strlen(cases[i].in),
+		    100, &out, &on) == MT_OK);
+		CHECK_STR(out, "550 \xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab");
+		if (cases[i].as != NULL) {
+			want = iconv_whole(cases[i].as, cases[i].in,
+			    strlen(cases[i].in), &wn);
+			CHECK(want != NULL && out != NULL && on == wn &&
+			    memcmp(out, want, wn) == 0);
+			free(want);
+		}
+		free(out);
+	}
+	/* 0x80 and 0xFF lead no sequence of either: the label stays */
+	out = NULL;
+	CHECK(mt_charset_to_utf8(jis, "a\x80\xff", 3, 100, &out, &on) ==
+	    MT_OK);
+	CHECK_STR(out, "a\xef\xbf\xbd\xef\xbf\xbd");
+	free(out);
+}
+
 /* Converters are kept open from text to text (iconv_cache.c): a text
  * cut off by the limit in UTF-7's base64 state must not leave the next
  * text read in it, and a thread's converters work and go with it. */
@@ -492,6 +531,7 @@ main(void)
 	RUN(bare_cr_lines);
 	RUN(odd_utf8_label_stays_valid);
 	RUN(plain_text_is_what_iconv_reads);
+	RUN(jis_label_over_8bit_text);
 	RUN(converters_start_each_text_afresh);
 	RUN(converters_per_thread);
 	return DONE();
