@@ -63,7 +63,8 @@ rec(mt_bounce *b, size_t i)
  *   - hard and action are checked unless W_ANY, so a test states them
  *     (left out, they are 0 and checked as 0; hard: 1 the address is bad,
  *     0 it is not; action: an MT_BOUNCE_ACT_* value);
- *   - message_id is compared with r->original->message_id.
+ *   - message_id is compared with r->original->message_id;
+ *   - diagnostic is compared whole: the remote's words and nothing else.
  * The strings are the test's own (static); nothing here is freed.
  */
 typedef struct want {
@@ -80,6 +81,7 @@ typedef struct want {
 	const char *format;
 	const char *dsn_action;
 	const char *message_id;
+	const char *diagnostic;
 } want;
 
 /* Check record R against W, field by field, as said above. */
@@ -118,6 +120,8 @@ check_record(const mt_bounce_record *r, const want *w)
 		if (r->original != NULL)
 			CHECK_STR(r->original->message_id, w->message_id);
 	}
+	if (w->diagnostic != NULL)
+		CHECK_STR(r->diagnostic, w->diagnostic);
 }
 
 /* The sample NAME, checked to be a bounce of exactly N records, record i

@@ -206,6 +206,24 @@ TEST(jp_carriers_newsletter)
 	mt_bounce_free(b);
 }
 
+
+/* A Japanese carrier's notice labelled ISO-2022-JP, a 7-bit charset, in
+ * EUC-JP bytes: read as EUC-JP, not as a row of U+FFFD. */
+TEST(jp_carrier_mislabelled_eucjp)
+{
+	static const want w[] = {{
+		.recipient = "no-such-member@example-carrier.jp",
+		.hard = W_ANY, .action = W_ANY,
+		.diagnostic = "次のあて先へのメッセージは送信できませんでした。 "
+		    "あて先のメールアドレスをご確認ください。 The following "
+		    "recipients did not receive this message:",
+		.message_id = "<winter-sale-2026@shop.example.com>",
+	}};
+
+	mt_bounce_free(check_sample("jp-carrier-mislabelled-eucjp.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -218,6 +236,7 @@ main(void)
 	RUN(naver_no_such_user);
 	RUN(naver_blocked_by_recipient);
 	RUN(jp_carriers_newsletter);
+	RUN(jp_carrier_mislabelled_eucjp);
 	free(buf);
 	return DONE();
 }
