@@ -117,6 +117,19 @@ skip_tie(const char **p, size_t *n)
 	}
 }
 
+/* Is p[0..n) Exchange's "on Thu, 29 Apr 2007 16:51:51 -0500" after an
+ * address: when the attempt was made, not the remote's words, so it is
+ * no part of the diagnostic (a weekday and a comma, or a digit, after
+ * "on "). */
+static bool
+exchange_date(const char *p, size_t n)
+{
+	if (n < 5 || !mt_strn_iprefix(p, n, "on "))
+		return false;
+	return mt_is_digit(p[3]) || (n > 7 && mt_is_alpha(p[3]) &&
+	    mt_is_alpha(p[4]) && mt_is_alpha(p[5]) && p[6] == ',');
+}
+
 /* Does the line consist of an address and nothing else of substance?
  * On success the address is in out. */
 static bool
@@ -197,6 +210,8 @@ address_line(const char *p, size_t len, char *out, size_t outlen,
 		if (mt_strn_iprefix(end, k, addr_suffixes[i])) {
 			*rest = end;
 			*restlen = k;
+			if (exchange_date(end, k))
+				*restlen = 0;   /* the reason is below */
 			skip_tie(rest, restlen);
 			return true;
 		}
@@ -348,6 +363,12 @@ static const struct {
 	STOP("please note that"),
 	STOP("content-type:"),
 	STOP("--"),
+	/* Mail.Ru's advice after the reasons, "Рекомендуем Вам проверить
+	 * корректность указания адресов получателей" ("check that the
+	 * recipients' addresses are right"); the text is lower-cased in
+	 * ASCII only, so its capital Р (D0 A0) stays */
+	STOP("\xd0\xa0\xd0\xb5\xd0\xba\xd0\xbe\xd0\xbc\xd0\xb5\xd0\xbd"
+	    "\xd0\xb4\xd1\x83\xd0\xb5\xd0\xbc \xd0\x92\xd0\xb0\xd0\xbc"),
 };
 #undef STOP
 
@@ -370,6 +391,7 @@ is_stop(const char *low, size_t len)
 		return false;
 	switch (low[0]) {       /* the phrases' first bytes */
 	case '-': case 'r': case 'f': case 't': case 'p': case 'c':
+	case '\xd0':
 		break;
 	default:
 		return false;
@@ -466,6 +488,23 @@ dash_rule(const char *p, size_t len)
 	return true;
 }
 
+/* A decorative rule: four or more of one of "=*_~#" and nothing else
+ * (white space around).  A notice's layout, never the remote's words: it
+ * is left out of every block and ends none (dashes are dash_rule's). */
+static bool
+decor_rule(const char *p, size_t len)
+{
+	size_t n = len, i;
+
+	p = mt_trim(p, &n);
+	if (n < 4 || strchr("=*_~#", p[0]) == NULL)
+		return false;
+	for (i = 1; i < n; i++)
+		if (p[i] != p[0])
+			return false;
+	return true;
+}
+
 /* Split the text into recipient blocks.  Returns the number found. */
 static size_t
 scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
@@ -486,6 +525,7 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 	bool transcript = bn_doc_mta(d) != NULL &&
 	    strcmp(bn_doc_mta(d), "sendmail") == 0;
 	bool ruled = ruled_format(bn_doc_mta(d));
+	bool starred = false;   /* a row of stars was passed (Mail.Ru) */
 	/* Postfix folds the remote reply under its recipient line with four
 	 * blanks, and a reply may start with an address of its own ("550
 	 * 5.1.0 <our@sender>: Sender address rejected"): a folded line is
@@ -523,8 +563,15 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 				cur = NULL;
 			continue;
 		}
-		if (ruled && dash_rule(line.p, ll))
+		if ((ruled && dash_rule(line.p, ll)) || decor_rule(line.p, ll)) {
+			/* Mail.Ru: a row of stars ends its Russian notice,
+			 * and Exim's English copy of it follows */
+			if (mt_trim(line.p, &(size_t){ ll })[0] == '*') {
+				cur = NULL;
+				starred = true;
+			}
 			continue;
+		}
 
 		/* each of the three takes an address from the line: a line
 		 * without '@' (most) is none of them */
@@ -562,7 +609,12 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 				    sizeof(bl[n].rcpt));
 				n++;
 			}
-			cur = &bl[i];
+			/* after the stars, a recipient that has its words
+			 * already is named again in the copy: nothing new */
+			cur = starred && i < n && bl[i].len > 0 &&
+			    !bl[i].before ? NULL : &bl[i];
+			if (cur == NULL)
+				continue;
 			if (k == TL_RCPT_BARE && sess->len > 0 && cur->len == 0)
 				block_add(cur, sess->text, sess->len - 1);
 			if (restlen > 0)

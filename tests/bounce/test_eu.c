@@ -240,6 +240,33 @@ TEST(yandex_spam_suspicion)
 	    NWANT(w)));
 }
 
+
+/* Mail.Ru's notice: its Russian text, a row of stars, then Exim's English
+ * copy naming each recipient again.  Each diagnostic is the remote's
+ * words once: not the advice after the reasons, not the copy. */
+TEST(mailru_exim_two_language)
+{
+	static const want w[] = {{
+		.recipient = "pavel@old-host.example.org", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.smtp_command = "RCPT", .format = "exim",
+		.diagnostic = "SMTP error from remote mail server after RCPT "
+		    "TO:<pavel@old-host.example.org>: host "
+		    "mx.old-host.example.org [203.0.113.40]: 550 5.1.1 "
+		    "<pavel@old-host.example.org>: Recipient address "
+		    "rejected: User unknown in local recipient table",
+	}, {
+		.recipient = "svetlana@archive.example.net",
+		.reason = "hostunknown", .cause = "domain",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.diagnostic = "Unrouteable address",
+	}};
+
+	mt_bounce_free(check_sample("mailru-exim-two-language.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -249,6 +276,7 @@ main(void)
 	RUN(orange_invalid_recipient);
 	RUN(orange_cloudmark_blocked);
 	RUN(mailru_invalid_mailbox);
+	RUN(mailru_exim_two_language);
 	RUN(tonline_bl_greeting);
 	RUN(tonline_quota);
 	RUN(yandex_spam_suspicion);

@@ -254,6 +254,25 @@ TEST(qmail_dns_expired)
 	mt_bounce_free(check_sample("qmail-dns-expired.eml", w, NWANT(w)));
 }
 
+
+/* A notice framed by rows of '=' (a hosting relay's): the rows are its
+ * layout, not the remote's words, and end no recipient's block. */
+TEST(ruled_gateway_notice)
+{
+	static const want w[] = {{
+		.recipient = "tanaka@client.example.co.jp", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.remote_mta = "203.0.113.77", .smtp_command = "RCPT",
+		.diagnostic = "Technical details: SMTP:RCPT host 203.0.113.77: "
+		    "550 5.1.1 <tanaka@client.example.co.jp>... No such user "
+		    "here",
+	}};
+
+	mt_bounce_free(check_sample("ruled-gateway-notice.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -268,6 +287,7 @@ main(void)
 	RUN(qmail_no_mailbox);
 	RUN(qmail_mixed_failures);
 	RUN(qmail_dns_expired);
+	RUN(ruled_gateway_notice);
 	free(buf);
 	return DONE();
 }

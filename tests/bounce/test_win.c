@@ -131,6 +131,31 @@ TEST(smartermail_mailbox_full)
 	    NWANT(w)));
 }
 
+
+/* Exchange 2000/2003 names each recipient with the time of the attempt,
+ * "a@b on Wed, 11 Nov 2026 ..." or "a@b on 11/11/26 2:02:19 PM": the
+ * time is no part of the remote's words. */
+TEST(exchange2003_not_recognized)
+{
+	static const want w[] = {{
+		.recipient = "counsel@partner.example.net",
+		.reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.format = "exchange2003",
+		.diagnostic = "The recipient name is not recognized The MTS-ID "
+		    "of the original message is: c=us;a= ;p=lawfirm;"
+		    "l=GW1-261111190157Z-88 MSEXCH:IMS:LAWFIRM:NEWYORK:GW1 0 "
+		    "(000C05A6) Unknown Recipient",
+	}, {
+		.recipient = "records@partner.example.net",
+		.hard = W_ANY, .action = W_ANY,
+		.diagnostic = "Recipient Not Found MSEXCH:IMC:LAWFIRM:NEWYORK:GW1",
+	}};
+
+	mt_bounce_free(check_sample("exchange2003-not-recognized.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -140,6 +165,7 @@ main(void)
 	RUN(hmailserver_user_unknown);
 	RUN(hmailserver_mailbox_full);
 	RUN(smartermail_mailbox_full);
+	RUN(exchange2003_not_recognized);
 	free(buf);
 	return DONE();
 }
