@@ -314,6 +314,57 @@ same_as_sender(const bn_doc *d, const char *addr)
 }
 
 /* Does the line start with four blanks or a tab (a folded line)? */
+/* Is the domain a (lower case) the domain b, or one of them a name under
+ * the other ("example.net" and "mx1.example.net")? */
+static bool
+same_site(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la < lb) {
+		const char *t = a;
+
+		a = b;
+		b = t;
+		la = strlen(a);
+		lb = strlen(b);
+	}
+	return lb > 0 && memcmp(a + la - lb, b, lb) == 0 &&
+	    (la == lb || a[la - lb - 1] == '.');
+}
+
+/* Is addr the notice's own postmaster or MAILER-DAEMON ("please send mail
+ * to postmaster@..."), not a recipient?  Only at the notice's own site
+ * (its From's domain, else its To's, else any): a postmaster of another
+ * domain is a recipient like any other (OpenSMTPD's and DragonFly's
+ * notices of mail to postmaster@ a domain that does not exist). */
+static bool
+own_role(const bn_doc *d, const char *addr)
+{
+	char from[BN_ADDR_MAX];
+	const char *f = d->from, *fat, *aat;
+
+	if (strncmp(addr, "mailer-daemon@", 14) != 0 &&
+	    strncmp(addr, "postmaster@", 11) != 0)
+		return false;
+	if (d->from_later) {
+		bn_doc_from(d, from, sizeof(from));
+		f = from;
+	}
+	if ((fat = strrchr(f, '@')) == NULL) {
+		/* "From: MAILER-DAEMON <>" (DragonFly): the site is the one
+		 * the notice went to, the sender's */
+		const mt_header *h = mt_msg_find(d->msg, "To", NULL);
+
+		if (h == NULL || !bn_find_address(h->value.p, h->value.len,
+		    from, sizeof(from), NULL) || (fat = strrchr(from, '@')) ==
+		    NULL)
+			return true;
+	}
+	aat = strchr(addr, '@');
+	return same_site(aat + 1, fat + 1);
+}
+
 static bool
 folded(const char *p, size_t len)
 {
@@ -586,9 +637,7 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 			rest = line.p;
 			restlen = ll;
 		}
-		if (hit && (same_as_sender(d, addr) ||
-		    strncmp(addr, "mailer-daemon@", 14) == 0 ||
-		    strncmp(addr, "postmaster@", 11) == 0 ||
+		if (hit && (same_as_sender(d, addr) || own_role(d, addr) ||
 		    mail_from_line(line.p, ll) ||
 		    (folds && cur != NULL && folded(line.p, ll) &&
 		    strcmp(addr, cur->rcpt) != 0)))
@@ -771,6 +820,80 @@ set_diag(bn_facts *f, const char *text, size_t len)
 	    strlen(t)), f->remote_mta, sizeof(f->remote_mta));
 }
 
+/* How MTAs open the paragraphs of their notices that say nothing of the
+ * failure (lower case): when no recipient's words are found, the notice's
+ * words stand in for the remote's, and these paragraphs are left out. */
+static const char *const preamble_openers[] = {
+	"this message was created automatically by mail delivery software",
+	"a message that you sent could not be delivered",
+	"the following text was generated during the delivery attempt",
+	"this is the mail system at host",
+	"i'm sorry to have to inform you",
+	"for further assistance, please",
+	"if you do so, please include this problem report",
+	"the mail system",
+	"hi!",
+	"this is the mailer-daemon",
+	"this is the dragonfly mail agent",
+	"this is an automatically generated delivery status notification",
+	"this is a mime-encapsulated message",
+};
+
+static bool
+preamble_line(const char *low, size_t len)
+{
+	size_t i, n;
+
+	while (len > 0 && mt_is_space(*low)) {
+		low++;
+		len--;
+	}
+	for (i = 0; i < MT_ARRAY_LEN(preamble_openers); i++) {
+		n = strlen(preamble_openers[i]);
+		if (n <= len && memcmp(low, preamble_openers[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The notice's words into out: its first NOTICE_MAX bytes, squeezed,
+ * without the paragraphs a preamble_line opens.  When that leaves
+ * nothing, all of them (the phrase rules may still read them). */
+#define NOTICE_MAX 1500
+
+static void
+notice_words(const bn_doc *d, char *out, size_t outlen)
+{
+	char keep[NOTICE_MAX + 1];
+	size_t n = 0, end = d->text_end < NOTICE_MAX ? d->text_end :
+	    NOTICE_MAX;
+	bn_lines it;
+	mt_bytes line;
+	bool skip = false, start = true;
+
+	bn_lines_init(&it, d->text.p, end);
+	while (bn_lines_next(&it, &line)) {
+		const char *low = d->ltext + (line.p - d->text.p);
+
+		if (blank(line.p, line.len)) {
+			start = true;
+			continue;
+		}
+		if (start)
+			skip = preamble_line(low, line.len);
+		start = false;
+		if (skip || line.len + 1 > sizeof(keep) - n)
+			continue;
+		memcpy(keep + n, line.p, line.len);
+		n += line.len;
+		keep[n++] = '\n';
+	}
+	if (n == 0)
+		bn_squeeze(out, outlen, d->text.p, end);
+	else
+		bn_squeeze(out, outlen, keep, n);
+}
+
 /* Formats that may state the reason before the failed address: Lotus
  * Domino ("------- Failure Reasons --------", the reason, then the
  * address) and unsigned gateway notices such as au's ezweb ("The user(s)
@@ -867,8 +990,7 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 			if (tmp[0] == '\0') {
 				/* no reply anywhere: the notice's words, which
 				 * the phrase rules may still read */
-				bn_squeeze(tmp, sizeof(tmp), d->text.p,
-				    d->text_end < 1500 ? d->text_end : 1500);
+				notice_words(d, tmp, sizeof(tmp));
 				f[0].diag_is_notice = true;
 			}
 			find_remote(f[0].diag, bn_squeeze(f[0].diag,
