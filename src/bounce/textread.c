@@ -130,6 +130,25 @@ exchange_date(const char *p, size_t n)
 	    mt_is_alpha(p[4]) && mt_is_alpha(p[5]) && p[6] == ',');
 }
 
+/* The length of "5.1.1 " when p[0..n) is an enhanced status, a space
+ * and '<' (class 4 or 5, then one to three digits twice), else 0. */
+static size_t
+status_then_bracket(const char *p, size_t n)
+{
+	size_t i = 2, d, part;
+
+	if (n < 7 || (p[0] != '4' && p[0] != '5') || p[1] != '.')
+		return 0;
+	for (part = 0; part < 2; part++) {
+		for (d = 0; i < n && d < 3 && mt_is_digit(p[i]); d++)
+			i++;
+		if (d == 0 || i >= n || p[i] != (part == 0 ? '.' : ' '))
+			return 0;
+		i++;
+	}
+	return i < n && p[i] == '<' ? i : 0;
+}
+
 /* Does the line consist of an address and nothing else of substance?
  * On success the address is in out. */
 static bool
@@ -157,14 +176,17 @@ address_line(const char *p, size_t len, char *out, size_t outlen,
 	*restlen = 0;
 	if (n < 3)
 		return false;
-	/* a Sendmail transcript line: "554 <a@b>... 550 Host unknown" */
+	/* a Sendmail transcript line: "554 <a@b>... 550 Host unknown", or
+	 * with an enhanced status, "550 5.1.1 <a@b>... User unknown" */
 	if (n > 6 && (p[0] == '4' || p[0] == '5') && mt_is_digit(p[1]) &&
-	    mt_is_digit(p[2]) && p[3] == ' ' && p[4] == '<') {
-		const char *gt = memchr(p + 4, '>', n - 4);
+	    mt_is_digit(p[2]) && p[3] == ' ' &&
+	    (p[4] == '<' || (k = status_then_bracket(p + 4, n - 4)) > 0)) {
+		size_t at = p[4] == '<' ? 4 : 4 + k;
+		const char *gt = memchr(p + at, '>', n - at);
 
 		if (gt != NULL && gt + 3 < p + n && memcmp(gt + 1, "...", 3) == 0 &&
-		    bn_find_address(p + 5, (size_t)(gt - p - 5), out, outlen,
-		    &end) && end == gt) {
+		    bn_find_address(p + at + 1, (size_t)(gt - p - at - 1), out,
+		    outlen, &end) && end == gt) {
 			*rest = p;
 			*restlen = n;
 			return true;
@@ -556,6 +578,15 @@ decor_rule(const char *p, size_t len)
 	return true;
 }
 
+/* Is the (lower case) line a DSN recipient field, "Final-Recipient:" or
+ * "Original-Recipient:"? */
+static bool
+dsn_field(const char *low, size_t len)
+{
+	return (len > 16 && memcmp(low, "final-recipient:", 16) == 0) ||
+	    (len > 19 && memcmp(low, "original-recipient:", 19) == 0);
+}
+
 /* Split the text into recipient blocks.  Returns the number found. */
 static size_t
 scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
@@ -659,11 +690,15 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 				n++;
 			}
 			/* after the stars, a recipient that has its words
-			 * already is named again in the copy: nothing new */
-			cur = starred && i < n && bl[i].len > 0 &&
-			    !bl[i].before ? NULL : &bl[i];
+			 * already is named again in the copy: nothing new;
+			 * nor in the delivery-status fields a plain notice
+			 * carries after its text (and the DSN reader reads) */
+			cur = (starred || dsn_field(low, ll)) && i < n &&
+			    bl[i].len > 0 && !bl[i].before ? NULL : &bl[i];
 			if (cur == NULL)
 				continue;
+			if (dsn_field(low, ll))
+				restlen = 0;    /* the field is no reason */
 			if (k == TL_RCPT_BARE && sess->len > 0 && cur->len == 0)
 				block_add(cur, sess->text, sess->len - 1);
 			if (restlen > 0)

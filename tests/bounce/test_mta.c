@@ -256,6 +256,24 @@ TEST(exim_save_to_file)
 	mt_bounce_free(check_sample("exim-save-to-file.eml", w, NWANT(w)));
 }
 
+
+/* A plain-text Sendmail notice: the transcript's reply with an enhanced
+ * status ("550 5.1.1 <a@b>... User unknown") is the recipient's; the
+ * delivery-status fields and the returned message after it are not. */
+TEST(sendmail_inline_dsn)
+{
+	static const want w[] = {{
+		.recipient = "j.moreau@university.example.edu",
+		.reply_code = 550, .status = "5.1.1",
+		.reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.diagnostic = "550 5.1.1 <j.moreau@university.example.edu>... "
+		    "User unknown",
+	}};
+
+	mt_bounce_free(check_sample("sendmail-inline-dsn.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -271,6 +289,7 @@ main(void)
 	RUN(transcript_mail_from);
 	RUN(opensmtpd_postmaster_no_domain);
 	RUN(exim_save_to_file);
+	RUN(sendmail_inline_dsn);
 	free(buf);
 	return DONE();
 }
