@@ -115,10 +115,29 @@ exchange_hash_reply(const char *text, size_t len, size_t i)
 	    status_at(text, len, i + 4, st, sizeof(st)) > 0;
 }
 
+/* The code in "NNN <a@b>... MMM text" (MMM, class 4 or 5 and followed by
+ * a space), else 0. */
+static int
+quoted_code(const char *t, size_t len)
+{
+	const char *gt, *c;
+
+	if (len < 12 || t[3] != ' ' || t[4] != '<' ||
+	    (gt = memchr(t + 5, '>', len - 5)) == NULL ||
+	    (size_t)(gt - t) + 9 > len || memcmp(gt + 1, "... ", 4) != 0)
+		return 0;
+	c = gt + 5;
+	if ((c[0] != '4' && c[0] != '5') || !mt_is_digit(c[1]) ||
+	    !mt_is_digit(c[2]) || c[3] != ' ')
+		return 0;
+	return (c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0');
+}
+
 int
 bn_find_reply_code(const char *text, size_t len)
 {
 	size_t i;
+	int k;
 
 	for (i = next_45(text, 0, len); i + 3 <= len;
 	    i = next_45(text, i + 1, len)) {
@@ -134,6 +153,15 @@ bn_find_reply_code(const char *text, size_t len)
 		    text[i - 1] == '/' || text[i - 1] == ':' ||
 		    text[i - 1] == '='))
 			continue;
+		/* Sendmail's "554 <a@b>... 550 Host unknown": its own code
+		 * before the address, the failure's after the "... " */
+		if (i == 0 && (k = quoted_code(text, len)) > 0)
+			return k;
+		/* Yahoo's "550: 5.2.2 <a@b>... Mailbox Full": a colon after
+		 * the code, only where the text starts (not "at 12:34") */
+		if (i == 0 && len > 4 && text[3] == ':' && text[4] == ' ')
+			return (text[0] - '0') * 100 + (text[1] - '0') * 10 +
+			    (text[2] - '0');
 		if (i + 3 < len && text[i + 3] != ' ' && text[i + 3] != '-' &&
 		    text[i + 3] != '\t' && text[i + 3] != '\n' &&
 		    text[i + 3] != '\r' && text[i + 3] != ')' &&

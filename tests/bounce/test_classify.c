@@ -65,6 +65,15 @@ TEST(reply_parsing)
 	CHECK_STR(st, "5.1.1");
 	CHECK_INT(bn_find_reply_code("said: 421-4.7.0 try later", 25), 421);
 	CHECK_INT(bn_find_reply_code("no code here", 12), -1);
+	/* Yahoo's "550: ..." where the text starts; a time is no code */
+	CHECK_INT(bn_find_reply_code("550: 5.2.2 <a@b>... Mailbox Full", 32),
+	    550);
+	CHECK_INT(bn_find_reply_code("retry at 450: 12 tries", 22), -1);
+	/* Sendmail quoting the failure after its own code */
+	CHECK_INT(bn_find_reply_code("554 <a@b.example>... 550 Host unknown",
+	    37), 550);
+	CHECK_INT(bn_find_reply_code("554 <a@b.example>... Service unavailable",
+	    40), 554);
 	CHECK_STR(bn_find_command("(in reply to\n    RCPT TO command)", 32),
 	    "RCPT");
 	CHECK_STR(bn_find_command("SMTP error from remote mail server after "
