@@ -434,6 +434,7 @@ static const struct {
 	STOP("for further assistance"),
 	STOP("the mail system"),
 	STOP("please note that"),
+	STOP("the message subject was"),        /* MessageLabs */
 	STOP("content-type:"),
 	STOP("--"),
 	/* Mail.Ru's advice after the reasons, "Рекомендуем Вам проверить
@@ -841,6 +842,23 @@ find_remote(const char *diag, size_t len, char *out, size_t outlen)
 		(void)host_after(p + 13, out, outlen);
 }
 
+/* A block's text as one line (bn_join_reply) into out.  A leading
+ * "Reason: " label (MessageLabs, Messaging Server) goes first: it would
+ * hide a multi-line reply ("Reason: 550-...") from the join. */
+static void
+block_reply(const char *text, size_t len, char *out, size_t outlen)
+{
+	while (len > 0 && mt_is_space(*text)) {
+		text++;
+		len--;
+	}
+	if (len > 8 && mt_strn_iprefix(text, len, "reason: ")) {
+		text += 8;
+		len -= 8;
+	}
+	bn_join_reply(text, len, out, outlen);
+}
+
 static void
 set_diag(bn_facts *f, const char *text, size_t len)
 {
@@ -848,7 +866,7 @@ set_diag(bn_facts *f, const char *text, size_t len)
 
 	const char *t = tmp;
 
-	bn_join_reply(text, len, tmp, sizeof(tmp));
+	block_reply(text, len, tmp, sizeof(tmp));
 	while (*t == ':' || *t == ' ')
 		t++;    /* the rest of "<a@b>:" */
 	find_remote(f->diag, bn_squeeze(f->diag, sizeof(f->diag), t,
@@ -1055,7 +1073,7 @@ bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f)
 		if (strcmp(bl[i].rcpt, rcpt) == 0 && bl[i].len > 0) {
 			char tmp[MT_BOUNCE_MAX_DIAG];
 
-			bn_join_reply(bl[i].text, bl[i].len, tmp, sizeof(tmp));
+			block_reply(bl[i].text, bl[i].len, tmp, sizeof(tmp));
 			bn_append(f->diag, sizeof(f->diag), tmp, strlen(tmp));
 			break;
 		}

@@ -273,6 +273,27 @@ TEST(ruled_gateway_notice)
 	    NWANT(w)));
 }
 
+
+/* MessageLabs' own notice: "Reason: " then a multi-line reply, then the
+ * message's subject and date.  The diagnostic is the reply joined, no
+ * label, no continuation codes, none of the lines after it. */
+TEST(messagelabs_own_ndr_relay)
+{
+	static const want w[] = {{
+		.recipient = "billing@supplier.example.net", .reply_code = 550,
+		.reason = "norelaying", .cause = "relay",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "messagelabs",
+		.diagnostic = "550 Please turn on SMTP Authentication in your "
+		    "mail client. mail7.bemta12.messagelabs.com "
+		    "[198.51.100.40]:40112 is not permitted to relay through "
+		    "this server without authentication.",
+	}};
+
+	mt_bounce_free(check_sample("messagelabs-own-ndr-relay.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -288,6 +309,7 @@ main(void)
 	RUN(qmail_mixed_failures);
 	RUN(qmail_dns_expired);
 	RUN(ruled_gateway_notice);
+	RUN(messagelabs_own_ndr_relay);
 	free(buf);
 	return DONE();
 }
