@@ -420,6 +420,43 @@ block_add(tblock *b, const char *p, size_t len)
 	b->text[b->len] = '\0';
 }
 
+/* How MTAs open the paragraphs of their notices that say nothing of the
+ * failure (lower case): when no recipient's words are found, the notice's
+ * words stand in for the remote's, and these paragraphs are left out. */
+static const char *const preamble_openers[] = {
+	"this message was created automatically by mail delivery software",
+	"a message that you sent could not be delivered",
+	"the following text was generated during the delivery attempt",
+	"this is the mail system at host",
+	"i'm sorry to have to inform you",
+	"for further assistance, please",
+	"if you do so, please include this problem report",
+	"the mail system",
+	"hi!",
+	"this is the mailer-daemon",
+	"this is the dragonfly mail agent",
+	"this is an automatically generated delivery status notification",
+	"this is a mime-encapsulated message",
+	"the original message was received at",         /* Sendmail */
+};
+
+static bool
+preamble_line(const char *low, size_t len)
+{
+	size_t i, n;
+
+	while (len > 0 && mt_is_space(*low)) {
+		low++;
+		len--;
+	}
+	for (i = 0; i < MT_ARRAY_LEN(preamble_openers); i++) {
+		n = strlen(preamble_openers[i]);
+		if (n <= len && memcmp(low, preamble_openers[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Lines that end a recipient's block (lower-case prefixes, with their
  * lengths). */
 #define STOP(s) { s, sizeof(s) - 1 }
@@ -609,6 +646,7 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 	    strcmp(bn_doc_mta(d), "sendmail") == 0;
 	bool ruled = ruled_format(bn_doc_mta(d));
 	bool starred = false;   /* a row of stars was passed (Mail.Ru) */
+	bool para_start = true, para_skip = false;
 	/* Postfix folds the remote reply under its recipient line with four
 	 * blanks, and a reply may start with an address of its own ("550
 	 * 5.1.0 <our@sender>: Sender address rejected"): a folded line is
@@ -631,6 +669,14 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 		size_t ll = line.len > BN_LINE_MAX ? BN_LINE_MAX : line.len;
 		bool hit = false;
 
+		/* a paragraph a preamble phrase opens is kept from pre */
+		if (blank(line.p, ll)) {
+			para_start = true;
+		} else {
+			if (para_start)
+				para_skip = preamble_line(low, ll);
+			para_start = false;
+		}
 		k = transcript ? transcript_kind(line.p, ll) : TL_NONE;
 		if (k == TL_SESSION) {
 			sess->len = 0;
@@ -714,12 +760,19 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 			continue;
 		}
 		if (cur == NULL) {
-			if (!is_stop(low, ll) && !blank(line.p, ll))
+			if (!is_stop(low, ll) && !blank(line.p, ll) &&
+			    !para_skip)
 				block_add(pre, line.p, ll);
 			continue;
 		}
 		if (is_stop(low, ll)) {
-			cur = NULL;
+			/* Sendmail's one recipient with no words yet: the
+			 * transcript that follows is its (unless it names a
+			 * host, "... while talking to", which ends it) */
+			if (!(transcript && n == 1 && cur == &bl[0] &&
+			    blank(cur->text, cur->len) && memmem(low, ll,
+			    "transcript of session follows", 29) != NULL))
+				cur = NULL;
 			continue;
 		}
 		if (cur->before && !blank(line.p, ll)) {
@@ -871,42 +924,6 @@ set_diag(bn_facts *f, const char *text, size_t len)
 		t++;    /* the rest of "<a@b>:" */
 	find_remote(f->diag, bn_squeeze(f->diag, sizeof(f->diag), t,
 	    strlen(t)), f->remote_mta, sizeof(f->remote_mta));
-}
-
-/* How MTAs open the paragraphs of their notices that say nothing of the
- * failure (lower case): when no recipient's words are found, the notice's
- * words stand in for the remote's, and these paragraphs are left out. */
-static const char *const preamble_openers[] = {
-	"this message was created automatically by mail delivery software",
-	"a message that you sent could not be delivered",
-	"the following text was generated during the delivery attempt",
-	"this is the mail system at host",
-	"i'm sorry to have to inform you",
-	"for further assistance, please",
-	"if you do so, please include this problem report",
-	"the mail system",
-	"hi!",
-	"this is the mailer-daemon",
-	"this is the dragonfly mail agent",
-	"this is an automatically generated delivery status notification",
-	"this is a mime-encapsulated message",
-};
-
-static bool
-preamble_line(const char *low, size_t len)
-{
-	size_t i, n;
-
-	while (len > 0 && mt_is_space(*low)) {
-		low++;
-		len--;
-	}
-	for (i = 0; i < MT_ARRAY_LEN(preamble_openers); i++) {
-		n = strlen(preamble_openers[i]);
-		if (n <= len && memcmp(low, preamble_openers[i], n) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* The notice's words into out: its first NOTICE_MAX bytes, squeezed,
@@ -1069,22 +1086,30 @@ bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f)
 	if ((bl = malloc(16 * sizeof(*bl))) == NULL)
 		return;
 	n = scan_blocks(d, ltext, bl, 16, false);
-	for (i = 0; i < n; i++) {
-		if (strcmp(bl[i].rcpt, rcpt) == 0 && bl[i].len > 0) {
-			char tmp[MT_BOUNCE_MAX_DIAG];
-
-			block_reply(bl[i].text, bl[i].len, tmp, sizeof(tmp));
-			bn_append(f->diag, sizeof(f->diag), tmp, strlen(tmp));
+	for (i = 0; i < n; i++)
+		if (strcmp(bl[i].rcpt, rcpt) == 0)
 			break;
-		}
+	if (i < n && blank(bl[i].text, bl[i].len) && n == 1) {
+		/* the one address has no words after it: those before it
+		 * stand in (Outlook.com's "Unable to deliver message to the
+		 * following recipients, due to ...") */
+		n = scan_blocks(d, ltext, bl, 16, true);
+		i = n == 1 && bl[0].before ? 0 : n;
+	}
+	if (i < n && !blank(bl[i].text, bl[i].len)) {
+		char tmp[MT_BOUNCE_MAX_DIAG];
+
+		block_reply(bl[i].text, bl[i].len, tmp, sizeof(tmp));
+		bn_append(f->diag, sizeof(f->diag), tmp, strlen(tmp));
+	} else {
+		i = n;
 	}
 	if (i == n && f->diag[0] == '\0') {
 		char tmp[MT_BOUNCE_MAX_DIAG];
 
 		reply_lines(d, tmp, sizeof(tmp));
 		if (tmp[0] == '\0')    /* no code anywhere: the words then */
-			bn_squeeze(tmp, sizeof(tmp), d->text.p,
-			    d->text_end < 1500 ? d->text_end : 1500);
+			notice_words(d, tmp, sizeof(tmp));
 		bn_squeeze(f->diag, sizeof(f->diag), tmp, strlen(tmp));
 	}
 	free(bl);

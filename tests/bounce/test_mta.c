@@ -257,9 +257,10 @@ TEST(exim_save_to_file)
 }
 
 
-/* A plain-text Sendmail notice: the transcript's reply with an enhanced
- * status ("550 5.1.1 <a@b>... User unknown") is the recipient's; the
- * delivery-status fields and the returned message after it are not. */
+/* A plain-text Sendmail notice: the transcript (the local mailer's words,
+ * then the reply with an enhanced status, "550 5.1.1 <a@b>... User
+ * unknown") is the recipient's; the delivery-status fields and the
+ * returned message after it are not. */
 TEST(sendmail_inline_dsn)
 {
 	static const want w[] = {{
@@ -267,11 +268,29 @@ TEST(sendmail_inline_dsn)
 		.reply_code = 550, .status = "5.1.1",
 		.reason = "userunknown", .cause = "recipient",
 		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
-		.diagnostic = "550 5.1.1 <j.moreau@university.example.edu>... "
-		    "User unknown",
+		.diagnostic = "mail.local: unknown user: j.moreau 550 5.1.1 "
+		    "<j.moreau@university.example.edu>... User unknown",
 	}};
 
 	mt_bounce_free(check_sample("sendmail-inline-dsn.eml", w, NWANT(w)));
+}
+
+
+/* Sendmail's queue timeout: the one recipient has no words of its own,
+ * and the "transcript" after it is the reason, not the notice's
+ * opening paragraph. */
+TEST(sendmail_queue_expired)
+{
+	static const want w[] = {{
+		.recipient = "maintenance@contractor.example.net",
+		.status = "4.4.7", .reason = "expired",
+		.hard = false, .action = W_ANY,
+		.diagnostic = "Message could not be delivered for 3 days "
+		    "Message will be deleted from queue",
+	}};
+
+	mt_bounce_free(check_sample("sendmail-queue-expired.eml", w,
+	    NWANT(w)));
 }
 
 int
@@ -290,6 +309,7 @@ main(void)
 	RUN(opensmtpd_postmaster_no_domain);
 	RUN(exim_save_to_file);
 	RUN(sendmail_inline_dsn);
+	RUN(sendmail_queue_expired);
 	free(buf);
 	return DONE();
 }

@@ -156,6 +156,24 @@ TEST(exchange2003_not_recognized)
 	    NWANT(w)));
 }
 
+
+/* Outlook.com says why before the address and gives the DSN no
+ * Diagnostic-Code: the paragraph before the one address stands in. */
+TEST(outlook_dsn_reason_before)
+{
+	static const want w[] = {{
+		.recipient = "bookings@guesthouse.example.jp",
+		.status = "4.4.7", .reason = "expired",
+		.hard = false, .action = W_ANY, .provider = "microsoft",
+		.diagnostic = "Unable to deliver message to the following "
+		    "recipients, due to being unable to connect successfully "
+		    "to the destination mail server.",
+	}};
+
+	mt_bounce_free(check_sample("outlook-dsn-reason-before.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -166,6 +184,7 @@ main(void)
 	RUN(hmailserver_mailbox_full);
 	RUN(smartermail_mailbox_full);
 	RUN(exchange2003_not_recognized);
+	RUN(outlook_dsn_reason_before);
 	free(buf);
 	return DONE();
 }
