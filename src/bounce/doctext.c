@@ -169,6 +169,7 @@ static const char *const inline_markers[] = {
 	"----- original message follows",
 	"original message:",
 	"below is a copy of the original message",
+	"included is a copy of the message header",     /* MX Logic */
 	"------ the original message",
 	"--- the original message",
 	"---- original message",

@@ -263,6 +263,16 @@ gather_part(void *arg, const mt_part *p)
 	return 0;
 }
 
+/* The offset of the first byte at or after i of p[0..len) that is not a
+ * line end or a space. */
+static size_t
+skip_blank_lines(const char *p, size_t len, size_t i)
+{
+	while (i < len && (p[i] == '\n' || p[i] == '\r' || p[i] == ' '))
+		i++;
+	return i;
+}
+
 /* Find the inline returned message in the text: set text_end, and take its
  * header block when no MIME part carried one. */
 static void
@@ -276,10 +286,19 @@ find_inline_original(bn_doc *d)
 	d->text_end = bn_find_marker(d->text.p, d->text.len, &start);
 	if (d->text_end == d->text.len)
 		return;
-	/* skip blank lines before the headers */
-	while (start < d->text.len && (d->text.p[start] == '\n' ||
-	    d->text.p[start] == '\r' || d->text.p[start] == ' '))
-		start++;
+	/* skip blank lines before the headers, and a row of dashes under
+	 * the marker (MX Logic's "Included is a copy of the message
+	 * header:" is underlined) */
+	start = skip_blank_lines(d->text.p, d->text.len, start);
+	if (start < d->text.len && d->text.p[start] == '-') {
+		size_t e = start;
+
+		while (e < d->text.len && d->text.p[e] == '-')
+			e++;
+		if (e - start >= 4 && (e == d->text.len ||
+		    d->text.p[e] == '\n' || d->text.p[e] == '\r'))
+			start = skip_blank_lines(d->text.p, d->text.len, e);
+	}
 	if (!d->orig_is_mime && start < d->text.len) {
 		mt_msg *m = mt_msg_open(d->text.p + start,
 		    d->text.len - start);

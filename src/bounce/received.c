@@ -385,6 +385,9 @@ bn_received_parse(mt_bytes v, bn_hop *h)
 				read_from_comment(t, h, &helo);
 			else if (fromword.len == 0)
 				fromword = t;
+			else if (k == TOK_LITERAL && h->ip[0] == '\0')
+				/* MX Logic: "from unknown [IP] (EHLO name)" */
+				(void)address_of(t, h->ip, &h->ip_public);
 			break;
 		case CL_BY:
 			if (k != TOK_COMMENT && h->by.len == 0) {

@@ -148,6 +148,11 @@ bn_find_reply_code(const char *text, size_t len)
 		if (i > 0 && text[i - 1] == '#' && !exchange_hash_reply(text,
 		    len, i))
 			continue;
+		/* Zoho's "ERROR_CODE :550, ERROR_CODE :5.1.1 ..." */
+		if (i >= 12 && mt_mem_ieq(text + i - 12, "error_code :", 12) &&
+		    i + 3 < len && text[i + 3] == ',')
+			return (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 +
+			    (text[i + 2] - '0');
 		if (i > 0 && (mt_is_alnum(text[i - 1]) || text[i - 1] == '.' ||
 		    text[i - 1] == '-' ||
 		    text[i - 1] == '/' || text[i - 1] == ':' ||

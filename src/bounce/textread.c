@@ -468,6 +468,7 @@ static const struct {
 	STOP("--- below this line"),
 	STOP("----- original message"),
 	STOP("reporting-mta:"),
+	STOP("received:"),      /* the returned message's header, inline */
 	STOP("for further assistance"),
 	STOP("the mail system"),
 	STOP("please note that"),

@@ -224,6 +224,26 @@ TEST(jp_carrier_mislabelled_eucjp)
 	    NWANT(w)));
 }
 
+
+/* Zoho's older notice: the returned message's header follows the reason
+ * inline ("Received:from ..."), which is the sender's side, not the
+ * remote's words, and names no provider that refused the mail. */
+TEST(zoho_inline_headers)
+{
+	static const want w[] = {{
+		.recipient = "client@print.example.co.uk", .status = "5.1.1",
+		.reply_code = 550,
+		.reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.provider = "",
+		.diagnostic = "Invalid Address, ERROR_CODE :550, ERROR_CODE "
+		    ":5.1.1 <client@print.example.co.uk>: Recipient address "
+		    "rejected: User unknown",
+	}};
+
+	mt_bounce_free(check_sample("zoho-inline-headers.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -233,6 +253,7 @@ main(void)
 	RUN(netease_mi_spf);
 	RUN(zoho_user_unknown);
 	RUN(zoho_destination_rejected);
+	RUN(zoho_inline_headers);
 	RUN(naver_no_such_user);
 	RUN(naver_blocked_by_recipient);
 	RUN(jp_carriers_newsletter);

@@ -294,6 +294,32 @@ TEST(messagelabs_own_ndr_relay)
 	    NWANT(w)));
 }
 
+
+/* MX Logic: "Included is a copy of the message header:", underlined, then
+ * the returned message's header.  The header is the original's, read as
+ * such (Message-ID, the Received hop), and its "(envelope-from <our
+ * sender>)" names no second recipient. */
+TEST(mxlogic_header_copy)
+{
+	static const want w[] = {{
+		.recipient = "dr.ames@ortho.example.org", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.diagnostic = "550 5.1.1 <dr.ames@ortho.example.org>: Recipient "
+		    "address rejected: User unknown in virtual mailbox table",
+		.message_id = "<referral-4471@dental.example.com>",
+	}};
+	mt_bounce *b = check_sample("mxlogic-header-copy.eml", w, NWANT(w));
+	const mt_bounce_record *r = b != NULL ? mt_bounce_at(b, 0) :
+	    NULL;
+
+	CHECK(r != NULL && r->original != NULL &&
+	    r->original->nreceived == 1);
+	if (r != NULL && r->original != NULL && r->original->nreceived == 1)
+		CHECK_STR(r->original->received[0].from_ip, "203.0.113.19");
+	mt_bounce_free(b);
+}
+
 int
 main(void)
 {
@@ -310,6 +336,7 @@ main(void)
 	RUN(qmail_dns_expired);
 	RUN(ruled_gateway_notice);
 	RUN(messagelabs_own_ndr_relay);
+	RUN(mxlogic_header_copy);
 	free(buf);
 	return DONE();
 }

@@ -55,6 +55,13 @@ static const hop_case cases[] = {
 	  "  by smtp.sender.test with SMTP; 1 Dec 2026 10:00:02 -0000",
 	  "?10.0.0.5?", "", "203.0.113.77", "smtp.sender.test", "SMTP",
 	  "1 Dec 2026 10:00:02 -0000" },
+	{ "mx logic, literal after the name",
+	  "from unknown [203.0.113.19] (EHLO mail.sender.test)\n"
+	  "    by p02c11m044.mxlogic.net (mxl_mta-8.5.0-1) with ESMTP id\n"
+	  "    5a1c3f76.0.118820 (envelope-from\n    <ann@sender.test>);\n"
+	  "    Mon, 30 Nov 2026 15:22:08 -0500 (EST)",
+	  "mail.sender.test", "", "203.0.113.19", "p02c11m044.mxlogic.net",
+	  "ESMTP", "Mon, 30 Nov 2026 15:22:08 -0500 (EST)" },
 	{ "qmail, local",
 	  "(qmail 4242 invoked by uid 1001); 1 Dec 2026 10:00:00 -0000",
 	  "", "", "", "", "", "1 Dec 2026 10:00:00 -0000" },
