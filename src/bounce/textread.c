@@ -1074,6 +1074,17 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	return n;
 }
 
+/* Is s nothing but a number (a local mailer's exit status)? */
+static bool
+exit_status(const char *s)
+{
+	size_t i;
+
+	for (i = 0; mt_is_digit(s[i]); i++)
+		;
+	return i > 0 && i <= 3 && s[i] == '\0';
+}
+
 void
 bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f)
 {
@@ -1105,13 +1116,16 @@ bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f)
 	} else {
 		i = n;
 	}
-	if (i == n && f->diag[0] == '\0') {
+	if (i == n && (f->diag[0] == '\0' || exit_status(f->diag))) {
 		char tmp[MT_BOUNCE_MAX_DIAG];
 
 		reply_lines(d, tmp, sizeof(tmp));
-		if (tmp[0] == '\0')    /* no code anywhere: the words then */
-			notice_words(d, tmp, sizeof(tmp));
-		bn_squeeze(f->diag, sizeof(f->diag), tmp, strlen(tmp));
+		if (tmp[0] == '\0' && f->diag[0] == '\0')
+			notice_words(d, tmp, sizeof(tmp));     /* the words */
+		/* a mailer's exit status ("X-Unix; 255") gives way to the
+		 * reply that tells it ("554 5.3.0 unknown mailer error 255") */
+		if (tmp[0] != '\0')
+			bn_squeeze(f->diag, sizeof(f->diag), tmp, strlen(tmp));
 	}
 	free(bl);
 }

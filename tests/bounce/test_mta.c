@@ -293,6 +293,23 @@ TEST(sendmail_queue_expired)
 	    NWANT(w)));
 }
 
+
+/* A local mailer's failure: the DSN's diagnostic is its exit status
+ * ("X-Unix; 75"), and the reply in the transcript that tells it is the
+ * diagnostic instead. */
+TEST(sendmail_mailer_exit_status)
+{
+	static const want w[] = {{
+		.recipient = "tickets@lab.example.org", .reply_code = 451,
+		.reason = "mailererror",
+		.hard = false, .action = W_ANY,
+		.diagnostic = "451 4.0.0 Operating system error",
+	}};
+
+	mt_bounce_free(check_sample("sendmail-mailer-exit-status.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -310,6 +327,7 @@ main(void)
 	RUN(exim_save_to_file);
 	RUN(sendmail_inline_dsn);
 	RUN(sendmail_queue_expired);
+	RUN(sendmail_mailer_exit_status);
 	free(buf);
 	return DONE();
 }
