@@ -494,8 +494,9 @@ second_chance(const evidence *e, bn_verdict *v)
 		take_status(v, e, sr);
 		return;
 	}
-	if (e->cmd & C_GREET) {
-		/* refused at the greeting: the client, not the message.  No
+	if ((e->cmd & C_GREET) && f->reply_code > 0) {
+		/* refused at the greeting (a reply, not a connection lost
+		 * during it): the client, not the message.  No
 		 * list is named (words that name one still make the cause
 		 * blocklist, in refine_cause): the receiver distrusts the
 		 * sending IP, which is what "reputation" advises on. */

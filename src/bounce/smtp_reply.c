@@ -216,6 +216,18 @@ static const struct {
 	{ "smtp error from remote server after rcpt", "RCPT" },
 	{ "smtp error from remote server after mail", "MAIL" },
 	{ "smtp error from remote server after data", "DATA" },
+	/* 1&1 / Web.de: "SMTP error from remote server for TEXT command" */
+	{ "smtp error from remote server for text command", "DATA" },
+	{ "smtp error from remote server for rcpt to command", "RCPT" },
+	{ "smtp error from remote server for mail from command", "MAIL" },
+	/* Postfix: "lost connection with HOST while performing the HELO
+	 * handshake" */
+	{ "while performing the helo handshake", "HELO" },
+	{ "while performing the ehlo handshake", "EHLO" },
+	/* m-FILTER: "-------SMTP command" with the command on the next line */
+	{ "-------smtp command data", "DATA" },
+	{ "-------smtp command rcpt", "RCPT" },
+	{ "-------smtp command mail", "MAIL" },
 	{ "did not like our rcpt to", "RCPT" },
 	{ "did not like our final data", "DATA" },
 	{ "did not like our data", "DATA" },

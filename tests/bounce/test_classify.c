@@ -79,6 +79,11 @@ TEST(reply_parsing)
 	CHECK_STR(bn_find_command("SMTP error from remote mail server after "
 	    "end of data", 52), "DATA");
 	CHECK_STR(bn_find_command("nothing", 7), "");
+	CHECK_STR(bn_find_command("SMTP error from remote server for TEXT "
+	    "command, host: mx.example (192.0.2.1) reason: 550", 88), "DATA");
+	CHECK_STR(bn_find_command("lost connection with mx.example[192.0.2.1] "
+	    "while performing the HELO handshake", 78), "HELO");
+	CHECK_STR(bn_find_command("-------SMTP command\nDATA\n", 25), "DATA");
 }
 
 /* Classify one bare reply; returns the record (valid until the next). */
