@@ -473,6 +473,7 @@ static const struct {
 	STOP("the mail system"),
 	STOP("please note that"),
 	STOP("the message subject was"),        /* MessageLabs */
+	STOP("delivery attempt history"),       /* Messaging Server */
 	STOP("content-type:"),
 	STOP("--"),
 	/* Mail.Ru's advice after the reasons, "Рекомендуем Вам проверить
@@ -503,7 +504,7 @@ is_stop(const char *low, size_t len)
 		return false;
 	switch (low[0]) {       /* the phrases' first bytes */
 	case '-': case 'r': case 'f': case 't': case 'p': case 'c':
-	case '\xd0':
+	case 'd': case '\xd0':
 		break;
 	default:
 		return false;
@@ -617,6 +618,38 @@ decor_rule(const char *p, size_t len)
 	return true;
 }
 
+/* Labels that only say who, when the address alone follows them: the
+ * reason is on the lines after ("Recipient address: a@b", Messaging
+ * Server; "Could not be delivered to: <a@b>", KDDI).  Not labels that
+ * are the reason ("Unknown user: a@b"), nor au's "Recipient: <a@b>",
+ * whose transcript names the address again. */
+static const char *const who_labels[] = {
+	"recipient address:", "could not be delivered to:",
+	"unable to deliver message to:",
+};
+
+static bool
+label_only(const char *low, size_t len, const char *addr)
+{
+	size_t n = len, al = strlen(addr), i, k;
+
+	low = mt_trim(low, &n);
+	if (n > 0 && low[n - 1] == '>')
+		n--;
+	if (n <= al || memcmp(low + n - al, addr, al) != 0)
+		return false;
+	n -= al;
+	while (n > 0 && (low[n - 1] == ' ' || low[n - 1] == '<' ||
+	    low[n - 1] == '\t'))
+		n--;
+	for (i = 0; i < MT_ARRAY_LEN(who_labels); i++) {
+		k = strlen(who_labels[i]);
+		if (n == k && memcmp(low, who_labels[i], k) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Is the (lower case) line a DSN recipient field, "Final-Recipient:" or
  * "Original-Recipient:"? */
 static bool
@@ -714,7 +747,7 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 		    label_line(line.p, ll, addr, sizeof(addr))) {
 			hit = true;
 			rest = line.p;
-			restlen = ll;
+			restlen = label_only(low, ll, addr) ? 0 : ll;
 		}
 		if (hit && (same_as_sender(d, addr) || own_role(d, addr) ||
 		    mail_from_line(line.p, ll) ||

@@ -310,6 +310,23 @@ TEST(sendmail_mailer_exit_status)
 	    NWANT(w)));
 }
 
+
+/* Sun/Oracle Messaging Server: "Recipient address: a@b" says who,
+ * "Reason: ..." why, and the delivery attempt history after it is the
+ * MTA's log, not the reason. */
+TEST(messagingserver_delayed_history)
+{
+	static const want w[] = {{
+		.recipient = "d.okafor@homeisp.example.org",
+		.status = "4.4.7", .reason = "expired",
+		.hard = false, .action = W_ANY,
+		.diagnostic = "unable to deliver this message after 1 day",
+	}};
+
+	mt_bounce_free(check_sample("messagingserver-delayed-history.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -328,6 +345,7 @@ main(void)
 	RUN(sendmail_inline_dsn);
 	RUN(sendmail_queue_expired);
 	RUN(sendmail_mailer_exit_status);
+	RUN(messagingserver_delayed_history);
 	free(buf);
 	return DONE();
 }
