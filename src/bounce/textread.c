@@ -625,7 +625,7 @@ decor_rule(const char *p, size_t len)
  * whose transcript names the address again. */
 static const char *const who_labels[] = {
 	"recipient address:", "could not be delivered to:",
-	"unable to deliver message to:",
+	"unable to deliver message to:", "target mail address:",
 };
 
 static bool
