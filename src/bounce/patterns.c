@@ -413,6 +413,9 @@ static const bn_rule rules[] = {
 	R("host.may-not-exist", "hostunknown", "domain", "the account or domain may not exist"),
 	R("host.553-not-exist", "hostunknown", "domain", "553 * does not exist"),
 	R("host.host-unreachable", "hostunknown", "domain", "host unreachable"),
+	/* Gmail: "DNS Error: N DNS type 'mx' lookup of example.jp responded
+	 * with code NXDOMAIN Domain name not found: example.jp" */
+	R("host.nxdomain", "hostunknown", "domain", "responded with code nxdomain"),
 
 	/* ---- spamdetected ---- */
 	P("spam.content-rejected", NULL, "5.7*", "spamdetected", "content", "message content rejected"),
@@ -667,6 +670,9 @@ static const bn_rule rules[] = {
 	R("full.action-aborted", "systemfull", "other", "requested mail action aborted: exceeded storage allocation"),
 	R("notaccept.no-smtp-service", "notaccept", "domain", "indicated no smtp service"),
 	R("notaccept.no-mx-found", "notaccept", "domain", "no mx found for domain"),
+	/* Gmail: the name exists and has no MX, AAAA or A record ("DNS type
+	 * 'a' lookup of gmal.com had no relevant answers") */
+	R("notaccept.no-relevant-answers", "notaccept", "domain", "type 'a' lookup of * had no relevant answers"),
 	R("notaccept.nullmx", "notaccept", "domain", "does not accept mail (nullmx)"),
 	R("notaccept.null-mx", "notaccept", "domain", "null mx"),
 	R("notaccept.host-domain", "notaccept", "domain", "host/domain does not accept mail"),

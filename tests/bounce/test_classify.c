@@ -135,6 +135,13 @@ TEST(providers)
 	EXPECT("550 5.7.23 SPF validation failed", "authfailure", "spf", 0);
 	EXPECT("554 5.7.1 Relay access denied", "norelaying", "relay", 0);
 	EXPECT("550 5.1.2 Host unknown", "hostunknown", "domain", 1);
+	/* Gmail's DNS errors, relayed in a reply: the name does not exist,
+	 * or it exists and has no address to take mail */
+	EXPECT("550 5.1.2 DNS Error: 39857475 DNS type 'mx' lookup of "
+	    "example.comn responded with code NXDOMAIN Domain name not found: "
+	    "example.comn", "hostunknown", "domain", 1);
+	EXPECT("554 DNS Error: 16578478 DNS type 'a' lookup of "
+	    "gmal.example had no relevant answers.", "notaccept", "domain", 1);
 	/* Gmail's throttle at the greeting is one to retry, its TLS demand
 	 * one to fix; Microsoft's delisting portal names the refuser */
 	EXPECT("421-4.7.0 Try again later, closing connection. This usually "
