@@ -393,6 +393,9 @@ static const bn_rule rules[] = {
 	R("rej.sender-was-rejected", "rejected", "policy", "sender was rejected"),
 	R("rej.access-denied2", "rejected", "policy", "5.7.1 access denied"),
 	R("rej.rule-imposed", "rejected", "policy", "rule imposed mailbox access for"),
+	/* Google Workspace: the sender's "Send mail as" alias is set up
+	 * wrong (its SMTP server or credentials) */
+	R("rej.send-mail-as", "rejected", "policy", "using the 'send mail as' feature"),
 
 	/* ---- hostunknown ---- */
 	R("host.dns-lookup-failure", "hostunknown", "domain", "dns lookup failure: host"),

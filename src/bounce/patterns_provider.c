@@ -317,6 +317,12 @@ const bn_rule bn_provider_rules[] = {
 	P("spectrum.aup-in", "spectrum", NULL, "userunknown", "recipient", "aup#in"),
 	P("spectrum.aup-1", "spectrum", NULL, "blocked", "blocklist", "aup#1"),
 	P("facebook.r1", "facebook", NULL, "userunknown", "recipient", "r1"),
+	/* Facebook's response codes: RCP-P1 the address does not exist, P2
+	 * and P3 the recipient's preferences or privacy settings refuse it
+	 * (a good address: sent as 5.1.1 all the same) */
+	P("facebook.rcp-p1", "facebook", NULL, "userunknown", "recipient", "rcp-p1"),
+	P("facebook.rcp-p2", "facebook", NULL, "filtered", "policy", "rcp-p2"),
+	P("facebook.rcp-p3", "facebook", NULL, "filtered", "policy", "rcp-p3"),
 	P("facebook.dmarc", "facebook", NULL, "authfailure", "dmarc", "dmarc"),
 	/* Orange / Wanadoo / France PTT: codes 2xx-5xx of their own */
 	P("orange.ofr-305", "orange", NULL, "securityerror", "policy", "ofr_305"),

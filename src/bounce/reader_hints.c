@@ -121,7 +121,10 @@ typedef struct hint_rule {
 } hint_rule;
 
 static const hint_rule hint_rules[] = {
-	{ "googlegroups.no-permission", NULL, IN_HEADER, "X-Failed-Recipients",
+	/* the group's own refusal to post (it gives no code); a Gmail DSN
+	 * for a group address with a server's reply ("550 5.1.1 ... does
+	 * not exist") is read as any other */
+	{ "googlegroups.no-permission", "~", IN_HEADER, "X-Failed-Recipients",
 	    "@googlegroups.com", "rejected" },
 	{ "dragonfly.gave-up", NULL, IN_TEXT, NULL,
 	    "could not deliver for the last", "expired" },

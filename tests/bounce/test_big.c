@@ -300,6 +300,22 @@ TEST(registry_meaning_only_where_it_holds)
 	}
 }
 
+
+/* Gmail's DSN for a Google Groups address that does not exist: the
+ * server's 5.1.1 decides (the group's own refusal to post, which has no
+ * reply code, is "rejected"; this is not that). */
+TEST(gmail_group_not_found)
+{
+	static const want w[] = {{
+		.recipient = "chess-club-members@googlegroups.com",
+		.reply_code = 550, .status = "5.1.1",
+		.reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+	}};
+
+	mt_bounce_free(check_sample("gmail-group-not-found.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -309,6 +325,7 @@ main(void)
 	RUN(ms365_ndr_mailbox_full);
 	RUN(gmail_postfix_5_2_1);
 	RUN(gmail_delay_4_2_1);
+	RUN(gmail_group_not_found);
 	RUN(gmail_postfix_spf);
 	RUN(gmail_exim_ip_spam);
 	RUN(yahoo_postfix_notfound_disabled);

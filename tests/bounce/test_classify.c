@@ -135,6 +135,18 @@ TEST(providers)
 	EXPECT("550 5.7.23 SPF validation failed", "authfailure", "spf", 0);
 	EXPECT("554 5.7.1 Relay access denied", "norelaying", "relay", 0);
 	EXPECT("550 5.1.2 Host unknown", "hostunknown", "domain", 1);
+	/* Facebook sends a recipient's preferences as 5.1.1: no bad address */
+	EXPECT("550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes"
+	    "?ip=192.0.2.135#rcp Refused due to recipient preferences",
+	    "filtered", "policy", 0);
+	EXPECT("550 5.1.1 RCP-P1 http://postmaster.facebook.com/response_codes"
+	    "?ip=192.0.2.135#rcp The attempted recipient address does not "
+	    "exist", "userunknown", "recipient", 1);
+	/* Google Workspace: the sender's "Send mail as" alias is broken */
+	EXPECT("550 5.7.0 You're sending this from a different address or "
+	    "alias using the 'Send mail as' feature. The settings for your "
+	    "'Send mail as' account are misconfigured or out of date.",
+	    "rejected", "policy", 0);
 	/* Gmail's DNS errors, relayed in a reply: the name does not exist,
 	 * or it exists and has no address to take mail */
 	EXPECT("550 5.1.2 DNS Error: 39857475 DNS type 'mx' lookup of "
