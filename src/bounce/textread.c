@@ -909,6 +909,41 @@ host_after(const char *p, char *out, size_t outlen)
  * without "host " it is not searched at all).  mt_memmem_i gives
  * mt_strn_istr's answer sixteen places a step (most of this was the
  * byte-by-byte search). */
+/* Does the host name at p stand before " not found"? */
+static bool
+name_not_found(const char *p)
+{
+	while (mt_is_alnum(*p) || *p == '.' || *p == '-')
+		p++;
+	return strncmp(p, " not found", 10) == 0;
+}
+
+/* The host name that ends just before end in s (a "[IP]" between them
+ * skipped), into out; false when there is none. */
+static bool
+host_before(const char *s, const char *end, char *out, size_t outlen)
+{
+	const char *e = end, *b;
+
+	while (e > s && e[-1] == ' ')
+		e--;
+	if (e > s && e[-1] == ']') {
+		while (e > s && e[-1] != '[')
+			e--;
+		if (e > s)
+			e--;
+		while (e > s && e[-1] == ' ')
+			e--;
+	}
+	for (b = e; b > s && (mt_is_alnum(b[-1]) || b[-1] == '.' ||
+	    b[-1] == '-'); b--)
+		;
+	if (e - b <= 3 || e - b >= (ptrdiff_t)outlen)
+		return false;
+	/* host_after reads it, up to the byte after it (not a name byte) */
+	return host_after(b, out, outlen) && strlen(out) <= (size_t)(e - b);
+}
+
 static void
 find_remote(const char *diag, size_t len, char *out, size_t outlen)
 {
@@ -917,16 +952,24 @@ find_remote(const char *diag, size_t len, char *out, size_t outlen)
 
 	out[0] = '\0';
 	if ((h = mt_memmem_i(diag, len, "host ", 5)) != NULL) {
-		if (host_after(h + 5, out, outlen))
+		/* not the name a lookup failed for ("DNS lookup failure:
+		 * host cx.example not found"): no server was reached */
+		if (host_after(h + 5, out, outlen) && !name_not_found(h + 5))
 			return;
+		out[0] = '\0';
 		from = (size_t)(h - diag) >= 7 ? (size_t)(h - diag) - 7 : 0;
 		p = mt_memmem_i(diag + from, len - from, "remote host ", 12);
 		if (p != NULL && host_after(p + 12, out, outlen))
 			return;
 	}
 	p = mt_memmem_i(diag, len, "connected to ", 13);
-	if (p != NULL)
-		(void)host_after(p + 13, out, outlen);
+	if (p != NULL && host_after(p + 13, out, outlen))
+		return;
+	/* DragonFly and qmail: "HOST [IP] did not like our final DATA",
+	 * "HOST does not like recipient" */
+	if ((p = mt_memmem_i(diag, len, " did not like our ", 18)) != NULL ||
+	    (p = mt_memmem_i(diag, len, " does not like recipient", 24)) != NULL)
+		(void)host_before(diag, p, out, outlen);
 }
 
 /* A block's text as one line (bn_join_reply) into out.  A leading

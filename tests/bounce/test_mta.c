@@ -327,6 +327,34 @@ TEST(messagingserver_delayed_history)
 	    NWANT(w)));
 }
 
+
+/* DragonFly names the server before "did not like our final DATA": that
+ * is the remote MTA (and a "DNS lookup failure: host X not found" names
+ * none: no server was reached). */
+TEST(dragonfly_final_data_dmarc)
+{
+	static const want w[] = {{
+		.recipient = "backup-report@gmail.example.com",
+		.reply_code = 550, .status = "5.7.26",
+		.reason = "authfailure", .cause = "dmarc",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.remote_mta = "gmail-smtp-in.l.google.com",
+		.smtp_command = "DATA", .format = "dragonfly",
+	}};
+
+	static const want dns[] = {{
+		.recipient = "ops@no-such-domain.example",
+		.reason = "hostunknown", .cause = "domain",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.remote_mta = "", .format = "dragonfly",
+	}};
+
+	mt_bounce_free(check_sample("dragonfly-final-data-dmarc.eml", w,
+	    NWANT(w)));
+	mt_bounce_free(check_sample("dragonfly-dns-not-found.eml", dns,
+	    NWANT(dns)));
+}
+
 int
 main(void)
 {
@@ -346,6 +374,7 @@ main(void)
 	RUN(sendmail_queue_expired);
 	RUN(sendmail_mailer_exit_status);
 	RUN(messagingserver_delayed_history);
+	RUN(dragonfly_final_data_dmarc);
 	free(buf);
 	return DONE();
 }
