@@ -737,10 +737,14 @@ stage_pseudo(const bn_context *ctx, const bn_facts *f, bool transient,
 	return false;
 }
 
-/* Causes that name the sender's own authentication: whatever the reason
- * advises elsewhere (a provider's "policy" refusal that its documentation
- * ties to DMARC), the sender's setup is what must change. */
-static const char *const senders_causes[] = { "spf", "dkim", "dmarc", "ptr" };
+/* Causes that name the sender's own authentication, or its message:
+ * whatever the reason advises elsewhere (a provider's "policy" refusal
+ * that its documentation ties to DMARC, a policy violation for a header
+ * error or an attachment), the sender's setup or message is what must
+ * change. */
+static const char *const senders_causes[] = {
+	"spf", "dkim", "dmarc", "ptr", "content",
+};
 
 static bool
 cause_is_senders(const char *cause)

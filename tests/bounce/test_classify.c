@@ -226,6 +226,14 @@ TEST(providers)
 	    "suppressed", "recipient", 0);
 	CHECK_INT(reply("554 Address is on the suppression list")->action,
 	    MT_BOUNCE_ACT_SUPPRESS);
+	/* a policy refusal of the message's content is the sender's to
+	 * change (the attachment, the header), not the recipient's */
+	EXPECT("552 5.7.0 Our system detected an illegal attachment on your "
+	    "message. Please visit http://mail.google.com/support/bin/"
+	    "answer.py?answer=6590 to review our attachment guidelines.",
+	    "policyviolation", "content", 0);
+	CHECK_INT(reply("552 5.7.0 Our system detected an illegal attachment "
+	    "on your message.")->action, MT_BOUNCE_ACT_FIX_SENDER);
 	/* greylisting is to be retried, nothing about the content */
 	EXPECT("450 4.7.1 <x@y.test>: Recipient address rejected: Greylisted, "
 	    "see http://postgrey.schweikert.ch/help/y.test.html",
