@@ -169,6 +169,10 @@ static const char *const inline_markers[] = {
 	"----- original message follows",
 	"original message:",
 	"below is a copy of the original message",
+	"------- returned message",                     /* Lotus Notes */
+	"-------original message",                      /* m-FILTER */
+	"-------original mail info",
+	"original mail as follows",
 	"included is a copy of the message header",     /* MX Logic */
 	"------ the original message",
 	"--- the original message",

@@ -355,6 +355,25 @@ TEST(dragonfly_final_data_dmarc)
 	    NWANT(dns)));
 }
 
+
+/* Lotus Notes: "------- Returned Message --------" starts the returned
+ * message, read as the original (its Message-ID), and the reason comes
+ * before the address ("Failure Reasons"). */
+TEST(notes_returned_message)
+{
+	static const want w[] = {{
+		.recipient = "p.whitaker@insurer.example.co.uk",
+		.reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.diagnostic = "User p.whitaker (p.whitaker@insurer.example.co.uk) "
+		    "not listed in public Name & Address Book",
+		.message_id = "<renewal-88-1142@broker.example.com>",
+	}};
+
+	mt_bounce_free(check_sample("notes-returned-message.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -362,6 +381,7 @@ main(void)
 	RUN(courier_mailbox_full);
 	RUN(domino_not_listed);
 	RUN(domino_routing_loop);
+	RUN(notes_returned_message);
 	RUN(barracuda_reputation);
 	RUN(barracuda_ess_blocked);
 	RUN(opensmtpd_user_unknown);
