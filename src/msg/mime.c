@@ -502,12 +502,34 @@ walk_multipart(walker *w, const mt_part *part, int self, mt_bytes ct)
 	return 0;
 }
 
+/*
+ * Where an embedded message's header block starts in b[0..len): after
+ * blank lines that some gateways write between the part's header and the
+ * message (X3's "message/rfc822" parts), when a field follows them; else
+ * at 0.  Read strictly, such a message has no header and all of it is
+ * body, which would lose the returned message's fields.
+ */
+static size_t
+embedded_start(const char *b, size_t len)
+{
+	size_t i = 0, name = 0;
+
+	while (i < len && (b[i] == '\n' || b[i] == '\r'))
+		i++;
+	if (i == 0 || i >= len)
+		return 0;
+	while (i + name < len && name < 64 && b[i + name] > ' ' &&
+	    b[i + name] < 127 && b[i + name] != ':')
+		name++;
+	return name > 0 && i + name < len && b[i + name] == ':' ? i : 0;
+}
+
 /* An embedded message: decoded first when its part was encoded. */
 static int
 walk_embedded(walker *w, const mt_part *part, int self)
 {
 	char *tmp = NULL;
-	size_t n;
+	size_t n, i;
 	int r;
 	size_t el = part->encoding.len;
 	const char *e = mt_trim(part->encoding.p, &el);
@@ -520,13 +542,16 @@ walk_embedded(walker *w, const mt_part *part, int self)
 			return 0;
 		n = b64 ? mt_base64_decode(part->body.p, n, tmp, n) :
 		    mt_qp_decode(part->body.p, n, tmp, n);
-		r = visit_entity(w, tmp, n, part->depth + 1, self,
+		i = embedded_start(tmp, n);
+		r = visit_entity(w, tmp + i, n - i, part->depth + 1, self,
 		    MT_PART_MESSAGE | MT_PART_TEMPORARY);
 		free(tmp);
 		return r;
 	}
-	return visit_entity(w, part->body.p, part->body.len, part->depth + 1,
-	    self, MT_PART_MESSAGE | (part->flags & MT_PART_TEMPORARY));
+	n = embedded_start(part->body.p, part->body.len);
+	return visit_entity(w, part->body.p + n, part->body.len - n,
+	    part->depth + 1, self,
+	    MT_PART_MESSAGE | (part->flags & MT_PART_TEMPORARY));
 }
 
 static int

@@ -101,6 +101,25 @@ TEST(encoded_embedded_message)
 	CHECK(s.flags[2] & MT_PART_MESSAGE);
 }
 
+/* Blank lines between a message/rfc822 part's header and the message it
+ * carries (X3 writes them): the message's fields are still its own, so
+ * its Content-Type is read; without a field after them, the blank line
+ * ends an empty header block as the RFC says. */
+TEST(blank_lines_before_embedded_message)
+{
+	const char t[] = "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+	    "Content-Type: message/rfc822\n\n\n\n"
+	    "Subject: inner\nContent-Type: text/html\n\n<p>x</p>\n--b--\n";
+	const char plain[] = "Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: message/rfc822\n\n\n\nno field here\n--b--\n";
+	seen s = walk(t, false), p = walk(plain, false);
+
+	CHECK_INT(s.n, 3);
+	CHECK_STR(s.types[2], "text/html");
+	CHECK_INT(p.n, 3);
+	CHECK_STR(p.types[2], "text/plain");
+}
+
 TEST(broken_boundaries)
 {
 	const char wrong[] = "Content-Type: multipart/report; boundary=\"declared\"\n\n"
@@ -523,6 +542,7 @@ main(void)
 	RUN(nesting);
 	RUN(skip_subtree);
 	RUN(encoded_embedded_message);
+	RUN(blank_lines_before_embedded_message);
 	RUN(broken_boundaries);
 	RUN(boundary_search);
 	RUN(depth_limit);
