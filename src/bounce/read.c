@@ -273,6 +273,73 @@ skip_blank_lines(const char *p, size_t len, size_t i)
 	return i;
 }
 
+/* Does p[0..len) start with a field name and its colon? */
+static bool
+starts_field(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && i < 80 && p[i] > ' ' && p[i] < 127 && p[i] != ':')
+		i++;
+	return i > 0 && i < len && p[i] == ':';
+}
+
+/* The offset of the line after the one at i, and in *blank whether the
+ * line at i is blank. */
+static size_t
+next_line(const char *p, size_t len, size_t i, bool *blank)
+{
+	const char *nl = memchr(p + i, '\n', len - i);
+	size_t e = nl != NULL ? (size_t)(nl - p) + 1 : len, k;
+
+	*blank = true;
+	for (k = i; k < e; k++)
+		if (p[k] != '\n' && p[k] != '\r' && p[k] != ' ' &&
+		    p[k] != '\t')
+			*blank = false;
+	return e;
+}
+
+/*
+ * GMX and mail.com write the returned header re-wrapped, and a folded
+ * line can lose its leading blank ("... (via\nHTTP); Sat, 29 Nov ..."):
+ * the block then ends at that line, and the fields after it are lost.
+ * When the line the block ended at is followed by a field, the block up
+ * to its first blank line is copied into d->orig with a blank put back
+ * before each such line, and that copy is read instead.  Returns the
+ * fields of the copy, or NULL (nothing to mend, or no memory).
+ */
+static mt_msg *
+mend_broken_folds(bn_doc *d, const char *p, size_t len, size_t end)
+{
+	size_t i, e, copy;
+	bool blank, b2;
+
+	e = next_line(p, len, end, &blank);
+	if (blank || e >= len || !starts_field(p + e, len - e))
+		return NULL;
+	mt_buf_reset(&d->orig);
+	for (i = 0, copy = 0; i < len && copy < BN_ORIG_MAX; i = e) {
+		e = next_line(p, len, i, &blank);
+		if (blank)
+			break;
+		/* a line after the block's end that is neither a field nor
+		 * folded, with more of the block after it: a lost fold */
+		if (i >= end && p[i] != ' ' && p[i] != '\t' &&
+		    !starts_field(p + i, e - i) && e < len) {
+			(void)next_line(p, len, e, &b2);
+			if (!b2 && !mt_buf_putc(&d->orig, ' '))
+				return NULL;
+		}
+		if (!mt_buf_append(&d->orig, p + i, e - i))
+			return NULL;
+		copy += e - i;
+	}
+	if (!mt_buf_append(&d->orig, "\n", 1))
+		return NULL;
+	return mt_msg_open(d->orig.p, d->orig.len);
+}
+
 /* Find the inline returned message in the text: set text_end, and take its
  * header block when no MIME part carried one. */
 static void
@@ -306,6 +373,21 @@ find_inline_original(bn_doc *d)
 		if (m != NULL && mt_msg_header_count(m) > 0) {
 			mt_bytes body = mt_msg_body(m);
 			size_t n = (size_t)(body.p - (d->text.p + start));
+			mt_msg *mended = mend_broken_folds(d, d->text.p +
+			    start, d->text.len - start, n);
+
+			if (mended != NULL && mt_msg_header_count(mended) >
+			    mt_msg_header_count(m) && !mt_msg_truncated(mended)) {
+				mt_msg_free(m);
+				d->orig_blk.p = d->orig.p;
+				d->orig_blk.len = d->orig.len;
+				if (d->orig_msg == NULL)
+					d->orig_msg = mended;
+				else
+					mt_msg_free(mended);
+				return;
+			}
+			mt_msg_free(mended);
 
 			if (n > BN_ORIG_MAX)
 				n = BN_ORIG_MAX;

@@ -997,8 +997,8 @@ set_diag(bn_facts *f, const char *text, size_t len)
 	const char *t = tmp;
 
 	block_reply(text, len, tmp, sizeof(tmp));
-	while (*t == ':' || *t == ' ')
-		t++;    /* the rest of "<a@b>:" */
+	while (*t == ':' || *t == ' ' || *t == '"')
+		t++;    /* the rest of "<a@b>:" (GMX: '"a@b":') */
 	find_remote(f->diag, bn_squeeze(f->diag, sizeof(f->diag), t,
 	    strlen(t)), f->remote_mta, sizeof(f->remote_mta));
 }

@@ -267,11 +267,43 @@ TEST(mailru_exim_two_language)
 	    NWANT(w)));
 }
 
+
+/* GMX re-wraps the returned header and a folded line loses its blank
+ * ("(via\nHTTP); ..."): the fields after it are still the original's.
+ * The recipient is written '"a@b":', none of which is the diagnostic. */
+TEST(gmx_broken_fold_header)
+{
+	static const want w[] = {{
+		.recipient = "k.schneider@mailbox.example.de",
+		.reply_code = 550, .status = "5.1.1",
+		.reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.smtp_command = "RCPT",
+		.diagnostic = "SMTP error from remote server after RCPT command: "
+		    "host: mx.mailbox.example.de 550 5.1.1 "
+		    "<k.schneider@mailbox.example.de>: Recipient address "
+		    "rejected: User unknown",
+		.message_id = "<trinity-5b1e0c44-7a2d-4f1e-9c3b-d1e2f3a4b5c6-"
+		    "1796116829001@3c-app-gmx-bs12>",
+	}};
+	mt_bounce *b = check_sample("gmx-broken-fold-header.eml", w,
+	    NWANT(w));
+	const mt_bounce_record *r = b != NULL ? mt_bounce_at(b, 0) : NULL;
+
+	CHECK(r != NULL && r->original != NULL &&
+	    r->original->nreceived == 1);
+	if (r != NULL && r->original != NULL && r->original->nreceived == 1)
+		CHECK_STR(r->original->received[0].date,
+		    "Tue, 1 Dec 2026 10:20:29 +0100");
+	mt_bounce_free(b);
+}
+
 int
 main(void)
 {
 	RUN(gmx_unknown_user);
 	RUN(gmx_header_policy);
+	RUN(gmx_broken_fold_header);
 	RUN(webde_block_listed);
 	RUN(orange_invalid_recipient);
 	RUN(orange_cloudmark_blocked);
