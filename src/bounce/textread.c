@@ -255,6 +255,7 @@ static const char *const not_labels[] = {
 	"delivered-to", "x-original-to", "envelope-to", "message-id",
 	"subject", "date", "in-reply-to", "references", "errors-to",
 	"x-sender", "x-receiver", "resent-to", "resent-from",
+	"original sender",      /* MailMarshal's "Additional Information" */
 };
 
 /* "Label words: <a@b>" with the address ending the line, as in "Unknown
@@ -438,6 +439,8 @@ static const char *const preamble_openers[] = {
 	"this is an automatically generated delivery status notification",
 	"this is a mime-encapsulated message",
 	"the original message was received at",         /* Sendmail */
+	"your message:",        /* MailMarshal: the message's From and Subject */
+	"the following recipients were affected",
 };
 
 static bool
@@ -474,6 +477,7 @@ static const struct {
 	STOP("please note that"),
 	STOP("the message subject was"),        /* MessageLabs */
 	STOP("delivery attempt history"),       /* Messaging Server */
+	STOP("additional information"),         /* MailMarshal */
 	STOP("content-type:"),
 	STOP("--"),
 	/* Mail.Ru's advice after the reasons, "Рекомендуем Вам проверить
@@ -504,7 +508,7 @@ is_stop(const char *low, size_t len)
 		return false;
 	switch (low[0]) {       /* the phrases' first bytes */
 	case '-': case 'r': case 'f': case 't': case 'p': case 'c':
-	case 'd': case '\xd0':
+	case 'd': case 'a': case '\xd0':
 		break;
 	default:
 		return false;

@@ -320,6 +320,26 @@ TEST(mxlogic_header_copy)
 	mt_bounce_free(b);
 }
 
+
+/* MailMarshal: the reason first ("Could not be delivered because of"),
+ * then the recipients, then "Additional Information" naming our own
+ * sender ("Original Sender: <...>"), which is no second recipient: it
+ * was one, a HARD unknown user, that would have suppressed our sender. */
+TEST(mailmarshal_additional_info)
+{
+	static const want w[] = {{
+		.recipient = "j.patel@council.example.gov.uk", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.diagnostic = "Could not be delivered because of 550 5.1.1 User "
+		    "unknown",
+		.message_id = "<volunteer-evening-1201@charity.example.org>",
+	}};
+
+	mt_bounce_free(check_sample("mailmarshal-additional-info.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -337,6 +357,7 @@ main(void)
 	RUN(ruled_gateway_notice);
 	RUN(messagelabs_own_ndr_relay);
 	RUN(mxlogic_header_copy);
+	RUN(mailmarshal_additional_info);
 	free(buf);
 	return DONE();
 }
