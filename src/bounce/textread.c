@@ -24,6 +24,7 @@
 
 #define BLOCK_MAX 2048  /* text kept per recipient before squeezing */
 #define BLOCKS_FEW 4    /* blocks on the stack (9 KB); more: malloc */
+#define BN_FAILED_MAX 64        /* addresses read from X-Failed-Recipients */
 
 /* Phrases after which the next address is the failed recipient. */
 static const char *const lead_phrases[] = {
@@ -1062,6 +1063,64 @@ reason_first(const char *format)
 	return false;
 }
 
+/* Is addr (lower case) among the addresses of the field value v? */
+static bool
+listed_in(mt_bytes v, const char *addr)
+{
+	mt_addr a[BN_FAILED_MAX];
+	size_t i, n = mt_addr_parse(v, a, BN_FAILED_MAX), al = strlen(addr);
+
+	for (i = 0; i < n; i++)
+		if (a[i].addr.len == al && mt_mem_ieq(a[i].addr.p, addr, al))
+			return true;
+	return false;
+}
+
+/*
+ * X-Failed-Recipients (Exim, Gmail) lists the addresses that failed.
+ * When it names some of the blocks' addresses, the blocks whose address
+ * it does not name are someone else's: the sender ("A message sent by
+ * <a@b> could not be delivered", Exim), or the person a notice greets
+ * ("a@b您好，", Google Groups).  Those are dropped.  When it names none
+ * of them (an alias written another way), all are kept.  Returns the
+ * number kept, in order.
+ */
+static size_t
+keep_failed_listed(const bn_doc *d, tblock *bl, size_t n)
+{
+	const mt_header *h = mt_msg_find(d->msg, "X-Failed-Recipients", NULL);
+	size_t i, k = 0;
+	bool any = false;
+
+	if (h == NULL || n < 1)
+		return n;
+	for (i = 0; i < n && !any; i++)
+		any = listed_in(h->value, bl[i].rcpt);
+	if (!any) {
+		mt_addr a[2];
+
+		/* one address each, not the same, and no server's reply in
+		 * the block: the text's address is not the failure's (Google
+		 * Groups greets the sender, "a@b您好，"), the header's is;
+		 * the block's words are still its.  With a reply there, the
+		 * text's address is the one the server refused. */
+		if (n == 1 && mt_addr_parse(h->value, a, 2) == 1 &&
+		    a[0].addr.len < sizeof(bl[0].rcpt) &&
+		    bn_find_reply_code(bl[0].text, bl[0].len) < 0)
+			bn_lower(bl[0].rcpt, sizeof(bl[0].rcpt), a[0].addr.p,
+			    a[0].addr.len);
+		return n;
+	}
+	for (i = 0; i < n; i++) {
+		if (!listed_in(h->value, bl[i].rcpt))
+			continue;
+		if (k != i)
+			bl[k] = bl[i];
+		k++;
+	}
+	return k;
+}
+
 size_t
 bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 {
@@ -1087,6 +1146,7 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	if (max > BLOCKS_FEW && (bl = malloc(max * sizeof(*bl))) == NULL)
 		return 0;
 	n = scan_blocks(d, ltext, bl, max, reason_first(format));
+	n = keep_failed_listed(d, bl, n);
 	/* the reply lines are the text's, the same for every recipient:
 	 * gathered on first need, once */
 	replies[0] = '\0';

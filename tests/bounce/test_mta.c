@@ -374,6 +374,21 @@ TEST(notes_returned_message)
 	    NWANT(w)));
 }
 
+
+/* Exim: "A message sent by <a@b> could not be delivered": the sender on a
+ * line of its own is no failed recipient; X-Failed-Recipients names the
+ * one that failed, and the text agrees on it. */
+TEST(exim_message_sent_by)
+{
+	static const want w[] = {{
+		.recipient = "t.novak@oldjob.example.org",
+		.reason = "expired", .hard = false, .action = W_ANY,
+		.format = "exim",
+	}};
+
+	mt_bounce_free(check_sample("exim-message-sent-by.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -390,6 +405,7 @@ main(void)
 	RUN(transcript_mail_from);
 	RUN(opensmtpd_postmaster_no_domain);
 	RUN(exim_save_to_file);
+	RUN(exim_message_sent_by);
 	RUN(sendmail_inline_dsn);
 	RUN(sendmail_queue_expired);
 	RUN(sendmail_mailer_exit_status);
