@@ -759,6 +759,14 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 		    (folds && cur != NULL && folded(line.p, ll) &&
 		    strcmp(addr, cur->rcpt) != 0)))
 			hit = false;
+		/* the current recipient named again on a folded line of its
+		 * own words (Exim: "after RCPT TO:" / "    <a@b>:"): a line
+		 * of its text, kept whole */
+		if (hit && cur != NULL && !cur->before && cur->len > 0 &&
+		    folded(line.p, ll) && strcmp(cur->rcpt, addr) == 0) {
+			block_add(cur, line.p, ll);
+			continue;
+		}
 		if (hit) {
 			for (i = 0; i < n; i++)
 				if (strcmp(bl[i].rcpt, addr) == 0)

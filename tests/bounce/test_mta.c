@@ -389,6 +389,27 @@ TEST(exim_message_sent_by)
 	mt_bounce_free(check_sample("exim-message-sent-by.eml", w, NWANT(w)));
 }
 
+
+/* Exim folds a long reply under its recipient, and a folded line may be
+ * the recipient's address again ("after RCPT TO:" / "    <a@b>:"): it is
+ * a line of the remote's words, kept in the diagnostic, as is the
+ * address the reply ends with. */
+TEST(exim_folded_address)
+{
+	static const want w[] = {{
+		.recipient = "archive@hosting.example.com", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.remote_mta = "mx.hosting.example.com", .smtp_command = "RCPT",
+		.diagnostic = "SMTP error from remote mail server after RCPT TO: "
+		    "<archive@hosting.example.com>: host mx.hosting.example.com "
+		    "[192.0.2.91]: 550 5.1.1 unknown or illegal alias: "
+		    "archive@hosting.example.com",
+	}};
+
+	mt_bounce_free(check_sample("exim-folded-address.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -406,6 +427,7 @@ main(void)
 	RUN(opensmtpd_postmaster_no_domain);
 	RUN(exim_save_to_file);
 	RUN(exim_message_sent_by);
+	RUN(exim_folded_address);
 	RUN(sendmail_inline_dsn);
 	RUN(sendmail_queue_expired);
 	RUN(sendmail_mailer_exit_status);
