@@ -655,6 +655,22 @@ label_only(const char *low, size_t len, const char *addr)
 	return false;
 }
 
+/* Does the (lower case) line end with addr, in brackets or not, and at
+ * most a full stop or colon after it? */
+static bool
+ends_with_address(const char *low, size_t len, const char *addr)
+{
+	size_t n = len, al = strlen(addr);
+
+	low = mt_trim(low, &n);
+	if (n > 0 && (low[n - 1] == '.' || low[n - 1] == ':'))
+		n--;
+	if (n > 0 && low[n - 1] == '>')
+		n--;
+	return n > al && memcmp(low + n - al, addr, al) == 0 &&
+	    (low[n - al - 1] == '<' || low[n - al - 1] == ' ');
+}
+
 /* Is the (lower case) line a DSN recipient field, "Final-Recipient:" or
  * "Original-Recipient:"? */
 static bool
@@ -748,8 +764,18 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 		else if (address_line(line.p, ll, addr, sizeof(addr), &rest,
 		    &restlen))
 			hit = true;
-		else if (lead_line(low, ll, line.p, addr, sizeof(addr)) ||
-		    label_line(line.p, ll, addr, sizeof(addr))) {
+		else if (lead_line(low, ll, line.p, addr, sizeof(addr))) {
+			/* "There was an error delivering your mail to <a@b>."
+			 * (DragonFly) says no more than who when the address
+			 * ends the sentence: the reason follows (not where a
+			 * reason may come first, nor a "label: a@b" line,
+			 * whose words before stand in) */
+			hit = true;
+			rest = line.p;
+			restlen = label_only(low, ll, addr) || (!take_before &&
+			    memchr(low, ':', ll) == NULL &&
+			    ends_with_address(low, ll, addr)) ? 0 : ll;
+		} else if (label_line(line.p, ll, addr, sizeof(addr))) {
 			hit = true;
 			rest = line.p;
 			restlen = label_only(low, ll, addr) ? 0 : ll;

@@ -340,6 +340,14 @@ TEST(dragonfly_final_data_dmarc)
 		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
 		.remote_mta = "gmail-smtp-in.l.google.com",
 		.smtp_command = "DATA", .format = "dragonfly",
+		/* not the notice's "There was an error delivering your
+		 * mail to <a@b>.", which only says who */
+		.diagnostic = "gmail-smtp-in.l.google.com [142.250.102.27] did "
+		    "not like our final DATA: 550 5.7.26 Unauthenticated email "
+		    "from home.example.net is not accepted due to domain's "
+		    "DMARC policy. Please contact the administrator of "
+		    "home.example.net domain if this was a legitimate mail. - "
+		    "gsmtp",
 	}};
 
 	static const want dns[] = {{
@@ -347,6 +355,8 @@ TEST(dragonfly_final_data_dmarc)
 		.reason = "hostunknown", .cause = "domain",
 		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
 		.remote_mta = "", .format = "dragonfly",
+		.diagnostic = "DNS lookup failure: host no-such-domain.example "
+		    "not found",
 	}};
 
 	mt_bounce_free(check_sample("dragonfly-final-data-dmarc.eml", w,
