@@ -434,6 +434,12 @@ size_t bn_read_postfix_notice(const bn_doc *d, bn_context *ctx, bn_facts *f,
 size_t bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max);
 /* Diagnostic text for `rcpt` found in the human text, "" when none. */
 void bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f);
+/* A multi-line reply the DSN gives only the first line of ("552-5.7.0
+ * This message was blocked ...", Sendmail): the whole of it from the
+ * text's transcript, joined (bn_join_reply) into out; false when the text
+ * does not hold it, its lines up to the last ("552 ..."). */
+bool bn_text_whole_reply(const bn_doc *d, const char *first, char *out,
+    size_t outlen);
 /* Which MTA wrote the bounce (signature table, textsig.c), NULL: not a
  * bounce.  ltext is the lower-cased human text. */
 const char *bn_detect_mta(const bn_doc *d, const char *ltext, size_t len);

@@ -96,6 +96,19 @@ field(const mt_msg *g, const char *name, char *out, size_t outlen)
 	return value_of(mt_msg_find(g, name, NULL), out, outlen);
 }
 
+/* Sendmail's Diagnostic-Code holds only the first line of a multi-line
+ * reply ("552-5.7.0 This message was blocked because its content
+ * presents a potential"): the whole reply from the transcript, when the
+ * text has it. */
+static void
+whole_reply(const bn_doc *d, const char *diag, bn_facts *f)
+{
+	char whole[MT_BOUNCE_MAX_DIAG];
+
+	if (bn_text_whole_reply(d, diag, whole, sizeof(whole)))
+		bn_clean_diag(f->diag, sizeof(f->diag), whole, strlen(whole));
+}
+
 /* Drop a "type;" prefix ("rfc822;", "dns;", "smtp;", "X-Postfix;"). */
 static const char *
 after_type(const char *s)
@@ -423,6 +436,7 @@ bn_read_dsn(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 				}
 				bn_clean_diag(f[n].diag, sizeof(f[n].diag), v,
 				    strlen(v));
+				whole_reply(d, after_type(v), &f[n]);
 			}
 		}
 		if (f[n].diag[0] == '\0' || strlen(f[n].diag) < 8)

@@ -1248,6 +1248,85 @@ bn_read_text(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	return n;
 }
 
+/* Does p[0..len) start, after blanks and a transcript's "<<< ", with the
+ * reply code and '-' or ' '?  *off is set to where the code starts, *last
+ * to whether it is the reply's last line (' '). */
+static bool
+reply_line_of(const char *p, size_t len, const char *code, size_t *off,
+    bool *last)
+{
+	size_t i = 0;
+
+	while (i < len && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (len - i >= 4 && memcmp(p + i, "<<< ", 4) == 0)
+		i += 4;
+	if (len - i < 4 || memcmp(p + i, code, 3) != 0 ||
+	    (p[i + 3] != '-' && p[i + 3] != ' '))
+		return false;
+	*off = i;
+	*last = p[i + 3] == ' ';
+	return true;
+}
+
+bool
+bn_text_whole_reply(const bn_doc *d, const char *first, char *out,
+    size_t outlen)
+{
+	char buf[MT_BOUNCE_MAX_DIAG], code[4];
+	const char *needle, *hit, *ls;
+	size_t nl, used = 0, n = 0, off;
+	bn_lines it;
+	mt_bytes line;
+	bool last = false;
+
+	/* the first line's words after "NNN-" and a status: where the
+	 * text holds the whole reply */
+	if (strlen(first) < 12 || !mt_is_digit(first[0]) ||
+	    !mt_is_digit(first[1]) || !mt_is_digit(first[2]) || first[3] != '-')
+		return false;
+	memcpy(code, first, 3);
+	code[3] = '\0';
+	needle = first + 4;
+	while (mt_is_digit(*needle) || *needle == '.')
+		needle++;
+	while (*needle == ' ')
+		needle++;
+	if ((nl = strlen(needle)) < 16)
+		return false;
+	if (nl > 48)
+		nl = 48;
+	/* the first place it stands on a reply line (Sendmail quotes it in
+	 * the "(reason: ...)" under the address too) */
+	for (hit = d->text.p, ls = NULL; d->text_end > 0 && (hit = mt_memmem(hit,
+	    d->text_end - (size_t)(hit - d->text.p), needle, nl)) != NULL;
+	    hit++) {
+		for (ls = hit; ls > d->text.p && ls[-1] != '\n' &&
+		    ls[-1] != '\r'; ls--)
+			;
+		if (reply_line_of(ls, (size_t)(hit - ls), code, &off, &last))
+			break;
+		ls = NULL;
+	}
+	if (ls == NULL)
+		return false;
+	last = false;
+	bn_lines_init(&it, ls, d->text_end - (size_t)(ls - d->text.p));
+	while (!last && bn_lines_next(&it, &line)) {
+		if (!reply_line_of(line.p, line.len, code, &off, &last) ||
+		    used + line.len - off + 2 > sizeof(buf))
+			break;
+		memcpy(buf + used, line.p + off, line.len - off);
+		used += line.len - off;
+		buf[used++] = '\n';
+		n++;
+	}
+	if (n < 2 || !last)
+		return false;
+	bn_join_reply(buf, used, out, outlen);
+	return out[0] != '\0';
+}
+
 /* Is s nothing but a number (a local mailer's exit status)? */
 static bool
 exit_status(const char *s)

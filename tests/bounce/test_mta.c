@@ -420,6 +420,29 @@ TEST(exim_folded_address)
 	mt_bounce_free(check_sample("exim-folded-address.eml", w, NWANT(w)));
 }
 
+
+/* Sendmail's DSN keeps only the first line of Gmail's multi-line reply in
+ * Diagnostic-Code; the transcript has all of it, and the diagnostic is
+ * the whole reply, joined. */
+TEST(sendmail_gmail_multiline)
+{
+	static const want w[] = {{
+		.recipient = "client.review@gmail.example.com",
+		.reply_code = 552, .status = "5.7.0",
+		.reason = "policyviolation", .cause = "content",
+		.hard = false, .action = MT_BOUNCE_ACT_FIX_SENDER,
+		.provider = "google", .smtp_command = "DATA",
+		.diagnostic = "552 5.7.0 This message was blocked because its "
+		    "content presents a potential security issue. Please "
+		    "visit https://support.google.com/mail/?p=BlockedMessage "
+		    "to review our message content and attachment content "
+		    "guidelines. a1b2c3d4e5.88 - gsmtp",
+	}};
+
+	mt_bounce_free(check_sample("sendmail-gmail-multiline.eml", w,
+	    NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -441,6 +464,7 @@ main(void)
 	RUN(sendmail_inline_dsn);
 	RUN(sendmail_queue_expired);
 	RUN(sendmail_mailer_exit_status);
+	RUN(sendmail_gmail_multiline);
 	RUN(messagingserver_delayed_history);
 	RUN(dragonfly_final_data_dmarc);
 	free(buf);
