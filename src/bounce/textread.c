@@ -680,6 +680,19 @@ dsn_field(const char *low, size_t len)
 	    (len > 19 && memcmp(low, "original-recipient:", 19) == 0);
 }
 
+/* Exchange 2000/2003's X.400 trace of the message, "The MTS-ID of the
+ * original message is: c=jp;a= ;p=...", and the ";l=..." line it wraps
+ * onto: an identifier, not the remote's words. */
+static bool
+mts_id_line(const char *low, size_t len)
+{
+	size_t n = len;
+
+	low = mt_trim(low, &n);
+	return (n >= 34 && memcmp(low, "the mts-id of the original message",
+	    34) == 0) || (n > 3 && memcmp(low, ";l=", 3) == 0);
+}
+
 /* Split the text into recipient blocks.  Returns the number found. */
 static size_t
 scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
@@ -747,6 +760,8 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 				cur = NULL;
 			continue;
 		}
+		if (mts_id_line(low, ll))
+			continue;
 		if ((ruled && dash_rule(line.p, ll)) || decor_rule(line.p, ll)) {
 			/* Mail.Ru: a row of stars ends its Russian notice,
 			 * and Exim's English copy of it follows */
