@@ -1057,6 +1057,19 @@ set_diag(bn_facts *f, const char *text, size_t len)
 	    strlen(t)), f->remote_mta, sizeof(f->remote_mta));
 }
 
+/* A section banner between rows of dashes ("------ pipe to |cmd ...
+ * ------", Exim; "----- Transcript of session follows -----"): the
+ * notice's layout. */
+static bool
+dash_banner(const char *p, size_t len)
+{
+	size_t n = len;
+
+	p = mt_trim(p, &n);
+	return n >= 10 && memcmp(p, "----", 4) == 0 &&
+	    memcmp(p + n - 4, "----", 4) == 0;
+}
+
 /* The notice's words into out: its first NOTICE_MAX bytes, squeezed,
  * without the paragraphs a preamble_line opens.  When that leaves
  * nothing, all of them (the phrase rules may still read them). */
@@ -1083,7 +1096,8 @@ notice_words(const bn_doc *d, char *out, size_t outlen)
 		if (start)
 			skip = preamble_line(low, line.len);
 		start = false;
-		if (skip || line.len + 1 > sizeof(keep) - n)
+		if (skip || line.len + 1 > sizeof(keep) - n ||
+		    dash_banner(line.p, line.len))
 			continue;
 		memcpy(keep + n, line.p, line.len);
 		n += line.len;
