@@ -244,6 +244,24 @@ TEST(zoho_inline_headers)
 	mt_bounce_free(check_sample("zoho-inline-headers.eml", w, NWANT(w)));
 }
 
+
+/* Biglobe's notice: its dashed section banners are layout, and the
+ * words between them are the reason (here, of mail to the site's own
+ * postmaster, which names no recipient the text reader would take). */
+TEST(biglobe_mailbox_limit)
+{
+	static const want w[] = {{
+		.recipient = "postmaster@mxr.biglobe.ne.jp",
+		.reason = "mailboxfull", .cause = "mailbox",
+		.hard = false, .action = W_ANY,
+		.diagnostic = "postmaster@mxr.biglobe.ne.jp The number of messages "
+		    "in recipient's mailbox exceeded the local limit.",
+		.message_id = "<order-7731@tea.example.com>",
+	}};
+
+	mt_bounce_free(check_sample("biglobe-mailbox-limit.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -254,6 +272,7 @@ main(void)
 	RUN(zoho_user_unknown);
 	RUN(zoho_destination_rejected);
 	RUN(zoho_inline_headers);
+	RUN(biglobe_mailbox_limit);
 	RUN(naver_no_such_user);
 	RUN(naver_blocked_by_recipient);
 	RUN(jp_carriers_newsletter);
