@@ -441,6 +441,10 @@ static const char *const preamble_openers[] = {
 	"this is a mime-encapsulated message",
 	"the original message was received at",         /* Sendmail */
 	"your message:",        /* MailMarshal: the message's From and Subject */
+	/* au (ezweb) and SoftBank: "The message to the following address
+	 * could not be sent because of an error" and their advice, in
+	 * Japanese before the same in English */
+	"\xe6\xac\xa1\xe3\x81\xae\xe3\x81\x82\xe3\x81\xa6\xe5\x85\x88\xe3\x81\xb8\xe3\x81\xae",
 	"the following recipients were affected",
 };
 

@@ -214,9 +214,10 @@ TEST(jp_carrier_mislabelled_eucjp)
 	static const want w[] = {{
 		.recipient = "no-such-member@example-carrier.jp",
 		.hard = W_ANY, .action = W_ANY,
-		.diagnostic = "次のあて先へのメッセージは送信できませんでした。 "
-		    "あて先のメールアドレスをご確認ください。 The following "
-		    "recipients did not receive this message:",
+		/* the opening sentence ("the message to the following
+		 * address could not be sent") is the notice's preamble */
+		.diagnostic = "送信先メールアドレスが見つかりませんでした。 The "
+		    "following recipients did not receive this message:",
 		.message_id = "<winter-sale-2026@shop.example.com>",
 	}};
 
