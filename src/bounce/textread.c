@@ -1406,10 +1406,12 @@ bn_text_diag_for(const bn_doc *d, const char *rcpt, bn_facts *f)
 		char tmp[MT_BOUNCE_MAX_DIAG];
 
 		reply_lines(d, tmp, sizeof(tmp));
-		if (tmp[0] == '\0' && f->diag[0] == '\0')
+		if (tmp[0] == '\0')
 			notice_words(d, tmp, sizeof(tmp));     /* the words */
 		/* a mailer's exit status ("X-Unix; 255") gives way to the
-		 * reply that tells it ("554 5.3.0 unknown mailer error 255") */
+		 * reply that tells it ("554 5.3.0 unknown mailer error 255"),
+		 * else to the notice's words about it ("(reason: 127)" and
+		 * the transcript's "Permission denied") */
 		if (tmp[0] != '\0')
 			bn_squeeze(f->diag, sizeof(f->diag), tmp, strlen(tmp));
 	}

@@ -306,8 +306,20 @@ TEST(sendmail_mailer_exit_status)
 		.diagnostic = "451 4.0.0 Operating system error",
 	}};
 
+	/* no reply in the transcript: the notice's words about the
+	 * program stand in for its bare exit status */
+	static const want none[] = {{
+		.recipient = "tickets@lab.example.org",
+		.reason = "mailererror", .hard = false, .action = W_ANY,
+		.diagnostic = "\"|/usr/local/bin/ticket-intake\" (reason: 77) "
+		    "(expanded from: <tickets@lab.example.org>) ticket-intake: "
+		    "permission denied on /var/spool/tickets",
+	}};
+
 	mt_bounce_free(check_sample("sendmail-mailer-exit-status.eml", w,
 	    NWANT(w)));
+	mt_bounce_free(check_sample("sendmail-mailer-no-reply.eml", none,
+	    NWANT(none)));
 }
 
 
