@@ -273,17 +273,6 @@ skip_blank_lines(const char *p, size_t len, size_t i)
 	return i;
 }
 
-/* Does p[0..len) start with a field name and its colon? */
-static bool
-starts_field(const char *p, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && i < 80 && p[i] > ' ' && p[i] < 127 && p[i] != ':')
-		i++;
-	return i > 0 && i < len && p[i] == ':';
-}
-
 /* The offset of the line after the one at i, and in *blank whether the
  * line at i is blank. */
 static size_t
@@ -316,7 +305,7 @@ mend_broken_folds(bn_doc *d, const char *p, size_t len, size_t end)
 	bool blank, b2;
 
 	e = next_line(p, len, end, &blank);
-	if (blank || e >= len || !starts_field(p + e, len - e))
+	if (blank || e >= len || !mt_starts_field(p + e, len - e))
 		return NULL;
 	mt_buf_reset(&d->orig);
 	for (i = 0, copy = 0; i < len && copy < BN_ORIG_MAX; i = e) {
@@ -326,7 +315,7 @@ mend_broken_folds(bn_doc *d, const char *p, size_t len, size_t end)
 		/* a line after the block's end that is neither a field nor
 		 * folded, with more of the block after it: a lost fold */
 		if (i >= end && p[i] != ' ' && p[i] != '\t' &&
-		    !starts_field(p + i, e - i) && e < len) {
+		    !mt_starts_field(p + i, e - i) && e < len) {
 			(void)next_line(p, len, e, &b2);
 			if (!b2 && !mt_buf_putc(&d->orig, ' '))
 				return NULL;

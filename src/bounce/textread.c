@@ -338,25 +338,6 @@ same_as_sender(const bn_doc *d, const char *addr)
 }
 
 /* Does the line start with four blanks or a tab (a folded line)? */
-/* Is the domain a (lower case) the domain b, or one of them a name under
- * the other ("example.net" and "mx1.example.net")? */
-static bool
-same_site(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la < lb) {
-		const char *t = a;
-
-		a = b;
-		b = t;
-		la = strlen(a);
-		lb = strlen(b);
-	}
-	return lb > 0 && memcmp(a + la - lb, b, lb) == 0 &&
-	    (la == lb || a[la - lb - 1] == '.');
-}
-
 /* Is addr the notice's own postmaster or MAILER-DAEMON ("please send mail
  * to postmaster@..."), not a recipient?  Only at the notice's own site
  * (its From's domain, else its To's, else any): a postmaster of another
@@ -385,8 +366,11 @@ own_role(const bn_doc *d, const char *addr)
 		    NULL)
 			return true;
 	}
+	/* the same site: one domain is, or is under, the other
+	 * ("example.net" and "mx1.example.net") */
 	aat = strchr(addr, '@');
-	return same_site(aat + 1, fat + 1);
+	return mt_domain_is_under(aat + 1, fat + 1) ||
+	    mt_domain_is_under(fat + 1, aat + 1);
 }
 
 static bool

@@ -108,7 +108,7 @@ check_destination(mt_dns *dns, mt_dmarc_audit *a, const char *org,
 	/* A destination inside the domain's own Organizational Domain needs
 	 * no authorization. */
 	if (!u->valid || u->domain[0] == '\0' ||
-	    mt_dmarc_is_under(u->domain, org))
+	    mt_domain_is_under(u->domain, org))
 		return;
 	if (snprintf(name, sizeof(name), "%s._report._dmarc.%s", a->domain,
 	    u->domain) >= (int)sizeof(name) || strlen(name) > 253) {

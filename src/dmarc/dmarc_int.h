@@ -28,8 +28,8 @@ bool mt_dmarc_starts_v1(const char *s, size_t n);
 unsigned mt_dmarc_label_count(const char *name);
 /* The parent of a normalised name (pointer into it), or NULL for one label. */
 const char *mt_dmarc_parent(const char *name);
-/* Whether `sub` equals `dom` or lies below it (both normalised). */
-bool mt_dmarc_is_under(const char *sub, const char *dom);
+/* (Whether a normalised name equals another or lies below it:
+ * mt_domain_is_under, util.h.) */
 
 /* The policy a record sets, after RFC 9989 4.10.1 / RFC 7489 6.6.3: no
  * valid p (or an invalid sp, or under 9989 np) makes it p=none when a rua

@@ -61,17 +61,6 @@ mt_dmarc_parent(const char *name)
 	return dot != NULL && dot[1] != '\0' ? dot + 1 : NULL;
 }
 
-bool
-mt_dmarc_is_under(const char *sub, const char *dom)
-{
-	size_t ls = strlen(sub), ld = strlen(dom);
-
-	if (ls == ld)
-		return strcmp(sub, dom) == 0;
-	return ls > ld && sub[ls - ld - 1] == '.' &&
-	    strcmp(sub + ls - ld, dom) == 0;
-}
-
 static bool
 has_valid_rua(const mt_dmarc_record *r)
 {

@@ -36,7 +36,7 @@ aligned(mt_dmarc_ctx *ctx, char mode, const char *ident_raw,
 	/* An Organizational Domain is its name or an ancestor, so relaxed
 	 * alignment needs ident at or below the author's: skip the walk
 	 * for names that cannot align. */
-	if (!mt_dmarc_is_under(ident, author_org))
+	if (!mt_domain_is_under(ident, author_org))
 		return 0;
 	err = mt_dmarc_org_of(ctx, ident, org, sizeof(org));
 	if (err == MT_ETEMP)

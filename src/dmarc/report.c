@@ -486,7 +486,7 @@ ident_aligned(const char *ident, const char *from, char mode,
 		return mt_psl_org_domain(psl, a, oa, sizeof(oa)) &&
 		    mt_psl_org_domain(psl, b, ob, sizeof(ob)) &&
 		    strcmp(oa, ob) == 0;
-	return mt_dmarc_is_under(a, b) || mt_dmarc_is_under(b, a);
+	return mt_domain_is_under(a, b) || mt_domain_is_under(b, a);
 }
 
 bool

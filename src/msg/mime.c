@@ -512,16 +512,13 @@ walk_multipart(walker *w, const mt_part *part, int self, mt_bytes ct)
 static size_t
 embedded_start(const char *b, size_t len)
 {
-	size_t i = 0, name = 0;
+	size_t i = 0;
 
 	while (i < len && (b[i] == '\n' || b[i] == '\r'))
 		i++;
 	if (i == 0 || i >= len)
 		return 0;
-	while (i + name < len && name < 64 && b[i + name] > ' ' &&
-	    b[i + name] < 127 && b[i + name] != ':')
-		name++;
-	return name > 0 && i + name < len && b[i + name] == ':' ? i : 0;
+	return mt_starts_field(b + i, len - i) ? i : 0;
 }
 
 /* An embedded message: decoded first when its part was encoded. */

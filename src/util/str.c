@@ -362,3 +362,24 @@ mt_memmem_i(const char *h, size_t n, const char *pat, size_t m)
 			return h + i;
 	return NULL;
 }
+
+bool
+mt_domain_is_under(const char *sub, const char *dom)
+{
+	size_t ls = strlen(sub), ld = strlen(dom);
+
+	if (ls == ld)
+		return strcmp(sub, dom) == 0;
+	return ls > ld && sub[ls - ld - 1] == '.' &&
+	    strcmp(sub + ls - ld, dom) == 0;
+}
+
+bool
+mt_starts_field(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && i < 80 && p[i] > ' ' && p[i] < 127 && p[i] != ':')
+		i++;
+	return i > 0 && i < len && p[i] == ':';
+}

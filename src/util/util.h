@@ -125,6 +125,12 @@ const char *mt_memmem_i(const char *h, size_t n, const char *pat, size_t m);
 const char *mt_memmem(const char *p, size_t n, const char *pat, size_t m);
 /* Trim ASCII white space from both ends of s[0..*n); returns the new start. */
 const char *mt_trim(const char *s, size_t *n);
+/* Is the domain name sub (lower case) dom itself, or a name under it
+ * ("mx1.example.net" under "example.net")? */
+bool mt_domain_is_under(const char *sub, const char *dom);
+/* Does p[0..len) start with a header field's name (printable ASCII but
+ * ':', at most 80 bytes) and its colon, as a header line does? */
+bool mt_starts_field(const char *p, size_t len);
 /* Levenshtein distance of two short strings (capped at 255). */
 unsigned mt_edit_distance(const char *a, size_t alen, const char *b, size_t blen);
 

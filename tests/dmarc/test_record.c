@@ -357,9 +357,9 @@ TEST(domain_helpers)
 	CHECK_INT(mt_dmarc_label_count("a.b.c"), 3);
 	CHECK_STR(mt_dmarc_parent("a.b.c"), "b.c");
 	CHECK(mt_dmarc_parent("c") == NULL);
-	CHECK(mt_dmarc_is_under("a.example.com", "example.com"));
-	CHECK(mt_dmarc_is_under("example.com", "example.com"));
-	CHECK(!mt_dmarc_is_under("badexample.com", "example.com"));
+	CHECK(mt_domain_is_under("a.example.com", "example.com"));
+	CHECK(mt_domain_is_under("example.com", "example.com"));
+	CHECK(!mt_domain_is_under("badexample.com", "example.com"));
 }
 
 int
