@@ -702,7 +702,7 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 	    strcmp(bn_doc_mta(d), "sendmail") == 0;
 	bool ruled = ruled_format(bn_doc_mta(d));
 	bool starred = false;   /* a row of stars was passed (Mail.Ru) */
-	bool para_start = true, para_skip = false;
+	bool para_start = true, para_skip = false, empty;
 	/* Postfix folds the remote reply under its recipient line with four
 	 * blanks, and a reply may start with an address of its own ("550
 	 * 5.1.0 <our@sender>: Sender address rejected"): a folded line is
@@ -726,7 +726,8 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 		bool hit = false;
 
 		/* a paragraph a preamble phrase opens is kept from pre */
-		if (blank(line.p, ll)) {
+		empty = blank(line.p, ll);
+		if (empty) {
 			para_start = true;
 		} else {
 			if (para_start)
@@ -836,7 +837,7 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 			continue;
 		}
 		if (cur == NULL) {
-			if (!is_stop(low, ll) && !blank(line.p, ll) &&
+			if (!is_stop(low, ll) && !empty &&
 			    !para_skip)
 				block_add(pre, line.p, ll);
 			continue;
@@ -851,7 +852,7 @@ scan_blocks(const bn_doc *d, const char *ltext, tblock *bl, size_t max,
 				cur = NULL;
 			continue;
 		}
-		if (cur->before && !blank(line.p, ll)) {
+		if (cur->before && !empty) {
 			/* the block has words of its own after all */
 			cur->len = 0;
 			cur->text[0] = '\0';
