@@ -162,6 +162,12 @@ bool bn_diag_status(const char *diag, const char *field, char *out,
 void bn_strip_repeats(char *diag);
 /* First SMTP reply code (2xx/4xx/5xx as a word) in text, or -1. */
 int bn_find_reply_code(const char *text, size_t len);
+/* The value of the three digits at p (a reply code already checked). */
+static inline int
+bn_reply_value(const char *p)
+{
+	return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+}
 /* The SMTP stage named in text ("in reply to RCPT TO command", ">>> DATA"),
  * "" when none. */
 const char *bn_find_command(const char *text, size_t len);

@@ -922,8 +922,7 @@ mt_bounce_classify_reply(const char *reply, size_t len, const char *filename,
 		bn_squeeze(f.diag, sizeof(f.diag), joined, strlen(joined));
 		free(joined);
 	}
-	f.reply_code = (reply[i] - '0') * 100 + (reply[i + 1] - '0') * 10 +
-	    (reply[i + 2] - '0');
+	f.reply_code = bn_reply_value(reply + i);
 	f.bare_reply = true;
 	finish_facts(NULL, &f, 1, 0, NULL, NULL);
 	if ((b = bn_result_new(filename)) == NULL)

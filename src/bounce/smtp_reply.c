@@ -130,7 +130,7 @@ quoted_code(const char *t, size_t len)
 	if ((c[0] != '4' && c[0] != '5') || !mt_is_digit(c[1]) ||
 	    !mt_is_digit(c[2]) || c[3] != ' ')
 		return 0;
-	return (c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0');
+	return bn_reply_value(c);
 }
 
 int
@@ -151,8 +151,7 @@ bn_find_reply_code(const char *text, size_t len)
 		/* Zoho's "ERROR_CODE :550, ERROR_CODE :5.1.1 ..." */
 		if (i >= 12 && mt_mem_ieq(text + i - 12, "error_code :", 12) &&
 		    i + 3 < len && text[i + 3] == ',')
-			return (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 +
-			    (text[i + 2] - '0');
+			return bn_reply_value(text + i);
 		if (i > 0 && (mt_is_alnum(text[i - 1]) || text[i - 1] == '.' ||
 		    text[i - 1] == '-' ||
 		    text[i - 1] == '/' || text[i - 1] == ':' ||
@@ -165,8 +164,7 @@ bn_find_reply_code(const char *text, size_t len)
 		/* Yahoo's "550: 5.2.2 <a@b>... Mailbox Full": a colon after
 		 * the code, only where the text starts (not "at 12:34") */
 		if (i == 0 && len > 4 && text[3] == ':' && text[4] == ' ')
-			return (text[0] - '0') * 100 + (text[1] - '0') * 10 +
-			    (text[2] - '0');
+			return bn_reply_value(text);
 		if (i + 3 < len && text[i + 3] != ' ' && text[i + 3] != '-' &&
 		    text[i + 3] != '\t' && text[i + 3] != '\n' &&
 		    text[i + 3] != '\r' && text[i + 3] != ')' &&
@@ -175,8 +173,7 @@ bn_find_reply_code(const char *text, size_t len)
 			continue;
 		/* "550 " or "550-" followed by something: a reply code; a bare
 		 * number in prose ("in 421 days") is rare enough to accept. */
-		return (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 +
-		    (text[i + 2] - '0');
+		return bn_reply_value(text + i);
 	}
 	return -1;
 }
