@@ -621,17 +621,33 @@ static const char *const who_labels[] = {
 	"unable to deliver message to:", "target mail address:",
 };
 
-static bool
-label_only(const char *low, size_t len, const char *addr)
+/* When addr ends the (lower case) line, in brackets or not and then at
+ * most one of the bytes of `after`: the length of the trimmed line's text
+ * before it (*start set to that text), else SIZE_MAX. */
+static size_t
+text_before_address(const char *low, size_t len, const char *addr,
+    const char *after, const char **start)
 {
-	size_t n = len, al = strlen(addr), i, k;
+	size_t n = len, al = strlen(addr);
 
 	low = mt_trim(low, &n);
+	*start = low;
+	if (n > 0 && after[0] != '\0' && strchr(after, low[n - 1]) != NULL)
+		n--;
 	if (n > 0 && low[n - 1] == '>')
 		n--;
 	if (n <= al || memcmp(low + n - al, addr, al) != 0)
+		return SIZE_MAX;
+	return n - al;
+}
+
+static bool
+label_only(const char *low, size_t len, const char *addr)
+{
+	size_t n = text_before_address(low, len, addr, "", &low), i, k;
+
+	if (n == SIZE_MAX)
 		return false;
-	n -= al;
 	while (n > 0 && (low[n - 1] == ' ' || low[n - 1] == '<' ||
 	    low[n - 1] == '\t'))
 		n--;
@@ -648,15 +664,9 @@ label_only(const char *low, size_t len, const char *addr)
 static bool
 ends_with_address(const char *low, size_t len, const char *addr)
 {
-	size_t n = len, al = strlen(addr);
+	size_t n = text_before_address(low, len, addr, ".:", &low);
 
-	low = mt_trim(low, &n);
-	if (n > 0 && (low[n - 1] == '.' || low[n - 1] == ':'))
-		n--;
-	if (n > 0 && low[n - 1] == '>')
-		n--;
-	return n > al && memcmp(low + n - al, addr, al) == 0 &&
-	    (low[n - al - 1] == '<' || low[n - al - 1] == ' ');
+	return n != SIZE_MAX && (low[n - 1] == '<' || low[n - 1] == ' ');
 }
 
 /* Is the (lower case) line a DSN recipient field, "Final-Recipient:" or
