@@ -108,6 +108,9 @@ static const struct {
 	const char *needle;
 	const char *cause;
 } cause_words[] = {
+	/* "does not align with either the authenticated SPF or DKIM
+	 * organizational domain": alignment is DMARC's test */
+	{ "authfailure", "not align", "dmarc" },
 	{ "authfailure", "dmarc", "dmarc" },
 	{ "authfailure", "spf", "spf" },
 	{ "authfailure", "sender policy framework", "spf" },
@@ -350,7 +353,8 @@ sender_refused(const evidence *e)
 
 	for (i = 0; i < e->nm; i++)
 		if (e->m[i].provider == NULL &&
-		    strcmp(e->m[i].rule, "rej.sender-address") == 0)
+		    (strcmp(e->m[i].rule, "rej.sender-address") == 0 ||
+		    strcmp(e->m[i].rule, "rej.sender-domain-not-exist") == 0))
 			return &e->m[i];
 	return NULL;
 }
@@ -407,6 +411,10 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		if (bn_strcmp(sr, "suspend") == 0 || sender_refused(e) != NULL)
 			return false;
 		if (bn_strcmp(sr, "filtered") == 0) {
+			/* "5.2.1 Mailbox unavailable. Your IP address ... is
+			 * blacklisted": the filler does not outweigh the words */
+			if (words_say_otherwise(e))
+				return false;
 			if ((*m = text_says(e, "userunknown")) != NULL ||
 			    (*m = text_says(e, "filtered")) != NULL)
 				return true;
@@ -418,7 +426,7 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		 * the words say spam ("Recipient rejected: suspected spam" is
 		 * the spam filter's, below) */
 		return (*m = text_says(e, "filtered")) != NULL ||
-		    (text_says(e, "spamdetected") == NULL &&
+		    (!words_say_otherwise(e) &&
 		    (*m = text_says(e, "userunknown")) != NULL);
 	case G_REJECTED:
 		if (bn_strcmp(sr, "rejected") == 0)

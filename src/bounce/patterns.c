@@ -35,6 +35,8 @@ static const bn_rule rules[] = {
 
 	/* ---- mailboxfull ---- */
 	R("full.quota-exceeded", "mailboxfull", "mailbox", "quota exceeded"),
+	/* Exchange Online: "STOREDRV.Deliver.Exception:QuotaExceededException" */
+	R("full.quotaexceeded", "mailboxfull", "mailbox", "quotaexceeded"),
 	R("full.over-quota", "mailboxfull", "mailbox", "over quota"),
 	R("full.is-over-quota", "mailboxfull", "mailbox", "is over quota"),
 	R("full.exceeding-quota", "mailboxfull", "mailbox", "exceeding their quota"),
@@ -63,6 +65,7 @@ static const bn_rule rules[] = {
 	R("full.would-exceed", "mailboxfull", "mailbox", "would exceed maximum allowed storage"),
 	R("full.receiving-limits", "mailboxfull", "mailbox", "exceeding receiving limits"),
 	R("full.insufficient", "systemfull", "other", "insufficient disk space"),
+	R("full.insufficient-storage", "systemfull", "other", "insufficient system storage"),
 	R("full.recipient-quota", "mailboxfull", "mailbox", "quota violation for"),
 	R("full.reached-quota", "mailboxfull", "mailbox", "reached disk quota"),
 	R("full.pleine", "mailboxfull", "mailbox", "boite du destinataire pleine"),
@@ -94,6 +97,7 @@ static const bn_rule rules[] = {
 	R("size.max-inbound", "mesgtoobig", "size", "exceeded maximum inbound message size"),
 	R("size.max-size", "mesgtoobig", "size", "max message size exceeded"),
 	R("size.fixed-max", "mesgtoobig", "size", "message size exceeds fixed maximum"),
+	R("size.exceeds", "mesgtoobig", "size", "message size exceeds"),
 	R("size.fixed-limit", "mesgtoobig", "size", "message size exceeds fixed limit"),
 	R("size.max-value", "mesgtoobig", "size", "message size exceeds maximum value"),
 	R("size.length-admin", "mesgtoobig", "size", "message length exceeds administrative limit"),
@@ -110,6 +114,9 @@ static const bn_rule rules[] = {
 	R("suspend.user-suspended", "suspend", "mailbox", "user suspended"),
 	R("suspend.disabled", "suspend", "mailbox", "account that you tried to reach is disabled"),
 	R("suspend.mailbox-disabled", "suspend", "mailbox", "this mailbox is disabled"),
+	R("suspend.mailbox-disabled2", "suspend", "mailbox", "mailbox disabled"),
+	R("suspend.account-inactive", "suspend", "mailbox", "account inactive"),
+	R("suspend.blocked-inactivity", "suspend", "mailbox", "blocked due to inactivity"),
 	/* the registry's own words for X.2.1 */
 	R("suspend.mailbox-disabled-registry", "suspend", "mailbox", "mailbox disabled, not accepting"),
 	R("suspend.account-disabled", "suspend", "mailbox", "account has been disabled"),
@@ -145,6 +152,8 @@ static const bn_rule rules[] = {
 	R("relay.insecure", "norelaying", "relay", "insecure mail relay"),
 	R("relay.not-allowed", "norelaying", "relay", "not allowed to relay"),
 	R("relay.no-auth", "norelaying", "relay", "is not permitted to relay through this server without authentication"),
+	/* Exchange Online 5.7.367 "Remote server returned not permitted to relay" */
+	R("relay.not-permitted-to", "norelaying", "relay", "not permitted to relay"),
 	R("relay.non-local", "norelaying", "relay", "requires authentication when attempting to send to a non-local"),
 	R("relay.gateway", "norelaying", "relay", "not a gateway"),
 	R("relay.open", "norelaying", "relay", "not an open relay"),
@@ -158,6 +167,8 @@ static const bn_rule rules[] = {
 	R("auth.dmarc-fail", "authfailure", "dmarc", "dmarc check failed"),
 	R("auth.dmarc-verif", "authfailure", "dmarc", "dmarc verification failed"),
 	R("auth.spf-fail", "authfailure", "spf", "spf check: fail"),
+	R("auth.spf-fail2", "authfailure", "spf", "spf fail"),
+	R("auth.spf-not-allowed-by", "authfailure", "spf", "not allowed by spf"),
 	R("auth.spf-framework", "authfailure", "spf", "sender policy framework"),
 	R("auth.spf-framework2", "authfailure", "spf", "spf (sender policy framework)"),
 	R("auth.spf-settings", "authfailure", "spf", "please inspect your spf settings"),
@@ -169,6 +180,14 @@ static const bn_rule rules[] = {
 	R("auth.spf-hardfail", "authfailure", "spf", "spf hardfail"),
 	R("auth.spf-result", "authfailure", "spf", "spf: fail"),
 	R("auth.spf-check-failed", "authfailure", "spf", "spf check failed"),
+	R("auth.spf-policy", "authfailure", "spf", "per spf policy"),
+	R("auth.spf-policy2", "authfailure", "spf", "due to spf policy"),
+	/* Gmail 5.7.26 and Yahoo 5.7.9 (2024): "the sender is unauthenticated.
+	 * ... requires all senders to authenticate with either SPF or DKIM" */
+	R("auth.sender-unauthenticated", "authfailure", "spf", "the sender is unauthenticated"),
+	/* Gmail's and Yahoo's 5.7.32 "The From: header does not align with
+	 * either the authenticated SPF or DKIM organizational domain" */
+	R("auth.dmarc-alignment", "authfailure", "dmarc", "does not align with either the authenticated"),
 	/* the SPF library's explanation, quoted in the refusal */
 	R("auth.spf-not-designate", "authfailure", "spf", "does not designate * as permitted sender"),
 	/* Cisco Secure Email (AsyncOS): the default reject texts of its SPF
@@ -283,6 +302,9 @@ static const bn_rule rules[] = {
 	/* ---- filtered (the recipient's own filter) ---- */
 	R("filter.no-account", "filtered", "policy", "user doesn't have a "),
 	R("filter.only-specific", "filtered", "policy", "only accepting mail from specific email addresses"),
+	/* Exchange Online 5.7.124: a group that takes mail from listed
+	 * senders only */
+	R("filter.allowed-senders", "filtered", "policy", "not in allowed-senders list"),
 	R("filter.user-rules", "filtered", "policy", "message rejected due to user rules"),
 	R("filter.preferences", "filtered", "policy", "refused due to recipient preferences"),
 	R("filter.user-reject", "filtered", "policy", "user reject"),
@@ -348,6 +370,9 @@ static const bn_rule rules[] = {
 	 * our sender, when its domain is local there); classify.c lets
 	 * nothing about the recipient outweigh it */
 	R("rej.sender-address", "rejected", "policy", "sender address rejected"),
+	/* our envelope sender's domain, not the recipient's ("550 5.7.1
+	 * Sender domain does not exist"): never a bad recipient */
+	R("rej.sender-domain-not-exist", "rejected", "domain", "sender domain does not exist"),
 	R("rej.sender-verify", "rejected", "policy", "sender verify failed"),
 	R("rej.invalid-sender", "rejected", "policy", "invalid sender"),
 	R("rej.sender-blacklisted", "rejected", "policy", "sender address has been blacklisted"),
@@ -402,6 +427,9 @@ static const bn_rule rules[] = {
 	R("host.unknown", "hostunknown", "domain", "host unknown"),
 	R("host.unknown-host", "hostunknown", "domain", "unknown host"),
 	R("host.domain-not-exist", "hostunknown", "domain", "domain does not exist"),
+	/* Exchange Online 5.4.310 "DNS domain example.org does not exist" */
+	R("host.dns-domain-not-exist", "hostunknown", "domain", "dns domain * does not exist"),
+	R("host.rcpt-domain-not-found", "hostunknown", "domain", "recipient address rejected: domain not found"),
 	R("host.no-such-domain", "hostunknown", "domain", "no such domain"),
 	R("host.domain-must-exist", "hostunknown", "domain", "domain must exist"),
 	R("host.not-found", "hostunknown", "domain", "host or domain name not found"),
@@ -450,6 +478,8 @@ static const bn_rule rules[] = {
 	R("spam.filter", "spamdetected", "content", "spam filter"),
 	R("spam.filtering-engine", "spamdetected", "content", "rejected by spam filtering engine"),
 	R("spam.suspected", "spamdetected", "content", "suspected spam"),
+	R("spam.suspicion", "spamdetected", "content", "suspicion of spam"),
+	R("spam.may-consider", "spamdetected", "content", "the internet community may consider spam"),
 	R("spam.due-to-spam", "spamdetected", "content", "due to spam"),
 	R("spam.like", "spamdetected", "content", "spam-like characteristics"),
 	R("spam.blacklisted-url", "spamdetected", "content", "blacklisted url in message"),
@@ -462,7 +492,6 @@ static const bn_rule rules[] = {
 	 * retry, classify.c); nothing about the content -- the reason is
 	 * Sisimai's word for it */
 	R("spam.greylisted", "spamdetected", "policy", "greylist"),
-	R("spam.suspected", "spamdetected", "content", "suspected spam"),
 	R("spam.spam-message", "spamdetected", "content", "spam message"),
 	R("spam.as-spam", "spamdetected", "content", "as spam"),
 	R("spam.message-is-spam", "spamdetected", "content", "message is spam"),
@@ -474,6 +503,7 @@ static const bn_rule rules[] = {
 	/* ---- speeding / toomanyconn ---- */
 	R("rate.too-many-connections", "toomanyconn", "rate", "too many connections"),
 	R("rate.concurrent", "toomanyconn", "rate", "too many concurrent smtp connections"),
+	R("rate.concurrent-server", "toomanyconn", "rate", "maximum number of concurrent server connections"),
 	R("rate.connection-limit", "toomanyconn", "rate", "connection rate limit exceeded"),
 	R("rate.per-domain", "toomanyconn", "rate", "exceeds per-domain connection limit"),
 	R("rate.max-connection", "toomanyconn", "rate", "at maximum connection limit"),
@@ -488,8 +518,18 @@ static const bn_rule rules[] = {
 	R("rate.limit-exceeded", "toomanyconn", "rate", "rate limit exceeded"),
 	R("rate.try-slower", "speeding", "rate", "try again slower"),
 	R("rate.receiving-rate", "speeding", "rate", "receiving mail at a rate"),
+	/* Exchange Online 5.2.121/5.2.122: the recipient's hourly receive
+	 * limit (from one sender, or in all) */
+	R("rate.receive-limit", "speeding", "rate", "message receive limit"),
+	R("rate.receive-per-hour", "speeding", "rate", "messages they can receive per hour"),
+	/* Exchange Online 5.1.90: the sending account's own daily
+	 * recipient limit, lifted the next day */
+	R("rate.daily-recipients", "speeding", "rate", "daily limit for message recipients"),
 	R("rate.too-fast", "speeding", "rate", "sending too fast"),
 	R("rate.unusual", "speeding", "rate", "unusual rate"),
+	/* Exchange Online 4.7.500-699 "Server busy. Please try again later
+	 * from [IP]": throttling of a sender it does not know yet */
+	R("rate.server-busy", "speeding", "rate", "server busy. please try again later"),
 	R("rate.too-many-messages", "toomanyconn", "rate", "too many messages"),
 
 	/* ---- blocked (the sending IP or host) ---- */
@@ -503,6 +543,9 @@ static const bn_rule rules[] = {
 	R("bl.abuseat", "blocked", "blocklist", "abuseat.org"),
 	R("bl.blocked-using", "blocked", "blocklist", "blocked using "),
 	R("bl.listed-in", "blocked", "blocklist", "listed in "),
+	R("bl.listed-at", "blocked", "blocklist", "is listed at "),
+	R("bl.listed-by", "blocked", "blocklist", "is listed by "),
+	R("bl.cloudmark", "blocked", "blocklist", "cloudmark"),
 	R("bl.blacklisted-by", "blocked", "blocklist", "blacklisted by"),
 	R("bl.black-list", "blocked", "blocklist", "is in a black list"),
 	/* the word, not its letters in "garbled" */
@@ -515,6 +558,17 @@ static const bn_rule rules[] = {
 	R("bl.said-blocked", "blocked", "reputation", " said: 550 blocked"),
 	R("bl.ip-blocked", "blocked", "reputation", "access from ip address * blocked"),
 	R("bl.banned-ip", "blocked", "blocklist", "banned sending ip"),
+	/* Exchange Online 5.7.511 "Access denied, banned sender[IP]" */
+	R("bl.banned-sender", "blocked", "blocklist", "banned sender"),
+	/* Exchange Online 5.7.501 and 5.7.700-705: the sending account or
+	 * tenant banned for spam it sent */
+	R("bl.spam-abuse", "blocked", "reputation", "spam abuse detected"),
+	R("bl.tenant-threshold", "blocked", "reputation", "tenant has exceeded threshold"),
+	/* Yahoo TSS11 "Excessive unknown recipients - possible Open Relay":
+	 * the sender's list hygiene, not this recipient */
+	R("bl.excessive-unknown", "blocked", "reputation", "excessive unknown recipients"),
+	/* Exchange Online 5.7.708: a new tenant's IP without reputation */
+	R("bl.traffic-not-accepted", "blocked", "reputation", "traffic not accepted from this ip"),
 	R("bl.dynamic", "blocked", "reputation", "dynamic ip"),
 	R("bl.dynamic-zombie", "blocked", "reputation", "dynamic/zombied/spam ips blocked"),
 	R("bl.bad-ip", "blocked", "reputation", "bad sender ip address"),
@@ -581,6 +635,7 @@ static const bn_rule rules[] = {
 	R("virus.prohibited", "virusdetected", "content", "contains prohibited virus"),
 	R("virus.virus", "virusdetected", "content", "virus"),
 	R("tls.required", "failedstarttls", "tls", "tls required but not supported"),
+	R("tls.tls-required", "failedstarttls", "tls", "tls required"),
 	R("tls.must-issue", "failedstarttls", "tls", "must issue a starttls command first"),
 	R("tls.requiretls", "failedstarttls", "tls", "requiretls"),
 	R("tls.starttls-failed", "failedstarttls", "tls", "starttls failed"),
@@ -595,6 +650,9 @@ static const bn_rule rules[] = {
 	R("sec.ses-not-authorized", "securityerror", "policy", "is not authorized to perform ses:sendrawemail"),
 	R("sec.dead-domain", "securityerror", "policy", "is a dead domain"),
 	R("sec.executables", "securityerror", "content", "executable files are not allowed in compressed files"),
+	R("sec.blocked-attachment", "securityerror", "content", "blocked attachment"),
+	/* amavis: "Reject, id=... - BANNED: P=p003,..." (a banned file) */
+	R("sec.amavis-banned", "securityerror", "content", " - banned: "),
 	R("sec.verification", "securityerror", "policy", "verification failure"),
 	R("sys.transaction-failed", "systemerror", "other", "transaction failed"),
 	R("sys.ldap", "systemerror", "other", "unable to contact ldap server"),
@@ -640,6 +698,9 @@ static const bn_rule rules[] = {
 	R("net.resolve-route", "networkerror", "other", "unable to resolve route "),
 	R("net.unrouteable-domain", "networkerror", "other", "unrouteable mail domain"),
 	R("exp.timed-out", "expired", "other", "connection timed out"),
+	/* Exchange Online 5.4.300 "Message expired" (its 5.4.312 "Message
+	 * expired, DNS query failed" is the network's) */
+	P("exp.message-expired", NULL, "5.4.300", "expired", "other", "message expired"),
 	R("exp.gateway", "expired", "other", "could not find a gateway for"),
 	R("exp.continue", "expired", "other", "delivery attempts will continue to be"),
 	R("exp.time-expired", "expired", "other", "delivery time expired"),

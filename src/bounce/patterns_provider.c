@@ -48,6 +48,11 @@ const bn_rule bn_provider_rules[] = {
 	P("gmail.ptr2", "google", NULL, "requireptr", "ptr", "missing ptr records"),
 	P("gmail.reputation", "google", NULL, "badreputation", "reputation", "very low reputation"),
 	P("gmail.ratelimit", "google", NULL, "speeding", "rate", "receiving mail at a rate that"),
+	/* 550 5.7.1 "... an unusual rate of unsolicited mail originating
+	 * from your IP address. ... mail sent from your IP address has been
+	 * blocked": the permanent form of the 4.7.28 rate limit, a block of
+	 * the IP's reputation, not a rate to wait out */
+	P("gmail.unusual-rate-blocked", "google", "5.7.1", "blocked", "reputation", "unusual rate of unsolicited mail"),
 	P("gmail.ratelimit2", "google", NULL, "speeding", "rate", "unusual rate of"),
 	/* 450 4.2.1 and 550 5.2.1 "The user you are trying to contact is
 	 * receiving email at a rate that prevents additional messages from
@@ -293,6 +298,8 @@ const bn_rule bn_provider_rules[] = {
 	P("comcast.bl", "comcast", NULL, "blocked", "blocklist", "#bl000"),
 	P("comcast.es", "comcast", NULL, "blocked", "reputation", "#es0000"),
 	P("comcast.rl", "comcast", NULL, "speeding", "rate", "#rl0000"),
+	/* DYN:T1: mail from dynamic (residential) address space */
+	P("comcast.dyn", "comcast", NULL, "blocked", "reputation", "#dyn:t"),
 
 	P("cox.cxbl", "cox", NULL, "blocked", "blocklist", "cxbl"),
 	/* "AUP#CDRBL": the client IP is on Cox's own block list */

@@ -318,6 +318,94 @@ TEST(languages)
 	}
 }
 
+/* Replies as providers publish them (Exchange Online's NDR codes, Gmail's
+ * and Yahoo's references, block lists' wording), each read alone: the
+ * reason, the cause and the action a sender acts on. */
+#define EXPECT_ACT(text, want_reason, want_cause, want_hard, want_act) do { \
+	const mt_bounce_record *r_ = reply(text);                             \
+	CHECK(r_ != NULL);                                                    \
+	if (r_ != NULL) {                                                     \
+		if (strcmp(r_->reason, want_reason) != 0 ||                   \
+		    strcmp(r_->cause, want_cause) != 0)                       \
+			fprintf(stderr, "  %s\n", text);                      \
+		CHECK_STR(r_->reason, want_reason);                           \
+		CHECK_STR(r_->cause, want_cause);                             \
+		CHECK_INT(r_->hard, want_hard);                               \
+		CHECK_INT(r_->action, want_act);                              \
+	}                                                                     \
+} while (0)
+
+TEST(published_texts)
+{
+	const mt_bounce_action fix = MT_BOUNCE_ACT_FIX_SENDER,
+	    retry = MT_BOUNCE_ACT_RETRY, contact = MT_BOUNCE_ACT_CONTACT_RECIPIENT;
+
+	EXPECT_ACT("554 5.2.0 STOREDRV.Deliver.Exception:QuotaExceededException."
+	    "MapiExceptionShutoffQuotaExceeded; Failed to process message due "
+	    "to a permanent exception", "mailboxfull", "mailbox", 0, retry);
+	EXPECT_ACT("550 5.7.708 Service unavailable. Access denied, traffic not "
+	    "accepted from this IP.", "blocked", "reputation", 0, fix);
+	EXPECT_ACT("550 5.7.511 Access denied, banned sender[192.0.2.1]. To "
+	    "request removal from this list please forward this message to "
+	    "delist@messaging.microsoft.com.", "blocked", "blocklist", 0, fix);
+	EXPECT_ACT("550 5.7.705 Access denied, tenant has exceeded threshold",
+	    "blocked", "reputation", 0, fix);
+	EXPECT_ACT("550 5.7.367 Remote server returned not permitted to relay",
+	    "norelaying", "relay", 0, fix);
+	EXPECT_ACT("451 4.7.500 Server busy. Please try again later from "
+	    "[192.0.2.1]. (S77714)", "speeding", "rate", 0, retry);
+	EXPECT_ACT("550 5.2.122 The recipient has exceeded their limit for the "
+	    "number of messages they can receive per hour.", "speeding", "rate",
+	    0, retry);
+	EXPECT_ACT("550 5.7.124 Sender not in allowed-senders list", "filtered",
+	    "policy", 0, contact);
+	EXPECT_ACT("550 5.4.300 Message expired", "expired", "other", 0, retry);
+	EXPECT_ACT("550 5.4.310 DNS domain example.org does not exist",
+	    "hostunknown", "domain", 1, MT_BOUNCE_ACT_SUPPRESS);
+	/* the sender's domain is not the recipient's: never hard */
+	EXPECT_ACT("550 5.7.1 Sender domain does not exist", "rejected",
+	    "domain", 0, fix);
+	EXPECT_ACT("550 5.7.9 This mail has been blocked because the sender is "
+	    "unauthenticated. Yahoo requires all senders to authenticate with "
+	    "either SPF or DKIM.", "authfailure", "spf", 0, fix);
+	EXPECT_ACT("550-5.7.32 The From: header does not align with either the "
+	    "authenticated SPF or DKIM organizational domain. - gsmtp",
+	    "authfailure", "dmarc", 0, fix);
+	EXPECT_ACT("550-5.7.1 [192.0.2.1] Our system has detected an unusual "
+	    "rate of unsolicited mail originating from your IP address. To "
+	    "protect our users from spam, mail sent from your IP address has "
+	    "been blocked. - gsmtp", "blocked", "reputation", 0, fix);
+	EXPECT_ACT("550 5.7.1 Email rejected per SPF policy", "authfailure",
+	    "spf", 0, fix);
+	EXPECT_ACT("550 5.7.1 Sender IP not allowed by SPF", "authfailure",
+	    "spf", 0, fix);
+	/* Yahoo TSS11: too many unknown recipients in our list, not this one */
+	EXPECT_ACT("554 5.7.1 [TSS11] Excessive unknown recipients - possible "
+	    "Open Relay", "blocked", "reputation", 0, fix);
+	EXPECT_ACT("550 5.2.1 Mailbox unavailable. Your IP address 192.0.2.1 is "
+	    "blacklisted using RBL", "blocked", "blocklist", 0, fix);
+	EXPECT_ACT("550 5.7.1 Email rejected because 192.0.2.1 is listed by "
+	    "psbl.surriel.com", "blocked", "blocklist", 0, fix);
+	EXPECT_ACT("550 [192.0.2.1] is listed at the Cloudmark Sender "
+	    "Intelligence network.", "blocked", "blocklist", 0, fix);
+	EXPECT_ACT("554 5.7.1 The message from (<news@example.com>) with the "
+	    "subject of (hello) matches a profile the Internet community may "
+	    "consider spam.", "spamdetected", "content", 0, fix);
+	EXPECT_ACT("550 5.7.1 Message rejected under suspicion of SPAM; "
+	    "https://ya.cc/1IrBc", "spamdetected", "content", 0, fix);
+	EXPECT_ACT("550 5.7.1 Mail refused - TLS required", "failedstarttls",
+	    "tls", 0, fix);
+	EXPECT_ACT("552 Message size exceeds maximum permitted", "mesgtoobig",
+	    "size", 0, fix);
+	EXPECT_ACT("452 Insufficient system storage", "systemfull", "other", 0,
+	    retry);
+	EXPECT_ACT("550 5.2.1 This mailbox has been blocked due to inactivity",
+	    "suspend", "mailbox", 0, contact);
+	EXPECT_ACT("421 4.3.2 The maximum number of concurrent server "
+	    "connections has exceeded a limit, closing transmission channel",
+	    "toomanyconn", "rate", 0, retry);
+}
+
 /* Policy, authentication, reputation and content: never hard, whatever
  * the code says. */
 TEST(never_hard)
@@ -359,6 +447,50 @@ TEST(explainable)
 		CHECK(strstr(r->rule_text, "no such user") != NULL);
 	}
 	CHECK(bn_pattern_count() > 300);
+}
+
+/* The rule table is data a reader edits by hand: every id is unique (an
+ * --explain line names one rule), every pattern is lower-case (the text
+ * is matched lower-cased, so a capital never matches) and names a cause
+ * of the documented vocabulary. */
+static bool
+known_cause(const char *c)
+{
+	static const char *const causes[] = { "spf", "dkim", "dmarc", "ptr",
+	    "relay", "blocklist", "reputation", "content", "rate", "tls",
+	    "size", "recipient", "mailbox", "domain", "policy", "other" };
+	size_t i;
+
+	for (i = 0; i < sizeof(causes) / sizeof(causes[0]); i++)
+		if (strcmp(c, causes[i]) == 0)
+			return true;
+	return false;
+}
+
+TEST(rule_table_is_consistent)
+{
+	size_t i, j, n = bn_pattern_count();
+	const char *c;
+
+	for (i = 0; i < n; i++) {
+		const bn_rule *a = bn_pattern_rule(i);
+
+		for (c = a->pattern; *c != '\0'; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				break;
+		if (*c != '\0')
+			fprintf(stderr, "rule %s: capital in pattern\n", a->id);
+		CHECK(*c == '\0');
+		if (!known_cause(a->cause))
+			fprintf(stderr, "rule %s: cause %s\n", a->id, a->cause);
+		CHECK(known_cause(a->cause));
+		for (j = i + 1; j < n; j++) {
+			if (strcmp(a->id, bn_pattern_rule(j)->id) == 0) {
+				fprintf(stderr, "rule id twice: %s\n", a->id);
+				CHECK(false);
+			}
+		}
+	}
 }
 
 /* A short word is matched as a word ('~' in a pattern): "rbl" names a
@@ -418,9 +550,11 @@ main(void)
 	RUN(infer);
 	RUN(reply_parsing);
 	RUN(providers);
+	RUN(published_texts);
 	RUN(languages);
 	RUN(never_hard);
 	RUN(explainable);
+	RUN(rule_table_is_consistent);
 	RUN(short_words_are_words);
 	RUN(undetermined_is_not_retried_when_permanent);
 	mt_bounce_free(cur);
