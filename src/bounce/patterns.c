@@ -427,6 +427,7 @@ static const bn_rule rules[] = {
 	R("host.unknown", "hostunknown", "domain", "host unknown"),
 	R("host.unknown-host", "hostunknown", "domain", "unknown host"),
 	R("host.domain-not-exist", "hostunknown", "domain", "domain does not exist"),
+	R("host.domain-couldnt-be-found", "hostunknown", "domain", "because the domain * couldn't be found"),
 	/* Exchange Online 5.4.310 "DNS domain example.org does not exist" */
 	R("host.dns-domain-not-exist", "hostunknown", "domain", "dns domain * does not exist"),
 	R("host.rcpt-domain-not-found", "hostunknown", "domain", "recipient address rejected: domain not found"),

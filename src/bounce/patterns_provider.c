@@ -64,6 +64,10 @@ const bn_rule bn_provider_rules[] = {
 	P("gmail.over-quota", "google", NULL, "mailboxfull", "mailbox", "over quota"),
 	P("gmail.out-of-storage", "google", NULL, "mailboxfull", "mailbox", "out of storage space"),
 	P("gmail.nosuchuser", "google", NULL, "userunknown", "recipient", "account that you tried to reach does not exist"),
+	/* its notice when it has no reply of the receiver to quote: "Your
+	 * message wasn't delivered to ... because the address couldn't be
+	 * found, or is unable to receive mail" */
+	P("gmail.address-not-found", "google", NULL, "userunknown", "recipient", "because the address couldn't be found"),
 	P("gmail.spam", "google", NULL, "spamdetected", "content", "likely unsolicited mail"),
 	P("gmail.spam2", "google", NULL, "spamdetected", "content", "detected that this message is likely suspicious"),
 	/* 550 5.7.1 "This message is likely unsolicited email" (the

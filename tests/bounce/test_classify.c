@@ -401,6 +401,14 @@ TEST(published_texts)
 	    retry);
 	EXPECT_ACT("550 5.2.1 This mailbox has been blocked due to inactivity",
 	    "suspend", "mailbox", 0, contact);
+	/* Gmail's own notice, when it has no reply of the receiver */
+	EXPECT_ACT("550 Your message wasn't delivered to a@example.org because "
+	    "the domain example.org couldn't be found. Check for typos or "
+	    "unnecessary spaces and try again.", "hostunknown", "domain", 1,
+	    MT_BOUNCE_ACT_SUPPRESS);
+	EXPECT_ACT("550 Your message wasn't delivered to a@example.org because "
+	    "the address couldn't be found, or is unable to receive mail. "
+	    "- gsmtp", "userunknown", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
 	EXPECT_ACT("421 4.3.2 The maximum number of concurrent server "
 	    "connections has exceeded a limit, closing transmission channel",
 	    "toomanyconn", "rate", 0, retry);
