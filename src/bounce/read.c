@@ -765,8 +765,24 @@ finish_facts(const bn_doc *d, bn_facts *all, size_t n, size_t i,
 	}
 }
 
-mt_err
-mt_bounce_read(const char *buf, size_t len, const char *filename,
+/* An auto-reply's diagnostic: the start of its text, this many bytes
+ * of it not counting CRs (the same words whatever its line ends). */
+#define AUTOREPLY_TEXT 600
+
+/* The length of p[0..n) that holds want bytes other than CR. */
+static size_t
+span_of_chars(const char *p, size_t n, size_t want)
+{
+	size_t i, got = 0;
+
+	for (i = 0; i < n && got < want; i++)
+		if (p[i] != '\r')
+			got++;
+	return i;
+}
+
+static mt_err
+read_message(const char *buf, size_t len, const char *filename,
     mt_bounce **out)
 {
 	bn_doc d;
@@ -828,7 +844,7 @@ mt_bounce_read(const char *buf, size_t len, const char *filename,
 				    a.addr.p, a.addr.len);
 		}
 		bn_squeeze(f[0].diag, sizeof(f[0].diag), d.text.p,
-		    d.text_end < 600 ? d.text_end : 600);
+		    span_of_chars(d.text.p, d.text_end, AUTOREPLY_TEXT));
 		n = 1;
 	} else {
 		for (r = 0; r < MT_ARRAY_LEN(readers) && n == 0; r++) {
@@ -888,6 +904,57 @@ fail:
 		free(f);
 	doc_free(&d);
 	mt_bounce_free(b);
+	return err;
+}
+
+/* Do the message's lines end in a bare CR (old Mac OS mail, some
+ * gateways' exports)?  Its first line end says: a CR that no LF follows. */
+static bool
+bare_cr_lines(const char *p, size_t len)
+{
+	size_t i = mt_find2(p, len, '\n', '\r');
+
+	return i + 1 < len && p[i] == '\r' && p[i + 1] != '\n';
+}
+
+/*
+ * The message with LF for each line end that is a bare CR, in a buffer
+ * the caller frees.  The MIME walker reads all three line-end forms, but
+ * the readers' own line logic knows LF and CRLF; one copy of so rare an
+ * input costs less than a third form in every reader.  A CRLF (a file
+ * that mixes both) is kept as it is.
+ */
+static char *
+lf_copy(const char *p, size_t len)
+{
+	char *q = malloc(len + 1);
+	size_t i;
+
+	if (q == NULL)
+		return NULL;
+	for (i = 0; i < len; i++)
+		q[i] = p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n') ?
+		    '\n' : p[i];
+	q[len] = '\0';
+	return q;
+}
+
+mt_err
+mt_bounce_read(const char *buf, size_t len, const char *filename,
+    mt_bounce **out)
+{
+	char *lf = NULL;
+	mt_err err;
+
+	*out = NULL;
+	if (buf != NULL && len <= MT_BOUNCE_MAX_INPUT &&
+	    bare_cr_lines(buf, len)) {
+		if ((lf = lf_copy(buf, len)) == NULL)
+			return MT_ENOMEM;
+		buf = lf;
+	}
+	err = read_message(buf, len, filename, out);
+	free(lf);
 	return err;
 }
 

@@ -160,6 +160,21 @@ sns_envelope(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	return n;
 }
 
+/* Where the signature line ("--" alone, after LF or CRLF) that ends the
+ * JSON text starts in p[0..n), NULL when there is none. */
+static const char *
+signature_line(const char *p, size_t n)
+{
+	const char *q = p, *end = p + n;
+
+	while ((q = memmem(q, (size_t)(end - q), "\n--", 3)) != NULL) {
+		if (q + 3 == end || q[3] == '\n' || q[3] == '\r')
+			return q;
+		q += 3;
+	}
+	return NULL;
+}
+
 size_t
 bn_read_ses(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 {
@@ -174,8 +189,7 @@ bn_read_ses(const bn_doc *d, bn_context *ctx, bn_facts *f, size_t max)
 	if ((start = memmem(d->text.p, d->text_end, "{\"notificationType\"",
 	    19)) == NULL)
 		return sns_envelope(d, ctx, f, max);
-	end = memmem(start, d->text_end - (size_t)(start - d->text.p),
-	    "\n--\n", 4);
+	end = signature_line(start, d->text_end - (size_t)(start - d->text.p));
 	len = (size_t)((end != NULL ? end : d->text.p + d->text_end) - start);
 	if (len > SES_JSON_MAX || (txt = unwrap(start, len, &len)) == NULL)
 		return 0;
@@ -192,7 +206,9 @@ parse_notification(const char *txt, size_t len, bn_context *ctx, bn_facts *f,
 	json_t *root, *o, *arr, *e;
 	const char *type;
 
-	root = json_loadb(txt, len, 0, NULL);
+	/* the object ends the notification; what a gateway appended after
+	 * it (a footer, a signature) is not part of it */
+	root = json_loadb(txt, len, JSON_DISABLE_EOF_CHECK, NULL);
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return 0;

@@ -7,6 +7,7 @@
  * Also a Postfix notice naming three recipients with three outcomes,
  * line-end variants (CRLF, bare CR) and mbox splitting.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +335,93 @@ TEST(line_ends)
 	mt_bounce_free(b);
 }
 
+/* Field f of two records, the same? (a line why on stderr if not) */
+static bool
+same_field(const char *name, const char *form, const char *f,
+    const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return true;
+	fprintf(stderr, "  %s as %s: %s \"%s\" became \"%s\"\n", name, form, f,
+	    a, b);
+	return false;
+}
+
+/* Every record of b2 is the record of b it stands for. */
+static bool
+same_records(const char *name, const char *form, mt_bounce *b, mt_bounce *b2)
+{
+	size_t i, n = mt_bounce_count(b);
+	bool ok = true;
+
+	if (mt_bounce_count(b2) != n) {
+		fprintf(stderr, "  %s as %s: %zu records, not %zu\n", name, form,
+		    mt_bounce_count(b2), n);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		const mt_bounce_record *x = mt_bounce_at(b, i),
+		    *y = mt_bounce_at(b2, i);
+
+		ok &= same_field(name, form, "recipient", x->recipient,
+		    y->recipient);
+		ok &= same_field(name, form, "status", x->status, y->status);
+		ok &= same_field(name, form, "diagnostic", x->diagnostic,
+		    y->diagnostic);
+		ok &= same_field(name, form, "remote_mta", x->remote_mta,
+		    y->remote_mta);
+		ok &= same_field(name, form, "smtp_command", x->smtp_command,
+		    y->smtp_command);
+		ok &= same_field(name, form, "provider", x->provider,
+		    y->provider);
+		ok &= same_field(name, form, "reason", x->reason, y->reason);
+		ok &= x->reply_code == y->reply_code && x->hard == y->hard &&
+		    x->action == y->action;
+	}
+	return ok;
+}
+
+/* Each of our samples reads the same whatever its line ends: LF, CRLF
+ * and bare CR (old Mac OS mail; some gateways' exports). */
+TEST(line_ends_all_samples)
+{
+	DIR *dir = opendir(DATA_DIR);
+	struct dirent *e;
+	int files = 0;
+
+	CHECK(dir != NULL);
+	while (dir != NULL && (e = readdir(dir)) != NULL) {
+		mt_bounce *b, *b2;
+		char *v;
+		size_t vn;
+		int k;
+
+		if (e->d_name[0] == '.' || (b = load(e->d_name)) == NULL)
+			continue;
+		files++;
+		/* the samples are LF; a CRLF one is left as its author wrote it */
+		if (memchr(buf, '\r', len) != NULL) {
+			mt_bounce_free(b);
+			continue;
+		}
+		for (k = 0; k < 2; k++) {
+			b2 = NULL;
+			v = convert(buf, len, k == 0, &vn);
+			CHECK(v != NULL && mt_bounce_read(v, vn, e->d_name,
+			    &b2) == MT_OK);
+			if (b2 != NULL)
+				CHECK(same_records(e->d_name, k == 0 ? "CRLF" :
+				    "CR", b, b2));
+			mt_bounce_free(b2);
+			free(v);
+		}
+		mt_bounce_free(b);
+	}
+	if (dir != NULL)
+		closedir(dir);
+	CHECK(files > 100);
+}
+
 TEST(mbox_split)
 {
 	const char box[] = "From a@b Mon Nov  2 10:00:00 2026\nSubject: one\n\n"
@@ -396,6 +484,7 @@ main(void)
 	RUN(arf_feedback);
 	RUN(not_a_bounce);
 	RUN(line_ends);
+	RUN(line_ends_all_samples);
 	RUN(mbox_split);
 	RUN(bare_reply);
 	free(buf);
