@@ -248,7 +248,9 @@ is_message_type(mt_bytes type)
 	return type_eq(type, "message/rfc822") ||
 	    type_eq(type, "message/global") ||
 	    type_eq(type, "text/rfc822-headers") ||
-	    type_eq(type, "message/rfc822-headers");
+	    type_eq(type, "message/rfc822-headers") ||
+	    /* RFC 6533: the headers of an internationalized message */
+	    type_eq(type, "message/global-headers");
 }
 
 static int visit(walker *w, mt_part *part, const part_fields *pf);

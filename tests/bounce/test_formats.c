@@ -335,6 +335,31 @@ TEST(line_ends)
 	mt_bounce_free(b);
 }
 
+/* RFC 6533: Postfix's report for an SMTPUTF8 message, with
+ * message/global-delivery-status (UTF-8 addresses in utf-8; fields) and
+ * the returned headers as message/global-headers. */
+TEST(global_dsn)
+{
+	static const want w[] = {{
+		.recipient = "jörg@bücher.test", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.remote_mta = "mail.bücher.test", .smtp_command = "RCPT",
+		.format = "rfc3464", .dsn_action = "failed",
+		.message_id = "<dez-2026-0042@shop.test>",
+		.diagnostic = "550 5.1.1 <jörg@bücher.test>: Recipient address "
+		    "rejected: User unknown in virtual mailbox table",
+	}};
+	mt_bounce *b = check_sample("dsn-global-utf8.eml", w, NWANT(w));
+	const mt_bounce_record *r = rec(b, 0);
+
+	if (r != NULL && r->original != NULL) {
+		CHECK_STR(r->original->subject, "Neue Bücher im Dezember");
+		CHECK_STR(r->original->sending_ip, "198.51.100.23");
+	}
+	mt_bounce_free(b);
+}
+
 /* Field f of two records, the same? (a line why on stderr if not) */
 static bool
 same_field(const char *name, const char *form, const char *f,
@@ -483,6 +508,7 @@ main(void)
 	RUN(vacation_autoreply);
 	RUN(arf_feedback);
 	RUN(not_a_bounce);
+	RUN(global_dsn);
 	RUN(line_ends);
 	RUN(line_ends_all_samples);
 	RUN(mbox_split);
