@@ -30,6 +30,14 @@ static const char *const autoreply_subjects[] = {
 	"autorespon", "out of office", "out of the office", "away until",
 	"abwesenheit", "réponse automatique", "vacation", "on vacation",
 	"respuesta automática", "risposta automatica",
+	/* Outlook's "Automatic reply:" as its other languages write it
+	 * (the subject is lower-cased in ASCII only: a non-ASCII capital
+	 * is written as it comes) */
+	"automatische antwort", "automatisch antwoord", "resposta automática",
+	"automatiskt svar", "automatisk svar", "automaattinen vastaus",
+	"odpowiedź automatyczna", "automatická odpověď", "otomatik yanıt",
+	"Автоматический ответ", "автоматический ответ", "自動応答", "自動返信",
+	"自动回复", "自動回覆", "자동 회신",
 };
 
 /* Does the message carry an auto-reply's marks: its header fields, or a

@@ -223,6 +223,52 @@ TEST(answered_message_from_references)
 	mt_bounce_free(b);
 }
 
+/* A client that marks its out-of-office by the subject alone (no
+ * Auto-Submitted, no Exchange fields): Outlook's "Automatic reply:" in the
+ * languages it writes, RFC 2047-encoded as clients send them.  A plain
+ * reply ("Re: ...") with the same words is no auto-reply. */
+TEST(autoreply_subject_languages)
+{
+	static const char *const subjects[] = {
+		"Automatische Antwort: Ihre Bestellung",
+		"Automatisch antwoord: Uw bestelling",
+		"Automatiskt svar: Din order",
+		"=?UTF-8?B?0JDQstGC0L7QvNCw0YLQuNGH0LXRgdC60LjQuSDQvtGC0LLQtdGCOiDQl9Cw"
+		    "0LrQsNC3?=",
+		"=?UTF-8?B?6Ieq5YuV5b+c562UOiDjgZTms6jmlofjgpLjgYLjgorjgYzjgajjgYY=?=",
+	};
+	char msg[600];
+	size_t i;
+
+	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++) {
+		mt_bounce *b = NULL;
+		int n = snprintf(msg, sizeof(msg), "From: Jana <jana@kunde.test>\n"
+		    "To: shop@shop.test\nSubject: %s\nDate: Tue, 1 Dec 2026 "
+		    "10:00:00 +0100\n\nIch bin bis zum 7. Dezember nicht im "
+		    "Büro.\n", subjects[i]);
+
+		CHECK(mt_bounce_read(msg, (size_t)n, "ooo", &b) == MT_OK);
+		if (rec(b, 0) == NULL ||
+		    strcmp(rec(b, 0)->reason, "vacation") != 0)
+			fprintf(stderr, "  subject %s\n", subjects[i]);
+		CHECK(rec(b, 0) != NULL &&
+		    strcmp(rec(b, 0)->reason, "vacation") == 0);
+		CHECK(rec(b, 0) != NULL &&
+		    strcmp(rec(b, 0)->recipient, "jana@kunde.test") == 0);
+		mt_bounce_free(b);
+	}
+	{
+		static const char re[] = "From: jana@kunde.test\nTo: "
+		    "shop@shop.test\nSubject: Re: Ihre Bestellung\n\nIch bin "
+		    "nicht im Büro, aber ich habe Ihre Nachricht gelesen.\n";
+		mt_bounce *b = NULL;
+
+		CHECK(mt_bounce_read(re, sizeof(re) - 1, "re", &b) == MT_OK);
+		CHECK(b != NULL && !mt_bounce_is_bounce(b));
+		mt_bounce_free(b);
+	}
+}
+
 int
 main(void)
 {
@@ -235,6 +281,7 @@ main(void)
 	RUN(zimbra_vacation_es);
 	RUN(left_company);
 	RUN(boxtrapper_challenge);
+	RUN(autoreply_subject_languages);
 	free(buf);
 	RUN(answered_message_from_references);
 	return DONE();
