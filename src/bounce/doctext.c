@@ -153,6 +153,9 @@ static const char *const inline_markers[] = {
 	"------original message------",
 	"original message headers",
 	"original message headers:",
+	"en-têtes de message d'origine",                /* Exchange, fr */
+	"intestazioni originali del messaggio",         /* Exchange, it */
+	"ursprungshuvuden:",                            /* Exchange, sv */
 	"message headers follow",
 	"the original message headers",
 	"----- original message header -----",

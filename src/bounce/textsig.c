@@ -60,6 +60,19 @@ static const signature signatures[] = {
 	{ "exchange", IN_TEXT, "your message couldn't be delivered" },
 	{ "exchange", IN_TEXT, "your message wasn't delivered" },
 	{ "exchange", IN_TEXT, "diagnostic information for administrators" },
+	/* the same NDRs in the languages Exchange writes them: the older
+	 * notice's opening and recipient heading, the newer one's failure
+	 * heading and its section for administrators */
+	{ "exchange", IN_TEXT, "your message did not reach some or all of the intended recipients" },
+	{ "exchange", IN_TEXT, "ihre nachricht hat einige oder alle empfänger nicht erreicht" },
+	{ "exchange", IN_TEXT, "folgende(r) empfänger kann/können nicht erreicht werden" },
+	{ "exchange", IN_TEXT, "fehler bei der zustellung an folgende empfänger oder gruppen" },
+	{ "exchange", IN_TEXT, "diagnoseinformationen für administratoren" },
+	{ "exchange", IN_TEXT, "impossible de contacter le(s) destinataire(s) suivant(s)" },
+	{ "exchange", IN_TEXT, "échec de la remise pour ces destinataires ou groupes" },
+	{ "exchange", IN_TEXT, "informations de diagnostic pour les administrateurs" },
+	{ "exchange", IN_TEXT, "informazioni di diagnostica per gli amministratori" },
+	{ "exchange", IN_TEXT, "diagnostisk information för administratörer" },
 	{ "amazonses", IN_TEXT, "an error occurred while trying to deliver the mail" },
 	{ "amazonses", IN_TEXT, "the following message to <" },
 	{ "mailru", IN_TEXT, "mail.ru" },

@@ -176,6 +176,50 @@ TEST(outlook_dsn_reason_before)
 	    NWANT(w)));
 }
 
+/* Exchange 2003's text NDR in German (no delivery-status part): each
+ * recipient "a@b am <date>", the NDR's own sentence, then its trace
+ * "<host #status smtp;reply>": the remote host and reply are taken from
+ * the trace, not the German sentence. */
+TEST(exchange_legacy_de)
+{
+	static const want w[] = {{
+		.recipient = "m.weber@kunde.test", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.remote_mta = "mail.kunde.test", .format = "exchange",
+		.message_id = "<jahr2026-5521@versorger.test>",
+		.diagnostic = "550 5.1.1 <m.weber@kunde.test>... User unknown",
+	}, {
+		.recipient = "k.schmidt@kunde.test", .reply_code = 552,
+		.status = "5.2.2", .reason = "mailboxfull", .cause = "mailbox",
+		.hard = false, .action = MT_BOUNCE_ACT_RETRY,
+		.remote_mta = "mail.kunde.test", .format = "exchange",
+		.diagnostic = "552 5.2.2 <k.schmidt@kunde.test>... Mailbox full",
+	}};
+
+	mt_bounce_free(check_sample("exchange-legacy-de.eml", w, NWANT(w)));
+}
+
+/* Exchange 2013+'s NDR in French as plain text only ("Échec de la remise
+ * pour ces destinataires ou groupes"): the reply is the one its section
+ * for administrators quotes ("Remote Server returned '...'", English in
+ * every language), the host the line above it; the original's headers
+ * follow "En-têtes de message d'origine". */
+TEST(exchange_ndr_fr_text)
+{
+	static const want w[] = {{
+		.recipient = "antoine@client.test", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.remote_mta = "mx.client.test", .format = "exchange",
+		.message_id = "<offres-77@shop.test>",
+		.diagnostic = "550 5.1.1 <antoine@client.test>: Recipient "
+		    "address rejected: User unknown in local recipient table",
+	}};
+
+	mt_bounce_free(check_sample("exchange-ndr-fr-text.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -187,6 +231,8 @@ main(void)
 	RUN(smartermail_mailbox_full);
 	RUN(exchange2003_not_recognized);
 	RUN(outlook_dsn_reason_before);
+	RUN(exchange_legacy_de);
+	RUN(exchange_ndr_fr_text);
 	free(buf);
 	return DONE();
 }
