@@ -360,6 +360,8 @@ static const bn_rule rules[] = {
 	R("rep.none-bad", "badreputation", "reputation", "none/bad reputation"),
 	R("rep.poor", "badreputation", "reputation", "poor reputation"),
 	R("rep.complaints", "badreputation", "reputation", "unexpected volume or user complaints"),
+	R("rep.spam-complaints", "badreputation", "reputation", "spam complaints"),
+	R("rep.due-to", "badreputation", "reputation", "due to reputation"),
 
 	/* ---- rejected (the sender address was refused) ---- */
 	R("rej.all-recipients", "rejected", "policy", "all recipient addresses rejected"),
@@ -477,6 +479,8 @@ static const bn_rule rules[] = {
 	R("spam.check", "spamdetected", "content", "spam check"),
 	R("spam.content-matched", "spamdetected", "content", "spam content matched"),
 	R("spam.filter", "spamdetected", "content", "spam filter"),
+	R("spam.contains", "spamdetected", "content", "contains spam"),
+	R("spam.antispam", "spamdetected", "content", "antispam"),
 	R("spam.filtering-engine", "spamdetected", "content", "rejected by spam filtering engine"),
 	R("spam.suspected", "spamdetected", "content", "suspected spam"),
 	R("spam.suspicion", "spamdetected", "content", "suspicion of spam"),
@@ -526,6 +530,8 @@ static const bn_rule rules[] = {
 	/* Exchange Online 5.1.90: the sending account's own daily
 	 * recipient limit, lifted the next day */
 	R("rate.daily-recipients", "speeding", "rate", "daily limit for message recipients"),
+	/* a sending account's own outbound quota (hosting providers) */
+	R("rate.outgoing-limit", "speeding", "rate", "allowed outgoing messages was exceeded"),
 	R("rate.too-fast", "speeding", "rate", "sending too fast"),
 	R("rate.unusual", "speeding", "rate", "unusual rate"),
 	/* Exchange Online 4.7.500-699 "Server busy. Please try again later
@@ -625,6 +631,7 @@ static const bn_rule rules[] = {
 	R("policy.not-subscribed", "policyviolation", "policy", "is not subscribed to this group"),
 	R("policy.organization", "policyviolation", "policy", "rejected by organization policy"),
 	R("policy.potential", "policyviolation", "content", "its content presents a potential"),
+	R("policy.content-restrictions", "policyviolation", "content", "due to content restrictions"),
 	R("policy.images", "policyviolation", "content", "do not accept messages containing images"),
 	R("policy.captcha", "policyviolation", "policy", "without solving a captcha"),
 	R("virus.detected", "virusdetected", "content", "virus detected"),
@@ -649,6 +656,9 @@ static const bn_rule rules[] = {
 	R("sec.not-authorized-auth", "securityerror", "policy", "you are not authorized to send mail, authentication is required"),
 	R("sec.ses-not-subscribed", "securityerror", "policy", "account not subscribed to ses"),
 	R("sec.ses-not-authorized", "securityerror", "policy", "is not authorized to perform ses:sendrawemail"),
+	/* Amazon SES paused the sending account (its bounce or complaint
+	 * rate): nothing is sent until its owner acts */
+	R("sec.ses-sending-paused", "securityerror", "reputation", "sending paused for this account"),
 	R("sec.dead-domain", "securityerror", "policy", "is a dead domain"),
 	R("sec.executables", "securityerror", "content", "executable files are not allowed in compressed files"),
 	R("sec.blocked-attachment", "securityerror", "content", "blocked attachment"),

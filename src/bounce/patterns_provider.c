@@ -96,6 +96,9 @@ const bn_rule bn_provider_rules[] = {
 	P("gmail.4.2.1", "google", "4.2.1", "speeding", "rate", ""),
 	P("gmail.4.7.28", "google", "4.7.28", "speeding", "rate", ""),
 	P("gmail.5.7.1-relay", "google", "5.7.1", "norelaying", "relay", "relay"),
+	/* "- gcdp <session> - gsmtp": a rule the receiving Workspace domain's
+	 * administrator wrote (Google Custom Domain Policies) */
+	P("gmail.gcdp", "google", NULL, "policyviolation", "policy", " - gcdp "),
 
 	/* ---- Microsoft: Outlook.com, Exchange Online (NDR reference) ---- */
 	P("ms.5.4.1-access-denied", "microsoft", NULL, "userunknown", "recipient", "recipient address rejected: access denied"),

@@ -401,6 +401,25 @@ TEST(published_texts)
 	    retry);
 	EXPECT_ACT("550 5.2.1 This mailbox has been blocked due to inactivity",
 	    "suspend", "mailbox", 0, contact);
+	/* gateways' and sending services' words */
+	EXPECT_ACT("550 Rejected by Sophos Email Appliance: message contains "
+	    "spam", "spamdetected", "content", 0, fix);
+	EXPECT_ACT("554 Message refused by FortiGuard AntiSpam", "spamdetected",
+	    "content", 0, fix);
+	EXPECT_ACT("550 5.7.1 TRUSTWAVE: rejected due to reputation",
+	    "badreputation", "reputation", 0, fix);
+	EXPECT_ACT("421 4.7.0 Too many spam complaints from your IP; please try "
+	    "again later", "badreputation", "reputation", 0, fix);
+	EXPECT_ACT("554 Message rejected: Sending paused for this account. For "
+	    "more information, please check the AWS Management Console.",
+	    "securityerror", "reputation", 0, fix);
+	EXPECT_ACT("554 5.7.0 Your message could not be sent. The limit on the "
+	    "number of allowed outgoing messages was exceeded. Try again later.",
+	    "speeding", "rate", 0, retry);
+	/* a rule of the receiving Workspace domain's administrator */
+	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
+	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
+	    contact);
 	/* Gmail's own notice, when it has no reply of the receiver */
 	EXPECT_ACT("550 Your message wasn't delivered to a@example.org because "
 	    "the domain example.org couldn't be found. Check for typos or "
