@@ -260,6 +260,21 @@ bool bn_find_address(const char *s, size_t len, char *out, size_t outlen,
 /* Is s (NUL-terminated) a plausible address local@domain.tld? */
 bool bn_is_address(const char *s);
 
+/* ---- textexch.c: Exchange's shapes in a text notice ---- */
+/* "on Thu, 29 Apr 2007 ..." after an address (a weekday and a comma, or
+ * a digit, after "on "): when, not why. */
+bool bn_exchange_date(const char *p, size_t n);
+/* The same in Exchange's other languages: "am 01.12.2026", "le ...". */
+bool bn_exchange_localized_date(const char *p, size_t n);
+/* s ends with Exchange's trace "<host #5.1.1 smtp;REPLY>": host (lower
+ * case) and *reply, *replylen (into s) are set. */
+bool bn_exchange_trace(const char *s, size_t n, char *host, size_t hostlen,
+    const char **reply, size_t *replylen);
+/* s holds "Remote Server returned '...'": the quoted reply (into s), and
+ * the host name written just before the phrase ("" if none). */
+bool bn_exchange_returned(const char *s, size_t n, char *host,
+    size_t hostlen, const char **reply, size_t *replylen);
+
 /* ---- patterns.c, patterns_provider.c ---- */
 /* One text rule: a lower-case pattern ('*' = anything between) and
  * optionally the provider and status prefix it needs. */
