@@ -359,6 +359,22 @@ sender_refused(const evidence *e)
 	return NULL;
 }
 
+/* The greylisting rule, when it matched a temporary refusal. */
+static const bn_match *
+greylisted(const evidence *e)
+{
+	size_t i;
+
+	if (e->f->status[0] != '4' && (e->f->status[0] != '\0' ||
+	    e->f->reply_code < 400 || e->f->reply_code >= 500))
+		return NULL;
+	for (i = 0; i < e->nm; i++)
+		if (e->m[i].provider == NULL &&
+		    strcmp(e->m[i].rule, "spam.greylisted") == 0)
+			return &e->m[i];
+	return NULL;
+}
+
 static void
 take_rule(bn_verdict *v, const evidence *e, const bn_match *m)
 {
@@ -665,6 +681,12 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 	}
 	if (stage_says(e, provider, v))
 		return;
+	/* greylisting is a deferral on purpose, to be retried, at whatever
+	 * stage and under whatever 4.7.x code it is sent */
+	if ((m = greylisted(e)) != NULL) {
+		take_rule(v, e, m);
+		return;
+	}
 	{
 		for (i = 0; i < MT_ARRAY_LEN(first_tier); i++) {
 			if (!tier1_true(e, &first_tier[i], &m))
@@ -709,7 +731,12 @@ is_transient(const bn_facts *f, const char *lower, size_t llen,
 	    lower_has(lower, llen, g, "persistent") ||
 	    lower_has(lower, llen, g, "retry timeout exceeded") ||
 	    lower_has(lower, llen, g, "have been failing for a long time") ||
-	    lower_has(lower, llen, g, "host not reachable"))
+	    lower_has(lower, llen, g, "host not reachable") ||
+	    /* a delay warning: Sendmail's "Deferred: ... Will keep trying",
+	     * Exim's "Delivery attempts will continue" */
+	    lower_has(lower, llen, g, "deferred:") ||
+	    lower_has(lower, llen, g, "will keep trying") ||
+	    lower_has(lower, llen, g, "delivery attempts will continue"))
 		return true;
 	return false;
 }

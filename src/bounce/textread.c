@@ -459,6 +459,7 @@ static const struct {
 	STOP("the message subject was"),        /* MessageLabs */
 	STOP("delivery attempt history"),       /* Messaging Server */
 	STOP("additional information"),         /* MailMarshal */
+	STOP("no action is required on your part"),     /* Exim's delay warning */
 	STOP("content-type:"),
 	STOP("--"),
 	/* Mail.Ru's advice after the reasons, "Рекомендуем Вам проверить
@@ -489,7 +490,7 @@ is_stop(const char *low, size_t len)
 		return false;
 	switch (low[0]) {       /* the phrases' first bytes */
 	case '-': case 'r': case 'f': case 't': case 'p': case 'c':
-	case 'd': case 'a': case '\xd0':
+	case 'd': case 'a': case 'n': case '\xd0':
 		break;
 	default:
 		return false;

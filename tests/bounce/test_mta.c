@@ -455,6 +455,44 @@ TEST(sendmail_gmail_multiline)
 	    NWANT(w)));
 }
 
+/* Exim's delay warning for a greylisted recipient ("451 4.7.1
+ * Greylisting in action"): a deferral on purpose, retried, whatever its
+ * 4.7.x code would say alone; the boilerplate after the reason ("No
+ * action is required on your part ...") is no part of it. */
+TEST(exim_delay_greylisted)
+{
+	static const want w[] = {{
+		.recipient = "slow@receiver.test", .reply_code = 451,
+		.status = "4.7.1", .reason = "spamdetected", .cause = "policy",
+		.hard = false, .action = MT_BOUNCE_ACT_RETRY,
+		.remote_mta = "mx.receiver.test", .smtp_command = "RCPT",
+		.diagnostic = "host mx.receiver.test [192.0.2.33] Delay reason: "
+		    "SMTP error from remote mail server after RCPT "
+		    "TO:<slow@receiver.test>: 451 4.7.1 Greylisting in action, "
+		    "please come back later",
+	}};
+
+	mt_bounce_free(check_sample("exim-delay-greylisted.eml", w, NWANT(w)));
+}
+
+/* Sendmail's four-hour warning, no code anywhere: "Deferred: Connection
+ * timed out ... Will keep trying" is a temporary failure (an inferred
+ * status of class 4), to retry. */
+TEST(sendmail_warning_deferred)
+{
+	static const want w[] = {{
+		.recipient = "later@receiver.test", .reply_code = -1,
+		.reason = "expired", .hard = false,
+		.action = MT_BOUNCE_ACT_RETRY,
+	}};
+	mt_bounce *b = check_sample("sendmail-warning-deferred.eml", w,
+	    NWANT(w));
+	const mt_bounce_record *r = rec(b, 0);
+
+	CHECK(r != NULL && r->status[0] == '4' && r->status_inferred);
+	mt_bounce_free(b);
+}
+
 int
 main(void)
 {
@@ -479,6 +517,8 @@ main(void)
 	RUN(sendmail_gmail_multiline);
 	RUN(messagingserver_delayed_history);
 	RUN(dragonfly_final_data_dmarc);
+	RUN(exim_delay_greylisted);
+	RUN(sendmail_warning_deferred);
 	free(buf);
 	return DONE();
 }
