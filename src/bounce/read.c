@@ -927,15 +927,19 @@ bare_cr_lines(const char *p, size_t len)
 static char *
 lf_copy(const char *p, size_t len)
 {
-	char *q = malloc(len + 1);
-	size_t i;
+	char *q = malloc(len + 1), *cr, *end;
 
 	if (q == NULL)
 		return NULL;
-	for (i = 0; i < len; i++)
-		q[i] = p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n') ?
-		    '\n' : p[i];
+	/* copied whole, then each CR found (memchr: a vector scan, where a
+	 * test of every byte cost 5 instructions each) */
+	memcpy(q, p, len);
 	q[len] = '\0';
+	end = q + len;
+	for (cr = q; (cr = memchr(cr, '\r', (size_t)(end - cr))) != NULL;
+	    cr++)
+		if (cr + 1 == end || cr[1] != '\n')
+			*cr = '\n';
 	return q;
 }
 
