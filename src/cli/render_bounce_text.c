@@ -64,10 +64,26 @@ static const struct {
 	    "know the address is good." },
 };
 
+/* What to do where one rule says more than its reason: greylisting is
+ * Sisimai's spamdetected, but nothing about the message is wrong. */
+static const struct {
+	const char *rule;
+	const char *fix;
+} rule_fixes[] = {
+	{ "spam.greylisted", "Greylisting: the receiver defers a first "
+	    "delivery from a sender it does not know yet, on purpose; the next "
+	    "retry (after a few minutes) passes. Keep the message queued; "
+	    "nothing to fix." },
+};
+
 static const char *
 fix_for(const mt_bounce_record *r)
 {
 	size_t i;
+
+	for (i = 0; i < sizeof(rule_fixes) / sizeof(rule_fixes[0]); i++)
+		if (r->rule != NULL && strcmp(rule_fixes[i].rule, r->rule) == 0)
+			return rule_fixes[i].fix;
 
 	for (i = 0; i < sizeof(reason_fixes) / sizeof(reason_fixes[0]); i++) {
 		if (strcmp(reason_fixes[i].reason, r->reason) == 0 &&

@@ -53,6 +53,11 @@ out=$("$cli" bounce "$data/postfix-sender-rejected.eml")
 has "$out" "fix:        The receiver refused the sender address (MAIL FROM)" \
 	&& ok || no "sender-refused fix line"
 
+# greylisting: retried, and the fix says it is on purpose (not spam)
+out=$("$cli" bounce "$data/exim-delay-greylisted.eml")
+has "$out" "fix:        Greylisting: the receiver defers a first delivery" \
+	&& ok || no "greylisting fix line"
+
 # not a bounce: a clear record, exit 0
 out=$("$cli" bounce "$data/not-a-bounce.eml"); rc=$?
 [ $rc -eq 0 ] && has "$out" "not a bounce" && ok || no "not a bounce ($rc)"
