@@ -458,6 +458,7 @@ static const bn_rule rules[] = {
 	R("spam.detected", "spamdetected", "content", "spam detected"),
 	R("spam.detected-as", "spamdetected", "content", "detected as spam"),
 	R("spam.considered", "spamdetected", "content", "considered as spam"),
+	R("spam.considered2", "spamdetected", "content", "considered spam"),
 	R("spam.looks-like", "spamdetected", "content", "looks like spam"),
 	R("spam.looked-like", "spamdetected", "content", "looked like spam"),
 	R("spam.rejected-as", "spamdetected", "content", "rejected as spam"),
@@ -532,6 +533,11 @@ static const bn_rule rules[] = {
 	R("rate.daily-recipients", "speeding", "rate", "daily limit for message recipients"),
 	/* a sending account's own outbound quota (hosting providers) */
 	R("rate.outgoing-limit", "speeding", "rate", "allowed outgoing messages was exceeded"),
+	/* NetEase (163.com, 126.com): RP:TRC, RP:RCL, RP:QRC, its limits on
+	 * recipients and messages per sender and day */
+	R("rate.netease-rp-trc", "toomanyconn", "rate", "rp:trc"),
+	R("rate.netease-rp-rcl", "toomanyconn", "rate", "rp:rcl"),
+	R("rate.netease-rp-qrc", "toomanyconn", "rate", "rp:qrc"),
 	R("rate.too-fast", "speeding", "rate", "sending too fast"),
 	R("rate.unusual", "speeding", "rate", "unusual rate"),
 	/* Exchange Online 4.7.500-699 "Server busy. Please try again later
@@ -662,6 +668,7 @@ static const bn_rule rules[] = {
 	R("sec.dead-domain", "securityerror", "policy", "is a dead domain"),
 	R("sec.executables", "securityerror", "content", "executable files are not allowed in compressed files"),
 	R("sec.blocked-attachment", "securityerror", "content", "blocked attachment"),
+	R("sec.banned-attachment", "securityerror", "content", "banned attachment"),
 	/* amavis: "Reject, id=... - BANNED: P=p003,..." (a banned file) */
 	R("sec.amavis-banned", "securityerror", "content", " - banned: "),
 	R("sec.verification", "securityerror", "policy", "verification failure"),

@@ -416,6 +416,11 @@ TEST(published_texts)
 	EXPECT_ACT("554 5.7.0 Your message could not be sent. The limit on the "
 	    "number of allowed outgoing messages was exceeded. Try again later.",
 	    "speeding", "rate", 0, retry);
+	EXPECT_ACT("554 RP:TRC 192.0.2.1", "toomanyconn", "rate", 0, retry);
+	EXPECT_ACT("554 5.7.1 Message rejected because it is considered spam "
+	    "by Yandex", "spamdetected", "content", 0, fix);
+	EXPECT_ACT("554 5.7.1 Your mail has been rejected as it contains a "
+	    "banned attachment type", "securityerror", "content", 0, fix);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
