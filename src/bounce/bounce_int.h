@@ -495,6 +495,12 @@ void bn_received_parse(mt_bytes v, bn_hop *h);
  * link-local, unique local, shared, multicast or reserved? */
 bool bn_ip_public(const char *ip);
 
+/* ---- quoted.c ---- */
+/* A notice forwarded as quoted text ("> From: MAILER-DAEMON ..."), its
+ * quote marks removed, in a buffer the caller frees; NULL when d holds
+ * none (or it has a delivery-status part of its own). */
+char *bn_quoted_bounce(const bn_doc *d, size_t *outlen);
+
 /* ---- original.c ---- */
 void bn_original_parse(const bn_doc *d, mt_arena *a, mt_bounce_original *o);
 /* An auto-reply returns nothing, but it names the message it answers: its

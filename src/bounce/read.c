@@ -793,6 +793,8 @@ read_message(const char *buf, size_t len, const char *filename,
 	size_t i, n = 0, r;
 	mt_err err = MT_ENOMEM;
 	const char *text_command = NULL;
+	char *quoted = NULL;
+	size_t qlen = 0;
 	rcpt_paras rp;
 	bool autoreply = false, receipt;
 
@@ -817,6 +819,12 @@ read_message(const char *buf, size_t len, const char *filename,
 		if (!doc_open(&d, ib, il))
 			goto fail;
 		d.inner = NULL;
+	}
+	if ((quoted = bn_quoted_bounce(&d, &qlen)) != NULL) {
+		/* a notice a person forwarded as quoted text: the notice */
+		doc_free(&d);
+		if (!doc_open(&d, quoted, qlen))
+			goto fail;
 	}
 	/* room for a few recipients first, on the stack (20 KB; nearly
 	 * every bounce names one or two): a BN_MAX_FACTS array is 1.3 MB,
@@ -897,12 +905,14 @@ read_message(const char *buf, size_t len, const char *filename,
 	if (f != few)
 		free(f);
 	doc_free(&d);
+	free(quoted);
 	*out = b;
 	return MT_OK;
 fail:
 	if (f != few)
 		free(f);
 	doc_free(&d);
+	free(quoted);
 	mt_bounce_free(b);
 	return err;
 }

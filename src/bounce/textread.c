@@ -137,6 +137,20 @@ status_then_bracket(const char *p, size_t n)
 	return i < n && p[i] == '<' ? i : 0;
 }
 
+/* Past the quote marks a forwarded notice puts before its lines ("> ",
+ * ">> "), and the white space after them. */
+static const char *
+unquote(const char *p, size_t *n)
+{
+	p = mt_trim(p, n);
+	while (*n > 1 && p[0] == '>' && (p[1] == ' ' || p[1] == '>')) {
+		p++;
+		(*n)--;
+		p = mt_trim(p, n);
+	}
+	return p;
+}
+
 /* Does the line consist of an address and nothing else of substance?
  * On success the address is in out. */
 static bool
@@ -146,7 +160,7 @@ address_line(const char *p, size_t len, char *out, size_t outlen,
 	const char *end;
 	size_t n = len, k;
 
-	p = mt_trim(p, &n);
+	p = unquote(p, &n);
 	/* list bullets: "* a@b", "- a@b", "o a@b" */
 	if (n > 2 && (p[0] == '*' || p[0] == '-' || p[0] == 'o') &&
 	    p[1] == ' ') {
@@ -259,7 +273,9 @@ label_line(const char *p, size_t len, char *out, size_t outlen)
 	size_t n = len, i, k;
 	const char *colon;
 
-	p = mt_trim(p, &n);
+	/* a forwarded notice quotes its lines ("> Message-Id: <...>"): the
+	 * label is what follows the quote marks */
+	p = unquote(p, &n);
 	if (n < 6 || (p[n - 1] != '>' && !mt_is_alnum(p[n - 1])))
 		return false;
 	colon = memchr(p, ':', n);
@@ -387,6 +403,12 @@ mail_from_line(const char *p, size_t len)
 static inline void
 block_add(tblock *b, const char *p, size_t len)
 {
+	/* a forwarded notice's quote marks ("> ") are no part of the text
+	 * (a transcript's ">>> DATA" keeps its own) */
+	while (len >= 2 && p[0] == '>' && p[1] == ' ') {
+		p += 2;
+		len -= 2;
+	}
 	if (b->len + len + 2 >= sizeof(b->text))
 		len = sizeof(b->text) - b->len - 2 < len ?
 		    sizeof(b->text) - b->len - 2 : len;
@@ -482,10 +504,7 @@ is_stop(const char *low, size_t len)
 {
 	size_t i;
 
-	while (len > 0 && mt_is_space(*low)) {
-		low++;
-		len--;
-	}
+	low = unquote(low, &len);
 	if (len == 0)
 		return false;
 	switch (low[0]) {       /* the phrases' first bytes */
@@ -667,6 +686,7 @@ ends_with_address(const char *low, size_t len, const char *addr)
 static bool
 dsn_field(const char *low, size_t len)
 {
+	low = unquote(low, &len);
 	return (len > 16 && memcmp(low, "final-recipient:", 16) == 0) ||
 	    (len > 19 && memcmp(low, "original-recipient:", 19) == 0);
 }

@@ -360,6 +360,40 @@ TEST(global_dsn)
 	mt_bounce_free(b);
 }
 
+/* A Postfix notice a person forwarded from Apple Mail, every line quoted
+ * with "> ": read as the notice it quotes (its delivery-status fields,
+ * its reply), and neither Message-Id quoted in it taken for a recipient. */
+TEST(forwarded_quoted_notice)
+{
+	static const want w[] = {{
+		.recipient = "order-desk@partner.test", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.remote_mta = "mx1.partner.test", .smtp_command = "RCPT",
+		.format = "rfc3464", .dsn_action = "failed",
+		.diagnostic = "550 5.1.1 <order-desk@partner.test>: Recipient "
+		    "address rejected: User unknown in relay recipient table",
+	}};
+
+	mt_bounce_free(check_sample("forwarded-quoted-postfix.eml", w,
+	    NWANT(w)));
+}
+
+/* A person's quoted reply is not unquoted into a notice: no mail system
+ * wrote it. */
+TEST(quoted_letter_is_no_notice)
+{
+	static const char msg[] = "From: ana@example.test\nTo: bo@example.test\n"
+	    "Subject: Re: lunch\n\nSure, Friday works.\n\n> From: bo@example.test\n"
+	    "> Date: Mon, 30 Nov 2026 10:00:00 +0100\n> Subject: lunch\n>\n"
+	    "> Lunch on Friday? Write to carla@example.test too.\n";
+	mt_bounce *b = NULL;
+
+	CHECK(mt_bounce_read(msg, sizeof(msg) - 1, "letter", &b) == MT_OK);
+	CHECK(b != NULL && !mt_bounce_is_bounce(b));
+	mt_bounce_free(b);
+}
+
 /* Field f of two records, the same? (a line why on stderr if not) */
 static bool
 same_field(const char *name, const char *form, const char *f,
@@ -509,6 +543,8 @@ main(void)
 	RUN(arf_feedback);
 	RUN(not_a_bounce);
 	RUN(global_dsn);
+	RUN(forwarded_quoted_notice);
+	RUN(quoted_letter_is_no_notice);
 	RUN(line_ends);
 	RUN(line_ends_all_samples);
 	RUN(mbox_split);
