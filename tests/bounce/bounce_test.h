@@ -10,8 +10,10 @@
 #ifndef MT_BOUNCE_TEST_H
 #define MT_BOUNCE_TEST_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <mailtriage/bounce.h>
 #include <mailtriage/msg.h>
@@ -40,6 +42,50 @@ load(const char *name)
 	if (mt_bounce_read(buf, len, name, &b) != MT_OK)
 		return NULL;
 	return b;
+}
+
+/* Each of our samples (the .eml files of DATA_DIR, in the order the
+ * folder lists them) loaded in turn and handed to fn with its name and
+ * arg; a sample that cannot be read fails the test.  Returns how many
+ * were. */
+static inline int
+each_sample(void (*fn)(const char *name, mt_bounce *b, void *arg), void *arg)
+{
+	DIR *dir = opendir(DATA_DIR);
+	struct dirent *e;
+	int n = 0;
+
+	CHECK(dir != NULL);
+	while (dir != NULL && (e = readdir(dir)) != NULL) {
+		mt_bounce *b;
+
+		if (strstr(e->d_name, ".eml") == NULL)
+			continue;
+		if ((b = load(e->d_name)) == NULL) {
+			fprintf(stderr, "%s: not read\n", e->d_name);
+			CHECK(b != NULL);
+			continue;
+		}
+		fn(e->d_name, b, arg);
+		mt_bounce_free(b);
+		n++;
+	}
+	if (dir != NULL)
+		closedir(dir);
+	return n;
+}
+
+/* msg[0..n) is read, and is no bounce. */
+static inline void
+check_not_a_bounce(const char *msg, size_t n, const char *name)
+{
+	mt_bounce *b = NULL;
+
+	CHECK(mt_bounce_read(msg, n, name, &b) == MT_OK);
+	if (b != NULL && mt_bounce_is_bounce(b))
+		fprintf(stderr, "%s: read as a bounce\n", name);
+	CHECK(b != NULL && !mt_bounce_is_bounce(b));
+	mt_bounce_free(b);
 }
 
 /* Record i, or NULL when there is no such record. */
