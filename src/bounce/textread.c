@@ -137,20 +137,6 @@ status_then_bracket(const char *p, size_t n)
 	return i < n && p[i] == '<' ? i : 0;
 }
 
-/* Past the quote marks a forwarded notice puts before its lines ("> ",
- * ">> "), and the white space after them. */
-static const char *
-unquote(const char *p, size_t *n)
-{
-	p = mt_trim(p, n);
-	while (*n > 1 && p[0] == '>' && (p[1] == ' ' || p[1] == '>')) {
-		p++;
-		(*n)--;
-		p = mt_trim(p, n);
-	}
-	return p;
-}
-
 /* Does the line consist of an address and nothing else of substance?
  * On success the address is in out. */
 static bool
@@ -160,7 +146,7 @@ address_line(const char *p, size_t len, char *out, size_t outlen,
 	const char *end;
 	size_t n = len, k;
 
-	p = unquote(p, &n);
+	p = mt_trim(p, &n);
 	/* list bullets: "* a@b", "- a@b", "o a@b" */
 	if (n > 2 && (p[0] == '*' || p[0] == '-' || p[0] == 'o') &&
 	    p[1] == ' ') {
@@ -273,9 +259,7 @@ label_line(const char *p, size_t len, char *out, size_t outlen)
 	size_t n = len, i, k;
 	const char *colon;
 
-	/* a forwarded notice quotes its lines ("> Message-Id: <...>"): the
-	 * label is what follows the quote marks */
-	p = unquote(p, &n);
+	p = mt_trim(p, &n);
 	if (n < 6 || (p[n - 1] != '>' && !mt_is_alnum(p[n - 1])))
 		return false;
 	colon = memchr(p, ':', n);
@@ -403,12 +387,6 @@ mail_from_line(const char *p, size_t len)
 static inline void
 block_add(tblock *b, const char *p, size_t len)
 {
-	/* a forwarded notice's quote marks ("> ") are no part of the text
-	 * (a transcript's ">>> DATA" keeps its own) */
-	while (len >= 2 && p[0] == '>' && p[1] == ' ') {
-		p += 2;
-		len -= 2;
-	}
 	if (b->len + len + 2 >= sizeof(b->text))
 		len = sizeof(b->text) - b->len - 2 < len ?
 		    sizeof(b->text) - b->len - 2 : len;
@@ -504,7 +482,10 @@ is_stop(const char *low, size_t len)
 {
 	size_t i;
 
-	low = unquote(low, &len);
+	while (len > 0 && mt_is_space(*low)) {
+		low++;
+		len--;
+	}
 	if (len == 0)
 		return false;
 	switch (low[0]) {       /* the phrases' first bytes */
@@ -686,7 +667,6 @@ ends_with_address(const char *low, size_t len, const char *addr)
 static bool
 dsn_field(const char *low, size_t len)
 {
-	low = unquote(low, &len);
 	return (len > 16 && memcmp(low, "final-recipient:", 16) == 0) ||
 	    (len > 19 && memcmp(low, "original-recipient:", 19) == 0);
 }
@@ -1060,20 +1040,21 @@ set_diag(bn_facts *f, const char *text, size_t len)
 {
 	char tmp[MT_BOUNCE_MAX_DIAG], host[sizeof(f->remote_mta)];
 	const char *t = tmp, *reply;
-	size_t rl;
+	size_t rl, tl;
 
 	block_reply(text, len, tmp, sizeof(tmp));
 	while (*t == ':' || *t == ' ' || *t == '"')
 		t++;    /* the rest of "<a@b>:" (GMX: '"a@b":') */
-	if ((bn_exchange_trace(t, strlen(t), host, sizeof(host), &reply, &rl) ||
-	    bn_exchange_returned(t, strlen(t), host, sizeof(host), &reply,
-	    &rl)) && bn_find_reply_code(reply, rl) > 0) {
+	tl = strlen(t);
+	if ((bn_exchange_trace(t, tl, host, sizeof(host), &reply, &rl) ||
+	    bn_exchange_returned(t, tl, host, sizeof(host), &reply, &rl)) &&
+	    bn_find_reply_code(reply, rl) > 0) {
 		bn_squeeze(f->diag, sizeof(f->diag), reply, rl);
 		mt_strlcpy(f->remote_mta, host, sizeof(f->remote_mta));
 		return;
 	}
-	find_remote(f->diag, bn_squeeze(f->diag, sizeof(f->diag), t,
-	    strlen(t)), f->remote_mta, sizeof(f->remote_mta));
+	find_remote(f->diag, bn_squeeze(f->diag, sizeof(f->diag), t, tl),
+	    f->remote_mta, sizeof(f->remote_mta));
 }
 
 /* A section banner between rows of dashes ("------ pipe to |cmd ...
