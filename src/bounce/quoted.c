@@ -52,22 +52,29 @@ opens_notice(const char *p, size_t n)
 }
 
 /* Where the quoted block starts in t[0..n) (the first quoted line that
- * opens a notice), or n. */
+ * opens a notice), or n.  Only lines that start with '>' are looked at:
+ * the text of nearly every notice has none, and one memmem says so. */
 static size_t
 block_start(const char *t, size_t n)
 {
-	size_t i = 0, e, q;
+	const char *p = t, *end = t + n, *nl;
+	size_t q, e;
 
-	while (i < n) {
-		const char *nl = memchr(t + i, '\n', n - i);
-
-		e = nl != NULL ? (size_t)(nl - t) : n;
-		q = quote_mark(t + i, e - i);
-		if (q > 0 && opens_notice(t + i + q, e - i - q))
-			return i;
-		i = e + 1;
+	if (n == 0 || (t[0] != '>' && (p = mt_memmem(t, n, "\n>", 2)) == NULL))
+		return n;
+	if (p != t)
+		p++;
+	for (;;) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		e = (size_t)((nl != NULL ? nl : end) - p);
+		q = quote_mark(p, e);
+		if (q > 0 && opens_notice(p + q, e - q))
+			return (size_t)(p - t);
+		if (nl == NULL || (p = mt_memmem(nl, (size_t)(end - nl), "\n>",
+		    2)) == NULL)
+			return n;
+		p++;
 	}
-	return n;
 }
 
 char *
