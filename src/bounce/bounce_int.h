@@ -413,6 +413,10 @@ typedef struct bn_doc {
 /* The bounce's From address, lower-cased, into out ("" when none): what
  * d->from holds unless d->from_later. */
 void bn_doc_from(const bn_doc *d, char *out, size_t outlen);
+/* Only the From (mailer-daemon, postmaster) says the message is a bounce:
+ * no signature of its text, fields or subject matches (textsig.c). */
+bool bn_only_from_says_bounce(const bn_doc *d, const char *ltext,
+    size_t ltlen);
 /* Which MTA wrote the bounce (bn_detect_mta), NULL: no signature.  Worked
  * out on the first call, which a delivery report's reading most often
  * never makes. */

@@ -765,6 +765,44 @@ finish_facts(const bn_doc *d, bn_facts *all, size_t n, size_t i,
 	}
 }
 
+/*
+ * Is what the text reader found a letter a person wrote from a mail
+ * system's address ("Hello, your mail to jane@ failed our checks, please
+ * fix your SPF record", From: postmaster@)?  Only the From made it a
+ * bounce, no record has a status, reply code or a reader's reason, no
+ * rule explains any of them, and nothing marks the message as written
+ * by software (Auto-Submitted, an empty Return-Path).  Reading it as a
+ * bounce would be a guess.
+ */
+static bool
+letter_from_system(const bn_doc *d, const bn_context *ctx, const bn_facts *f,
+    size_t n)
+{
+	const mt_header *h;
+	bn_verdict v;
+	size_t i;
+
+	if (strcmp(ctx->format, "text") != 0 ||
+	    mt_msg_find(d->msg, "Auto-Submitted", NULL) != NULL)
+		return false;
+	if ((h = mt_msg_find(d->msg, "Return-Path", NULL)) != NULL &&
+	    memchr(h->value.p, '@', h->value.len) == NULL)
+		return false;
+	for (i = 0; i < n; i++)
+		if (f[i].status[0] != '\0' || f[i].reply_code > 0 ||
+		    f[i].hint[0] != '\0')
+			return false;
+	if (!bn_only_from_says_bounce(d, d->lsq, d->lsqlen))
+		return false;
+	for (i = 0; i < n; i++) {
+		bn_classify(&f[i], ctx, &v);
+		if (strcmp(v.reason, "onhold") != 0 &&
+		    strcmp(v.reason, "undefined") != 0)
+			return false;
+	}
+	return true;
+}
+
 /* An auto-reply's diagnostic: the start of its text, this many bytes
  * of it not counting CRs (the same words whatever its line ends). */
 #define AUTOREPLY_TEXT 600
@@ -896,6 +934,11 @@ read_message(const char *buf, size_t len, const char *filename,
 	} else if (n == 0) {
 		bn_result_not_bounce(b, "not a bounce: no delivery status, "
 		    "failure notice or auto-reply found in this message");
+	} else if (letter_from_system(&d, &ctx, f, n)) {
+		n = 0;
+		bn_result_not_bounce(b, "not a bounce: a letter from a mail "
+		    "system's address (postmaster, mailer-daemon) that names no "
+		    "failure: no code, no delivery report, no failure notice");
 	}
 	for (i = 0; i < n; i++) {
 		bn_classify(&f[i], &ctx, &v);

@@ -50,6 +50,12 @@ static const char *const lead_phrases[] = {
 	"delivery failed for",
 	"delivery to",
 	"could not deliver mail to",
+	/* "your message to" in other languages */
+	"ihre nachricht an",
+	"votre message à",
+	"su mensaje a",
+	"uw bericht aan",
+	"sua mensagem para",
 };
 
 /* Words a line holding only an address may carry around it. */

@@ -92,10 +92,26 @@ static const signature signatures[] = {
 	{ "text", IN_TEXT, "was not delivered" },
 	{ "text", IN_TEXT, "failed to deliver" },
 	{ "text", IN_TEXT, "returned mail" },
+	/* "could not be delivered" in the languages notices are written in
+	 * besides English (ASCII-lower-cased: accented letters as written) */
+	{ "text", IN_TEXT, "konnte nicht zugestellt werden" },
+	{ "text", IN_TEXT, "n'a pas pu être remis" },
+	{ "text", IN_TEXT, "no se pudo entregar" },
+	{ "text", IN_TEXT, "non è stato possibile recapitare" },
+	{ "text", IN_TEXT, "não pôde ser entregue" },
+	{ "text", IN_TEXT, "kon niet worden afgeleverd" },
 	{ "text", IN_FROM, "mailer-daemon" },
 	{ "text", IN_FROM, "postmaster" },
 	{ "text", IN_FROM, "mail delivery" },
 	{ "text", IN_SUBJECT, "undeliver" },
+	/* Outlook's and Exchange's "Undeliverable:" in other languages */
+	{ "text", IN_SUBJECT, "unzustellbar" },
+	{ "text", IN_SUBJECT, "non remis" },
+	{ "text", IN_SUBJECT, "non recapitabile" },
+	{ "text", IN_SUBJECT, "no se puede entregar" },
+	{ "text", IN_SUBJECT, "onbestelbaar" },
+	{ "text", IN_SUBJECT, "não entregue" },
+	{ "text", IN_SUBJECT, "olevererbart" },
 	{ "text", IN_SUBJECT, "returned mail" },
 	{ "text", IN_SUBJECT, "delivery status notification" },
 	{ "text", IN_SUBJECT, "delivery failure" },
@@ -286,4 +302,20 @@ bn_detect_mta(const bn_doc *d, const char *ltext, size_t ltlen)
 			return signatures[i].format;
 	}
 	return NULL;
+}
+
+/* Is the message a bounce by its From alone (mailer-daemon, postmaster,
+ * "Mail Delivery"): no phrase of the text, header field or subject of
+ * the table matches?  Asked only of notices nothing else explains: a
+ * letter a person wrote from a postmaster address looks like that. */
+bool
+bn_only_from_says_bounce(const bn_doc *d, const char *ltext, size_t ltlen)
+{
+	size_t i, flen = strlen(d->from_raw), slen = strlen(d->subject);
+
+	for (i = 0; i < MT_ARRAY_LEN(signatures); i++)
+		if (signatures[i].where != IN_FROM &&
+		    sig_matches(&signatures[i], d, ltext, ltlen, flen, slen))
+			return false;
+	return true;
 }
