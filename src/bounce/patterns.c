@@ -92,6 +92,8 @@ static const bn_rule rules[] = {
 
 	/* ---- mesgtoobig / exceedlimit ---- */
 	R("size.too-big", "mesgtoobig", "size", "message too big"),
+	/* Exim: "message is too big (transport limit = N)" */
+	R("size.is-too-big", "mesgtoobig", "size", "message is too big"),
 	R("size.file-too-big", "mesgtoobig", "size", "message file too big"),
 	R("size.too-large-for", "mesgtoobig", "size", "message too large for this"),
 	R("size.max-inbound", "mesgtoobig", "size", "exceeded maximum inbound message size"),
@@ -246,6 +248,8 @@ static const bn_rule rules[] = {
 	R("user.nonexistent", "userunknown", "recipient", "nonexistent user"),
 	R("user.non-existent", "userunknown", "recipient", "non-existent user"),
 	R("user.unknown-local-part", "userunknown", "recipient", "unknown local part"),
+	/* Exim: unknown local-part "x" in domain "example.org" */
+	R("user.unknown-local-part2", "userunknown", "recipient", "unknown local-part"),
 	R("user.unknown-recipient", "userunknown", "recipient", "unknown recipient"),
 	R("user.bad-recipient", "userunknown", "recipient", "bad recipient"),
 	R("user.bad-destination", "userunknown", "recipient", "bad destination mailbox address"),
@@ -429,6 +433,8 @@ static const bn_rule rules[] = {
 	R("host.unknown", "hostunknown", "domain", "host unknown"),
 	R("host.unknown-host", "hostunknown", "domain", "unknown host"),
 	R("host.domain-not-exist", "hostunknown", "domain", "domain does not exist"),
+	/* Exim: every MX of the domain names a host that does not exist */
+	R("host.mx-non-existent", "hostunknown", "domain", "all relevant mx records point to non-existent hosts"),
 	R("host.domain-couldnt-be-found", "hostunknown", "domain", "because the domain * couldn't be found"),
 	/* Exchange Online 5.4.310 "DNS domain example.org does not exist" */
 	R("host.dns-domain-not-exist", "hostunknown", "domain", "dns domain * does not exist"),

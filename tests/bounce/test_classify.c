@@ -422,6 +422,13 @@ TEST(published_texts)
 	    "by Yandex", "spamdetected", "content", 0, fix);
 	EXPECT_ACT("554 5.7.1 Your mail has been rejected as it contains a "
 	    "banned attachment type", "securityerror", "content", 0, fix);
+	/* Exim's own words for a routing or transport failure */
+	EXPECT_ACT("550 all relevant MX records point to non-existent hosts",
+	    "hostunknown", "domain", 1, MT_BOUNCE_ACT_SUPPRESS);
+	EXPECT_ACT("550 unknown local-part \"ana\" in domain \"example.org\"",
+	    "userunknown", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
+	EXPECT_ACT("552 message is too big (transport limit = 1)", "mesgtoobig",
+	    "size", 0, fix);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
