@@ -48,6 +48,10 @@ static const bn_rule rules[] = {
 	R("full.full-mailbox", "mailboxfull", "mailbox", "full mailbox"),
 	R("full.mailfolder", "mailboxfull", "mailbox", "mailfolder is full"),
 	R("full.disk-quota", "mailboxfull", "mailbox", "disk quota"),
+	R("full.diskspace-quota", "mailboxfull", "mailbox", "diskspace quota"),
+	/* Postfix local(8) over mailbox_size_limit: "cannot update mailbox
+	 * ... error writing message: File too large" */
+	R("full.file-too-large", "mailboxfull", "mailbox", "error writing message: file too large"),
 	R("full.disc-quota", "mailboxfull", "mailbox", "disc quota exceeded"),
 	R("full.storage-allocation", "mailboxfull", "mailbox", "exceeded storage allocation"),
 	R("full.not-enough-space", "mailboxfull", "mailbox", "does not have enough space"),
@@ -700,6 +704,7 @@ static const bn_rule rules[] = {
 	R("sys.service-unavailable", "systemerror", "other", "service currently unavailable"),
 	R("sys.config-error2", "systemerror", "other", "system config error"),
 	R("sys.temp-local", "systemerror", "other", "temporary local problem"),
+	R("sys.temp-failure", "systemerror", "other", "temporary system failure"),
 	R("sys.timeout-input", "systemerror", "other", "timeout waiting for input"),
 	R("net.no-smtp-connection", "networkerror", "other", "wasn't able to establish an smtp connection"),
 	R("net.destination-mxs", "networkerror", "other", "network error on destination mx"),
@@ -718,6 +723,11 @@ static const bn_rule rules[] = {
 	R("net.looping", "networkerror", "other", "message looping"),
 	R("net.routing-loop", "networkerror", "other", "routing loop"),
 	R("net.no-route", "networkerror", "other", "no route to host"),
+	/* Postfix smtp(8): the session broke off ("lost connection with
+	 * mx[ip] while sending RCPT TO", "conversation with mx[ip] timed out
+	 * while sending end of data") */
+	R("net.lost-connection", "networkerror", "other", "lost connection with * while "),
+	R("net.timed-out-while", "networkerror", "other", "timed out while "),
 	R("net.too-many-hops", "networkerror", "other", "too many hops"),
 	R("net.resolve-route", "networkerror", "other", "unable to resolve route "),
 	R("net.unrouteable-domain", "networkerror", "other", "unrouteable mail domain"),

@@ -429,6 +429,17 @@ TEST(published_texts)
 	    "userunknown", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
 	EXPECT_ACT("552 message is too big (transport limit = 1)", "mesgtoobig",
 	    "size", 0, fix);
+	/* Postfix's own words for a local delivery or a broken session */
+	EXPECT_ACT("552 cannot update mailbox /var/mail/ana for user ana. error "
+	    "writing message: File too large", "mailboxfull", "mailbox", 0,
+	    retry);
+	EXPECT_ACT("552 maildir delivery failed: Sorry, the user's maildir has "
+	    "overdrawn his diskspace quota, please try again later.",
+	    "mailboxfull", "mailbox", 0, retry);
+	EXPECT_ACT("451 lost connection with mx.example.org[192.0.2.5] while "
+	    "sending RCPT TO", "networkerror", "other", 0, retry);
+	EXPECT_ACT("451 4.3.0 Temporary system failure, please try again later",
+	    "systemerror", "other", 0, retry);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
