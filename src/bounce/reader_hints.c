@@ -157,6 +157,14 @@ static const hint_rule hint_rules[] = {
 	/* qmail-send's own words */
 	{ "qmail.no-mx-or-ip", "qmail", IN_TEXT, NULL,
 	    "couldn't find a mail exchanger or ip address", "notaccept" },
+	/* its local delivery: "This address no longer accepts mail." is the
+	 * receiving host's own word that the address is gone; "Although
+	 * I'm listed as a best-preference MX or A for that host, it isn't
+	 * in my control/locals file" (#5.4.6) its own misconfiguration */
+	{ "qmail.no-longer-accepts", "qmail", IN_TEXT, NULL,
+	    "this address no longer accepts mail", "userunknown" },
+	{ "qmail.best-mx-not-local", "qmail", IN_TEXT, NULL,
+	    "listed as a best-preference mx or a for that host", "systemerror" },
 	/* Ipswitch IMail */
 	{ "imail.unknown-user", "imailserver", IN_TEXT, NULL, "unknown user:",
 	    "userunknown" },

@@ -493,6 +493,28 @@ TEST(sendmail_warning_deferred)
 	mt_bounce_free(b);
 }
 
+/* qmail-send's own words for its local deliveries: "This address no
+ * longer accepts mail." (the receiving host says the address is gone),
+ * and "#5.4.6 ... listed as a best-preference MX ... isn't in my
+ * control/locals file" (the receiving host's misconfiguration, not the
+ * address). */
+TEST(qmail_local_words)
+{
+	static const want w[] = {{
+		.recipient = "old.staff@hosting.test", .reason = "userunknown",
+		.cause = "recipient", .hard = true,
+		.action = MT_BOUNCE_ACT_SUPPRESS, .format = "qmail",
+		.message_id = "<dec-news-7@sender.test>",
+		.diagnostic = "This address no longer accepts mail.",
+	}, {
+		.recipient = "info@moved-away.test", .status = "5.4.6",
+		.reason = "systemerror", .hard = false,
+		.action = MT_BOUNCE_ACT_RETRY, .format = "qmail",
+	}};
+
+	mt_bounce_free(check_sample("qmail-local-words.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -519,6 +541,7 @@ main(void)
 	RUN(dragonfly_final_data_dmarc);
 	RUN(exim_delay_greylisted);
 	RUN(sendmail_warning_deferred);
+	RUN(qmail_local_words);
 	free(buf);
 	return DONE();
 }
