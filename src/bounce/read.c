@@ -639,6 +639,39 @@ session_command(const bn_doc *d, const char *host)
 	return bn_find_command_sq(s, (size_t)((e != NULL ? e : end) - s));
 }
 
+/* Sendmail's session whose RCPT command names addr (">>> RCPT
+ * To:<addr>"): the session's stage in *cmd, true when there is one.  A
+ * notice lists each address apart from the sessions, so the session, not
+ * the paragraph that happens to run into the transcript, says where an
+ * address failed.  (The recipient and host lines a session carries below
+ * its own replies are other deliveries: only its command counts.) */
+static bool
+session_naming(const bn_doc *d, const char *addr, const char **cmd)
+{
+	static const char lead[] = TALKING;
+	const size_t ll = sizeof(lead) - 1;
+	char low[BN_ADDR_MAX + 16];
+	size_t al;
+	const char *s = d->lsq, *e, *end = d->lsq + d->lsqlen;
+
+	memcpy(low, "rcpt to:<", 9);
+	al = 9 + bn_lower(low + 9, sizeof(low) - 9, addr, strlen(addr));
+	if (al < 12)
+		return false;
+	while ((s = mt_memmem(s, (size_t)(end - s), lead, ll)) != NULL) {
+		s += ll;
+		e = mt_memmem(s, (size_t)(end - s), lead, ll);
+		if (e == NULL)
+			e = end;
+		if (mt_memmem(s, (size_t)(e - s), low, al) != NULL) {
+			*cmd = bn_find_command_sq(s, (size_t)(e - s));
+			return true;
+		}
+		s = e;
+	}
+	return false;
+}
+
 /* The stage of recipient i's paragraph: from its first mention to the
  * next first mention of another recipient. */
 static const char *
@@ -677,13 +710,22 @@ static const char *
 recipient_command(const bn_doc *d, const bn_facts *all, size_t n, size_t i,
     rcpt_paras *rp)
 {
-	const char *c = "";
+	const char *c = "", *other;
+	size_t j;
 
 	paras_fill(d, all, n, rp);
 	if (!rp->any)
 		return "";
-	if (rp->talking)
+	if (rp->talking) {
 		c = session_command(d, all[i].remote_mta);
+		if (c[0] == '\0' && session_naming(d, all[i].recipient, &c))
+			return c;
+		/* sessions that name other recipients and not this one: their
+		 * stage is not this one's, whatever paragraph it follows */
+		for (j = 0; c[0] == '\0' && j < n; j++)
+			if (j != i && session_naming(d, all[j].recipient, &other))
+				return "";
+	}
 	return c[0] != '\0' ? c : paragraph_command(d, n, i, rp);
 }
 

@@ -1041,13 +1041,61 @@ block_reply(const char *text, size_t len, char *out, size_t outlen)
 	bn_join_reply(text, len, out, outlen);
 }
 
+/* Sendmail's notice gives each failed address its reason on the line
+ * after it, "    (reason: 550 5.1.1 <a@b>... User unknown)": the reply
+ * inside the parentheses, and the transcript lines below only when the
+ * reason names no enhanced status ("(reason: 550 Host unknown)" over
+ * "550 5.1.2 <a@b>... Host unknown (Name server: ...)").  The text, as
+ * the reader should read it, goes to buf (NUL-ended); false when the
+ * block has no such line. */
+static bool
+sendmail_reason(const char *text, size_t len, char *buf, size_t buflen)
+{
+	const char *p = text, *end = text + len, *nl, *close, *r;
+	char st[16];
+	size_t rl, o;
+
+	while (p < end && mt_is_space(*p))
+		p++;
+	if ((size_t)(end - p) < 10 || !mt_strn_iprefix(p, (size_t)(end - p),
+	    "(reason: "))
+		return false;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	for (close = nl != NULL ? nl : end; close > p && mt_is_space(close[-1]);
+	    close--)
+		;
+	if (close - p < 10 || close[-1] != ')')
+		return false;
+	r = p + 9;
+	rl = (size_t)(close - 1 - r);
+	if (rl >= buflen)
+		rl = buflen - 1;
+	memcpy(buf, r, rl);
+	o = rl;
+	if (!bn_find_status(r, rl, st, sizeof(st)) && nl != NULL) {
+		size_t rest = (size_t)(end - nl);
+
+		if (rest > buflen - 1 - o)
+			rest = buflen - 1 - o;
+		memcpy(buf + o, nl, rest);
+		o += rest;
+	}
+	buf[o] = '\0';
+	return true;
+}
+
 static void
 set_diag(bn_facts *f, const char *text, size_t len)
 {
-	char tmp[MT_BOUNCE_MAX_DIAG], host[sizeof(f->remote_mta)];
+	char tmp[MT_BOUNCE_MAX_DIAG], own[MT_BOUNCE_MAX_DIAG];
+	char host[sizeof(f->remote_mta)];
 	const char *t = tmp, *reply;
 	size_t rl, tl;
 
+	if (sendmail_reason(text, len, own, sizeof(own))) {
+		text = own;
+		len = strlen(own);
+	}
 	block_reply(text, len, tmp, sizeof(tmp));
 	while (*t == ':' || *t == ' ' || *t == '"')
 		t++;    /* the rest of "<a@b>:" (GMX: '"a@b":') */

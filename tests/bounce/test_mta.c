@@ -515,6 +515,27 @@ TEST(qmail_local_words)
 	mt_bounce_free(check_sample("qmail-local-words.eml", w, NWANT(w)));
 }
 
+/* Sendmail's notice without a delivery-status part: each address's
+ * "(reason: ...)" line is its diagnostic (the transcript lines below are
+ * added only when the reason names no enhanced status), and the session
+ * whose RCPT names an address gives that one its stage, not the address
+ * whose paragraph the transcript happens to follow. */
+TEST(sendmail_text_only)
+{
+	static const want w[] = {{
+		.recipient = "ana@receiver.test", .reply_code = 550,
+		.status = "5.1.1", .reason = "userunknown", .hard = true,
+		.action = MT_BOUNCE_ACT_SUPPRESS, .smtp_command = "RCPT",
+		.diagnostic = "550 5.1.1 <ana@receiver.test>... User unknown",
+	}, {
+		.recipient = "bo@no-such-domain.test", .reply_code = 550,
+		.status = "5.1.2", .reason = "hostunknown", .hard = true,
+		.action = MT_BOUNCE_ACT_SUPPRESS, .smtp_command = "",
+	}};
+
+	mt_bounce_free(check_sample("sendmail-text-only.eml", w, NWANT(w)));
+}
+
 int
 main(void)
 {
@@ -542,6 +563,7 @@ main(void)
 	RUN(exim_delay_greylisted);
 	RUN(sendmail_warning_deferred);
 	RUN(qmail_local_words);
+	RUN(sendmail_text_only);
 	free(buf);
 	return DONE();
 }
