@@ -543,6 +543,9 @@ static const bn_rule rules[] = {
 	R("rate.daily-recipients", "speeding", "rate", "daily limit for message recipients"),
 	/* a sending account's own outbound quota (hosting providers) */
 	R("rate.outgoing-limit", "speeding", "rate", "allowed outgoing messages was exceeded"),
+	/* Outlook.com RP-001..003: "We have limits for how many messages can be
+	 * sent per hour and per day" */
+	R("rate.outlook-rp", "speeding", "rate", "limits for how many messages can be sent"),
 	/* NetEase (163.com, 126.com): RP:TRC, RP:RCL, RP:QRC, its limits on
 	 * recipients and messages per sender and day */
 	R("rate.netease-rp-trc", "toomanyconn", "rate", "rp:trc"),
@@ -593,6 +596,8 @@ static const bn_rule rules[] = {
 	/* Exchange Online 5.7.708: a new tenant's IP without reputation */
 	R("bl.traffic-not-accepted", "blocked", "reputation", "traffic not accepted from this ip"),
 	R("bl.dynamic", "blocked", "reputation", "dynamic ip"),
+	/* Outlook.com OU-001: "does not relay dynamically-assigned IP ranges" */
+	R("bl.dynamically-assigned", "blocked", "reputation", "dynamically-assigned ip"),
 	R("bl.dynamic-zombie", "blocked", "reputation", "dynamic/zombied/spam ips blocked"),
 	R("bl.bad-ip", "blocked", "reputation", "bad sender ip address"),
 	R("bl.bad-profile", "blocked", "reputation", "extreme bad ip profile"),

@@ -440,6 +440,15 @@ TEST(published_texts)
 	    "sending RCPT TO", "networkerror", "other", 0, retry);
 	EXPECT_ACT("451 4.3.0 Temporary system failure, please try again later",
 	    "systemerror", "other", 0, retry);
+	/* Outlook.com's own codes */
+	EXPECT_ACT("550 OU-001 (SNT004-MC1F43) Unfortunately, messages from "
+	    "192.0.2.1 weren't sent. Please contact your Internet service "
+	    "provider. You can tell them that Outlook.com does not relay "
+	    "dynamically-assigned IP ranges.", "blocked", "reputation", 0, fix);
+	EXPECT_ACT("421 RP-001 (BAY004-MC1F40) Unfortunately, some messages from "
+	    "192.0.2.1 weren't sent. Please try again. We have limits for how "
+	    "many messages can be sent per hour and per day.", "speeding",
+	    "rate", 0, retry);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
