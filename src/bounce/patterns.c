@@ -581,6 +581,7 @@ static const bn_rule rules[] = {
 	R("bl.blocklist", "blocked", "blocklist", "block list"),
 	R("bl.blocklist2", "blocked", "blocklist", "blocklist"),
 	R("bl.blacklist", "blocked", "blocklist", "blacklist"),
+	R("bl.black-listed", "blocked", "blocklist", "black listed"),
 	R("bl.said-blocked", "blocked", "reputation", " said: 550 blocked"),
 	R("bl.ip-blocked", "blocked", "reputation", "access from ip address * blocked"),
 	R("bl.banned-ip", "blocked", "blocklist", "banned sending ip"),
@@ -648,6 +649,9 @@ static const bn_rule rules[] = {
 	R("policy.local-policy", "policyviolation", "policy", "message rejected due to local policy"),
 	R("policy.multiple-addresses", "policyviolation", "policy", "messages with multiple addresses"),
 	R("policy.rejected-for", "policyviolation", "policy", "rejected for policy reasons"),
+	/* GMX, WEB.DE: "554 Transaction failed Reject due to policy
+	 * restrictions": the receiver's policy, not a failure of its system */
+	R("policy.restrictions", "policyviolation", "policy", "due to policy restrictions"),
 	R("policy.protocol-violation", "policyviolation", "policy", "protocol violation"),
 	R("policy.not-subscribed", "policyviolation", "policy", "is not subscribed to this group"),
 	R("policy.organization", "policyviolation", "policy", "rejected by organization policy"),

@@ -449,6 +449,14 @@ TEST(published_texts)
 	    "192.0.2.1 weren't sent. Please try again. We have limits for how "
 	    "many messages can be sent per hour and per day.", "speeding",
 	    "rate", 0, retry);
+	/* GMX and IONOS (1&1) */
+	EXPECT_ACT("554 Transaction failed Reject due to policy restrictions. "
+	    "For explanation visit https://postmaster.gmx.net/en/error-messages"
+	    "?ip=192.0.2.1&c=hi", "policyviolation", "policy", 0, contact);
+	EXPECT_ACT("554-kundenserver.de (mxeue010) Nemesis ESMTP Service not "
+	    "available 554-No SMTP service 554-IP address is black listed. 554 "
+	    "For explanation visit https://www.ionos.com/help/email/", "blocked",
+	    "blocklist", 0, fix);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
