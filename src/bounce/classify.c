@@ -51,7 +51,7 @@ static const reason_info bn_reasons[] = {
 	{ "spamdetected", 24, "content", false, MT_BOUNCE_ACT_FIX_SENDER },
 	{ "speeding", 25, "rate", false, MT_BOUNCE_ACT_RETRY },
 	{ "toomanyconn", 26, "rate", false, MT_BOUNCE_ACT_RETRY },
-	{ "blocked", 27, "blocklist", false, MT_BOUNCE_ACT_FIX_SENDER },
+	{ "blocked", 27, "reputation", false, MT_BOUNCE_ACT_FIX_SENDER },
 	/* second tier: a status reason (rank 40) beats these texts */
 	/* a sending service's own suppression list (an earlier hard bounce
 	 * or complaint): it did not even try; not proof the address is bad,

@@ -534,6 +534,10 @@ static const bn_rule rules[] = {
 	R("rate.limit-exceeded", "toomanyconn", "rate", "rate limit exceeded"),
 	R("rate.try-slower", "speeding", "rate", "try again slower"),
 	R("rate.receiving-rate", "speeding", "rate", "receiving mail at a rate"),
+	/* Yandex's deferral "451 4.7.1 Sorry, the service is currently
+	 * unavailable. Please come back later." (greylisting, which says the
+	 * same, is read first) */
+	R("rate.come-back-later", "speeding", "rate", "please come back later"),
 	/* Exchange Online 5.2.121/5.2.122: the recipient's hourly receive
 	 * limit (from one sender, or in all) */
 	R("rate.receive-limit", "speeding", "rate", "message receive limit"),

@@ -457,6 +457,13 @@ TEST(published_texts)
 	    "available 554-No SMTP service 554-IP address is black listed. 554 "
 	    "For explanation visit https://www.ionos.com/help/email/", "blocked",
 	    "blocklist", 0, fix);
+	/* a block the words do not explain: the receiver's judgement of
+	 * the sender, not a block list it did not name */
+	EXPECT_ACT("421 4.7.1 Service unavailable", "blocked", "reputation", 0,
+	    fix);
+	EXPECT_ACT("451 4.7.1 Sorry, the service is currently unavailable. "
+	    "Please come back later. 1701234567-AbCdEf", "speeding", "rate", 0,
+	    retry);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
