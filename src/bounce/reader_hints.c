@@ -38,6 +38,10 @@ static const char *const autoreply_subjects[] = {
 	"odpowiedź automatyczna", "automatická odpověď", "otomatik yanıt",
 	"Автоматический ответ", "автоматический ответ", "自動応答", "自動返信",
 	"自动回复", "自動回覆", "자동 회신",
+	/* "out of office" and "automatic response" as people and other
+	 * clients write them */
+	"abwesend", "fuori ufficio", "fuera de la oficina", "auto response",
+	"automated response", "automatic response",
 };
 
 /* Does the message carry an auto-reply's marks: its header fields, or a

@@ -233,6 +233,8 @@ TEST(autoreply_subject_languages)
 		"Automatische Antwort: Ihre Bestellung",
 		"Automatisch antwoord: Uw bestelling",
 		"Automatiskt svar: Din order",
+		"Abwesend: Ihre Bestellung",
+		"Automatic response: your order",
 		"=?UTF-8?B?0JDQstGC0L7QvNCw0YLQuNGH0LXRgdC60LjQuSDQvtGC0LLQtdGCOiDQl9Cw"
 		    "0LrQsNC3?=",
 		"=?UTF-8?B?6Ieq5YuV5b+c562UOiDjgZTms6jmlofjgpLjgYLjgorjgYzjgajjgYY=?=",
