@@ -270,6 +270,8 @@ static const bn_rule rules[] = {
 	R("user.rcpt-not-exist", "userunknown", "recipient", "rcpt <*> does not exist"),
 	R("user.does-not-exist-org", "userunknown", "recipient", "does not exist at the organization"),
 	R("user.was-not-found", "userunknown", "recipient", " was not found in "),
+	/* Exchange Online's own words: "ana wasn't found at example.org." */
+	R("user.wasnt-found-at", "userunknown", "recipient", "wasn't found at "),
 	R("user.unknown-or-illegal", "userunknown", "recipient", "unknown or illegal alias"),
 	R("user.no-valid-recipients", "userunknown", "recipient", "no valid recipients"),
 	R("user.unrouteable-local", "userunknown", "recipient", "unrouteable address*local"),
@@ -313,6 +315,9 @@ static const bn_rule rules[] = {
 	/* Exchange Online 5.7.124: a group that takes mail from listed
 	 * senders only */
 	R("filter.allowed-senders", "filtered", "policy", "not in allowed-senders list"),
+	/* Exchange Online: "The group x only accepts messages from people in
+	 * its organization or on its allowed senders list" */
+	R("filter.group-members-only", "filtered", "policy", "only accepts messages from people in its organization"),
 	R("filter.user-rules", "filtered", "policy", "message rejected due to user rules"),
 	R("filter.preferences", "filtered", "policy", "refused due to recipient preferences"),
 	R("filter.user-reject", "filtered", "policy", "user reject"),
@@ -380,6 +385,9 @@ static const bn_rule rules[] = {
 	 * our sender, when its domain is local there); classify.c lets
 	 * nothing about the recipient outweigh it */
 	R("rej.sender-address", "rejected", "policy", "sender address rejected"),
+	/* Exchange Online 5.1.8 in its own words: the sending account is
+	 * blocked for spam ("you weren't recognized as a valid sender") */
+	R("rej.not-valid-sender", "rejected", "policy", "weren't recognized as a valid sender"),
 	/* our envelope sender's domain, not the recipient's ("550 5.7.1
 	 * Sender domain does not exist"): never a bad recipient */
 	R("rej.sender-domain-not-exist", "rejected", "domain", "sender domain does not exist"),

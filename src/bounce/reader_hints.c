@@ -191,6 +191,10 @@ static const hint_rule hint_rules[] = {
 	    "unknown recipient", "userunknown" },
 	{ "exchange.not-recognized", "exchange", IN_TEXT, NULL,
 	    "the recipient name is not recognized", "userunknown" },
+	/* Exchange Online's own sentence for 5.1.10 RecipientNotFound:
+	 * "ana wasn't found at example.org." */
+	{ "exchange.wasnt-found", "exchange", IN_TEXT, NULL,
+	    "wasn't found at ", "userunknown" },
 	/* Lotus Domino */
 	{ "domino.not-listed", "domino", IN_TEXT, NULL,
 	    "not listed in domino directory", "userunknown" },

@@ -220,6 +220,80 @@ TEST(exchange_ndr_fr_text)
 	mt_bounce_free(check_sample("exchange-ndr-fr-text.eml", w, NWANT(w)));
 }
 
+/* Exchange Online's NDR as plain text only: "ana wasn't found at
+ * partner.test." and the reply its section for administrators quotes;
+ * without that reply the sentence alone still says the address is bad. */
+TEST(exchange_online_text_only)
+{
+	static const want w[] = {{
+		.recipient = "ana@partner.test", .reply_code = 550,
+		.status = "5.1.10", .reason = "userunknown", .cause = "recipient",
+		.hard = true, .action = MT_BOUNCE_ACT_SUPPRESS,
+		.provider = "microsoft", .format = "exchange",
+		.message_id = "<dec-offers-12@shop.test>",
+		.diagnostic = "550 5.1.10 RESOLVER.ADR.RecipientNotFound; "
+		    "Recipient not found by SMTP address lookup",
+	}};
+	mt_bounce *b = check_sample("exchange-online-text-only.eml", w,
+	    NWANT(w)), *b2 = NULL;
+	char *cut = strstr(buf, "Remote Server returned");
+	const mt_bounce_record *r;
+
+	mt_bounce_free(b);
+	CHECK(cut != NULL);
+	if (cut == NULL)
+		return;
+	/* the same notice without the quoted reply */
+	memset(cut, ' ', strcspn(cut, "\n"));
+	CHECK(mt_bounce_read(buf, len, "cut", &b2) == MT_OK);
+	r = rec(b2, 0);
+	CHECK(r != NULL && strcmp(r->reason, "userunknown") == 0 && r->hard);
+	mt_bounce_free(b2);
+}
+
+/* Exchange Online's other sentences without a delivery-status part: the
+ * sending account blocked for spam (5.1.8), a group for its members. */
+TEST(exchange_online_sentences)
+{
+	static const struct {
+		const char *sentence, *reason;
+		int action;
+	} t[] = {
+		{ "Your message couldn't be delivered because you weren't "
+		    "recognized as a valid sender. The most common reason for this "
+		    "is that your email address is suspected of sending spam.",
+		    "rejected", MT_BOUNCE_ACT_FIX_SENDER },
+		{ "The group ana only accepts messages from people in its "
+		    "organization or on its allowed senders list, and your email "
+		    "address isn't on the list.", "filtered",
+		    MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	};
+	char msg[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		mt_bounce *b = NULL;
+		const mt_bounce_record *r;
+		int n = snprintf(msg, sizeof(msg), "From: Microsoft Outlook "
+		    "<MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@shop.test>\n"
+		    "To: news@shop.test\nSubject: Undeliverable: x\n\nYour message "
+		    "to ana@partner.test couldn't be delivered.\n\n%s\n\n"
+		    "Diagnostic information for administrators:\n\nGenerating "
+		    "server: AM0PR01MB1234.eurprd01.prod.outlook.com\n\n"
+		    "ana@partner.test\n", t[i].sentence);
+
+		CHECK(mt_bounce_read(msg, (size_t)n, "exo", &b) == MT_OK);
+		r = rec(b, 0);
+		CHECK(r != NULL);
+		if (r != NULL) {
+			CHECK_STR(r->reason, t[i].reason);
+			CHECK_INT(r->action, t[i].action);
+			CHECK(!r->hard);
+		}
+		mt_bounce_free(b);
+	}
+}
+
 int
 main(void)
 {
@@ -233,6 +307,8 @@ main(void)
 	RUN(outlook_dsn_reason_before);
 	RUN(exchange_legacy_de);
 	RUN(exchange_ndr_fr_text);
+	RUN(exchange_online_text_only);
+	RUN(exchange_online_sentences);
 	free(buf);
 	return DONE();
 }
