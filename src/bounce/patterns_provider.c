@@ -95,6 +95,14 @@ const bn_rule bn_provider_rules[] = {
 	P("gmail.5.4.5", "google", "5.4.5", "toomanyconn", "rate", ""),
 	P("gmail.4.2.1", "google", "4.2.1", "speeding", "rate", ""),
 	P("gmail.4.7.28", "google", "4.7.28", "speeding", "rate", ""),
+	/* the reference's "The IP you're using to send mail is not
+	 * authorized to send email directly to our servers. Please use the
+	 * SMTP relay at your service provider instead.": a block of the
+	 * sending IP (residential ranges), not relaying, whatever "relay"
+	 * its advice says */
+	P("gmail.ip-not-authorized", "google", NULL, "blocked", "reputation", "not authorized to send email directly to our servers"),
+	P("gmail.policy-prohibited", "google", NULL, "filtered", "policy", "has a policy that prohibited the mail that you sent"),
+	P("gmail.from-missing", "google", NULL, "notcompliantrfc", "content", "missing a valid address in from: header"),
 	P("gmail.5.7.1-relay", "google", "5.7.1", "norelaying", "relay", "relay"),
 	/* "- gcdp <session> - gsmtp": a rule the receiving Workspace domain's
 	 * administrator wrote (Google Custom Domain Policies) */

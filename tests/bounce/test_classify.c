@@ -464,6 +464,17 @@ TEST(published_texts)
 	EXPECT_ACT("451 4.7.1 Sorry, the service is currently unavailable. "
 	    "Please come back later. 1701234567-AbCdEf", "speeding", "rate", 0,
 	    retry);
+	/* Gmail's reference, where a word of a generic rule would mislead */
+	EXPECT_ACT("550-5.7.1 [192.0.2.1] The IP you're using to send mail is "
+	    "not authorized to send email directly to our servers. Please use "
+	    "the SMTP relay at your service provider instead. - gsmtp",
+	    "blocked", "reputation", 0, fix);
+	EXPECT_ACT("550-5.7.1 The user or domain that you are sending to (or "
+	    "from) has a policy that prohibited the mail that you sent. - gsmtp",
+	    "filtered", "policy", 0, contact);
+	EXPECT_ACT("550 5.7.1 Messages missing a valid address in From: header, "
+	    "or having no From: header, are not accepted. - gsmtp",
+	    "notcompliantrfc", "content", 0, fix);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
