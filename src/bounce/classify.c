@@ -449,8 +449,12 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 			return true;
 		if ((*m = sender_refused(e)) != NULL)
 			return true;
+		/* a 5.1.x code at no known stage whose words refuse the
+		 * sender ("5.1.0 Sender denied ... SenderFilterConfig"): the
+		 * user-unknown tier gave way to the words, so do they here */
 		if (e->cmd == C_MAIL || (e->cmd == C_DATA &&
 		    bn_strcmp(sr, "userunknown") != 0) || sr[0] == '\0' ||
+		    (e->cmd == 0 && bn_strcmp(sr, "userunknown") == 0) ||
 		    bn_strcmp(sr, "onhold") == 0 ||
 		    bn_strcmp(sr, "undefined") == 0 ||
 		    bn_strcmp(sr, "securityerror") == 0 ||

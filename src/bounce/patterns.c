@@ -318,6 +318,10 @@ static const bn_rule rules[] = {
 	/* Exchange Online: "The group x only accepts messages from people in
 	 * its organization or on its allowed senders list" */
 	R("filter.group-members-only", "filtered", "policy", "only accepts messages from people in its organization"),
+	/* Exchange Online 5.7.193 and 5.7.12: the recipient takes mail from
+	 * its own organization only */
+	R("filter.internal-only", "filtered", "policy", "restricted to internal senders"),
+	R("filter.org-authenticated", "filtered", "policy", "sender was not authenticated by organization"),
 	R("filter.user-rules", "filtered", "policy", "message rejected due to user rules"),
 	R("filter.preferences", "filtered", "policy", "refused due to recipient preferences"),
 	R("filter.user-reject", "filtered", "policy", "user reject"),
@@ -363,6 +367,9 @@ static const bn_rule rules[] = {
 	R("rfc.duplicate-headers", "notcompliantrfc", "content", "duplicate headers"),
 	R("rfc.bare-lf", "notcompliantrfc", "content", "bare lf"),
 	R("rfc.bare-lf2", "notcompliantrfc", "content", "bare <lf>"),
+	/* Exchange Online 5.6.11 "SMTPSEND.BareLinefeedsAreIllegal; message
+	 * contains bare linefeeds" */
+	R("rfc.bare-linefeeds", "notcompliantrfc", "content", "bare linefeeds"),
 
 	/* ---- badreputation ---- */
 	R("rep.low-reputation", "badreputation", "reputation", "low reputation"),
@@ -599,6 +606,8 @@ static const bn_rule rules[] = {
 	R("bl.banned-ip", "blocked", "blocklist", "banned sending ip"),
 	/* Exchange Online 5.7.511 "Access denied, banned sender[IP]" */
 	R("bl.banned-sender", "blocked", "blocklist", "banned sender"),
+	/* Exchange Online 5.7.513 "Client host [IP] blocked by Outlook.com" */
+	R("bl.client-blocked-by", "blocked", "reputation", "client host * blocked by "),
 	/* Exchange Online 5.7.501 and 5.7.700-705: the sending account or
 	 * tenant banned for spam it sent */
 	R("bl.spam-abuse", "blocked", "reputation", "spam abuse detected"),

@@ -475,6 +475,16 @@ TEST(published_texts)
 	EXPECT_ACT("550 5.7.1 Messages missing a valid address in From: header, "
 	    "or having no From: header, are not accepted. - gsmtp",
 	    "notcompliantrfc", "content", 0, fix);
+	/* Exchange Online's codes read by their words */
+	EXPECT_ACT("550 5.1.0 Sender denied as sender's email address is on "
+	    "SenderFilterConfig list", "rejected", "policy", 0, fix);
+	EXPECT_ACT("550 5.7.513 Service unavailable, Client host [192.0.2.1] "
+	    "blocked by Outlook.com", "blocked", "reputation", 0, fix);
+	EXPECT_ACT("550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal; message "
+	    "contains bare linefeeds, which cannot be sent via DATA",
+	    "notcompliantrfc", "content", 0, fix);
+	EXPECT_ACT("550 5.7.193 UnifiedGroup is restricted to internal senders "
+	    "only", "filtered", "policy", 0, contact);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
