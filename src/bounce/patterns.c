@@ -327,6 +327,7 @@ static const bn_rule rules[] = {
 	R("filter.user-reject", "filtered", "policy", "user reject"),
 	R("filter.blocked-by-recipient", "filtered", "policy", "you have been blocked by the recipient"),
 	R("filter.not-accepting", "filtered", "policy", "is not accepting any mail"),
+	R("filter.not-accepting-from-you", "filtered", "policy", "is not accepting mail from you"),
 	R("filter.protected", "filtered", "policy", "this account is protected by"),
 	R("filter.sms", "filtered", "policy", "has restricted sms e-mail"),
 	R("filter.inactivity", "filtered", "policy", "due to extended inactivity"),
@@ -489,6 +490,7 @@ static const bn_rule rules[] = {
 	R("spam.rejected-as", "spamdetected", "content", "rejected as spam"),
 	R("spam.classified", "spamdetected", "content", "classified as spam"),
 	R("spam.content-filter", "spamdetected", "content", "content filter rejection"),
+	R("spam.content-filter-policy", "spamdetected", "content", "content filter policy"),
 	R("spam.unsolicited", "spamdetected", "content", "appears to be unsolicited"),
 	R("spam.ube", "spamdetected", "content", "unsolicited bulk e-mail"),
 	R("spam.bulk", "spamdetected", "content", "bulk email"),
@@ -617,6 +619,8 @@ static const bn_rule rules[] = {
 	R("bl.excessive-unknown", "blocked", "reputation", "excessive unknown recipients"),
 	/* Exchange Online 5.7.708: a new tenant's IP without reputation */
 	R("bl.traffic-not-accepted", "blocked", "reputation", "traffic not accepted from this ip"),
+	/* Mimecast: "Mail Blocked - IP reputation" */
+	R("bl.blocked-ip-reputation", "blocked", "reputation", "blocked - ip reputation"),
 	R("bl.dynamic", "blocked", "reputation", "dynamic ip"),
 	/* Outlook.com OU-001: "does not relay dynamically-assigned IP ranges" */
 	R("bl.dynamically-assigned", "blocked", "reputation", "dynamically-assigned ip"),

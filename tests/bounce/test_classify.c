@@ -485,6 +485,12 @@ TEST(published_texts)
 	    "notcompliantrfc", "content", 0, fix);
 	EXPECT_ACT("550 5.7.193 UnifiedGroup is restricted to internal senders "
 	    "only", "filtered", "policy", 0, contact);
+	EXPECT_ACT("550 Mail Blocked - IP reputation - https://community."
+	    "mimecast.com/docs/DOC-1369#550", "blocked", "reputation", 0, fix);
+	EXPECT_ACT("550 5.7.1 Your message has been blocked due to our content "
+	    "filter policy", "spamdetected", "content", 0, fix);
+	EXPECT_ACT("550 5.7.1 Unable to deliver to ana@example.org. Recipient is "
+	    "not accepting mail from you", "filtered", "policy", 0, contact);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
