@@ -58,6 +58,18 @@ out=$("$cli" bounce "$data/exim-delay-greylisted.eml")
 has "$out" "fix:        Greylisting: the receiver defers a first delivery" \
 	&& ok || no "greylisting fix line"
 
+# the README's sample output is what the command prints (its first
+# records, up to the "..." that cuts it)
+want=$(sed -n '/^\$ mailtriage bounce examples\/bounces\/$/,/^\.\.\.$/p' \
+	"$here/README.md" | sed '1d;$d')
+if [ -n "$want" ]; then
+	n=$(printf '%s\n' "$want" | wc -l)
+	got=$(cd "$here" && "$cli" bounce examples/bounces/ | head -n "$n")
+	[ "$got" = "$want" ] && ok || no "README bounce sample differs from the output"
+else
+	no "README bounce sample not found"
+fi
+
 # not a bounce: a clear record, exit 0
 out=$("$cli" bounce "$data/not-a-bounce.eml"); rc=$?
 [ $rc -eq 0 ] && has "$out" "not a bounce" && ok || no "not a bounce ($rc)"
