@@ -455,6 +455,9 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		if (e->cmd == C_MAIL || (e->cmd == C_DATA &&
 		    bn_strcmp(sr, "userunknown") != 0) || sr[0] == '\0' ||
 		    (e->cmd == 0 && bn_strcmp(sr, "userunknown") == 0) ||
+		    /* X.7.27 is the sender's null MX (RFC 7505): the words
+		     * say whose domain it is */
+		    bn_strcmp(sr, "notaccept") == 0 ||
 		    bn_strcmp(sr, "onhold") == 0 ||
 		    bn_strcmp(sr, "undefined") == 0 ||
 		    bn_strcmp(sr, "securityerror") == 0 ||

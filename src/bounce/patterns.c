@@ -141,6 +141,8 @@ static const bn_rule rules[] = {
 	/* ---- hasmoved ---- */
 	R("moved.replaced", "hasmoved", "recipient", " has been replaced by "),
 	R("moved.no-longer-on-server", "hasmoved", "recipient", "no longer on server"),
+	/* RFC 5321 551: "User not local; please try <forward-path>" */
+	R("moved.not-local-try", "hasmoved", "recipient", "user not local; please try"),
 
 	/* ---- norelaying ---- */
 	R("relay.ses-not-verified", "norelaying", "relay", "email address is not verified. the following identities failed the check"),
@@ -399,6 +401,9 @@ static const bn_rule rules[] = {
 	/* our envelope sender's domain, not the recipient's ("550 5.7.1
 	 * Sender domain does not exist"): never a bad recipient */
 	R("rej.sender-domain-not-exist", "rejected", "domain", "sender domain does not exist"),
+	/* RFC 7505's 5.7.27 "Sender address has null MX": our domain says it
+	 * takes no mail, so nothing can bounce back to it */
+	R("rej.sender-null-mx", "rejected", "domain", "sender address has null mx"),
 	R("rej.sender-verify", "rejected", "policy", "sender verify failed"),
 	R("rej.invalid-sender", "rejected", "policy", "invalid sender"),
 	R("rej.sender-blacklisted", "rejected", "policy", "sender address has been blacklisted"),
@@ -685,6 +690,7 @@ static const bn_rule rules[] = {
 	R("policy.images", "policyviolation", "content", "do not accept messages containing images"),
 	R("policy.captcha", "policyviolation", "policy", "without solving a captcha"),
 	R("virus.detected", "virusdetected", "content", "virus detected"),
+	R("virus.malware-detected", "virusdetected", "content", "malware detected"),
 	/* amavis: "554 5.7.0 Reject, id=... - INFECTED: <signature>" */
 	R("virus.amavis", "virusdetected", "content", " - infected: "),
 	R("virus.infected", "virusdetected", "content", "infected with a virus"),

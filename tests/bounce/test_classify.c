@@ -491,6 +491,16 @@ TEST(published_texts)
 	    "filter policy", "spamdetected", "content", 0, fix);
 	EXPECT_ACT("550 5.7.1 Unable to deliver to ana@example.org. Recipient is "
 	    "not accepting mail from you", "filtered", "policy", 0, contact);
+	/* RFC 7505's 5.7.27: our own domain's null MX, never the recipient */
+	EXPECT_ACT("550 5.7.27 Sender address has null MX", "rejected", "domain",
+	    0, fix);
+	EXPECT_ACT("556 5.1.10 Recipient address has null MX", "notaccept",
+	    "domain", 1, MT_BOUNCE_ACT_SUPPRESS);
+	/* RFC 5321's 551 */
+	EXPECT_ACT("551 User not local; please try <new@example.org>",
+	    "hasmoved", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
+	EXPECT_ACT("554 5.7.1 Malware detected", "virusdetected", "content", 0,
+	    fix);
 	/* a rule of the receiving Workspace domain's administrator */
 	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
 	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
