@@ -343,9 +343,10 @@ words_say_otherwise(const evidence *e)
 	return false;
 }
 
-/* The text says our sender address was refused ("Sender address
- * rejected: ..."): whatever else it says is about that address, not the
- * recipient. */
+/* The text says our sender address or its domain was refused ("Sender
+ * address rejected: ...", "Sender domain ... does not exist": the rules
+ * named rej.sender-*): whatever else it says is about that address, not
+ * the recipient. */
 static const bn_match *
 sender_refused(const evidence *e)
 {
@@ -353,8 +354,7 @@ sender_refused(const evidence *e)
 
 	for (i = 0; i < e->nm; i++)
 		if (e->m[i].provider == NULL &&
-		    (strcmp(e->m[i].rule, "rej.sender-address") == 0 ||
-		    strcmp(e->m[i].rule, "rej.sender-domain-not-exist") == 0))
+		    strncmp(e->m[i].rule, "rej.sender-", 11) == 0)
 			return &e->m[i];
 	return NULL;
 }
@@ -465,6 +465,9 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 			return (*m = text_says(e, "rejected")) != NULL;
 		return false;
 	case G_HOSTUNKNOWN:
+		/* "5.1.2 Sender domain ... does not exist": our domain */
+		if (sender_refused(e) != NULL)
+			return false;
 		if (bn_strcmp(sr, "hostunknown") == 0)
 			return text_says(e, "networkerror") == NULL;
 		return (*m = text_says(e, "hostunknown")) != NULL;

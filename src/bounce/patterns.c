@@ -404,6 +404,14 @@ static const bn_rule rules[] = {
 	/* RFC 7505's 5.7.27 "Sender address has null MX": our domain says it
 	 * takes no mail, so nothing can bounce back to it */
 	R("rej.sender-null-mx", "rejected", "domain", "sender address has null mx"),
+	/* more words for our envelope sender's domain or address */
+	R("rej.sender-domain-x-not-exist", "rejected", "domain", "sender domain * does not exist"),
+	R("rej.sender-domain-gone", "rejected", "domain", "sender's domain does not exist"),
+	R("rej.sender-domain-no-mx", "rejected", "domain", "your domain has no mx"),
+	R("rej.sender-no-valid-domain", "rejected", "domain", "sender address has no valid domain"),
+	R("rej.sender-unverifiable", "rejected", "policy", "unable to verify sender address"),
+	R("rej.sender-domain-host-unknown", "rejected", "domain", "host unknown for sender domain"),
+	R("rej.sender-return-path-domain", "rejected", "domain", "return path domain does not exist"),
 	R("rej.sender-verify", "rejected", "policy", "sender verify failed"),
 	R("rej.invalid-sender", "rejected", "policy", "invalid sender"),
 	R("rej.sender-blacklisted", "rejected", "policy", "sender address has been blacklisted"),

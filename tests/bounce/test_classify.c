@@ -496,6 +496,18 @@ TEST(published_texts)
 	    0, fix);
 	EXPECT_ACT("556 5.1.10 Recipient address has null MX", "notaccept",
 	    "domain", 1, MT_BOUNCE_ACT_SUPPRESS);
+	/* our sender's domain or address, under recipient-looking codes:
+	 * never a bad recipient */
+	EXPECT_ACT("550 5.1.2 Sender domain example.com does not exist",
+	    "rejected", "domain", 0, fix);
+	EXPECT_ACT("550 5.1.2 Host unknown for sender domain", "rejected",
+	    "domain", 0, fix);
+	EXPECT_ACT("550 5.1.1 Your domain has no MX record", "rejected",
+	    "domain", 0, fix);
+	EXPECT_ACT("550 5.1.1 Unable to verify sender address", "rejected",
+	    "policy", 0, fix);
+	EXPECT_ACT("550 5.1.1 Return path domain does not exist", "rejected",
+	    "domain", 0, fix);
 	/* RFC 5321's 551 */
 	EXPECT_ACT("551 User not local; please try <new@example.org>",
 	    "hasmoved", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
