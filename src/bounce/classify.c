@@ -402,6 +402,11 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 	*m = NULL;
 	if (bn_strcmp(e->f->hint, t->reason) == 0)
 		return true;
+	/* the words are about our sender ("Your account has been
+	 * suspended"): no state of the recipient's mailbox */
+	if ((bn_strcmp(t->reason, "suspend") == 0 ||
+	    bn_strcmp(t->reason, "hasmoved") == 0) && sender_refused(e) != NULL)
+		return false;
 	switch (t->gate) {
 	case G_USERUNKNOWN:
 		if (bn_strcmp(sr, "suspend") == 0)
@@ -691,6 +696,17 @@ decide_reason(const bn_facts *f, const char *lower, size_t llen,
 	}
 	if (stage_says(e, provider, v))
 		return;
+	/* 534, 535 and 538 answer AUTH only (RFC 4954): our own login
+	 * failed, whatever words about a user or a password follow */
+	if (f->reply_code == 534 || f->reply_code == 535 ||
+	    f->reply_code == 538) {
+		v->reason = "securityerror";
+		v->cause = "policy";
+		v->rule = "reply.auth";
+		snprintf(v->rule_text, sizeof(v->rule_text), "%d",
+		    f->reply_code);
+		return;
+	}
 	/* greylisting is a deferral on purpose, to be retried, at whatever
 	 * stage and under whatever 4.7.x code it is sent */
 	if ((m = greylisted(e)) != NULL) {

@@ -412,6 +412,9 @@ static const bn_rule rules[] = {
 	R("rej.sender-unverifiable", "rejected", "policy", "unable to verify sender address"),
 	R("rej.sender-domain-host-unknown", "rejected", "domain", "host unknown for sender domain"),
 	R("rej.sender-return-path-domain", "rejected", "domain", "return path domain does not exist"),
+	/* the submission account we send through */
+	R("rej.sender-account-not-exist", "rejected", "policy", "sending account does not exist"),
+	R("rej.sender-account-suspended", "rejected", "policy", "your account has been suspended"),
 	R("rej.sender-verify", "rejected", "policy", "sender verify failed"),
 	R("rej.invalid-sender", "rejected", "policy", "invalid sender"),
 	R("rej.sender-blacklisted", "rejected", "policy", "sender address has been blacklisted"),

@@ -508,6 +508,15 @@ TEST(published_texts)
 	    "policy", 0, fix);
 	EXPECT_ACT("550 5.1.1 Return path domain does not exist", "rejected",
 	    "domain", 0, fix);
+	/* AUTH's own codes and our own account: never the recipient */
+	EXPECT_ACT("535 5.7.8 Authentication failed: your password is no longer "
+	    "valid", "securityerror", "policy", 0, fix);
+	EXPECT_ACT("535 5.7.3 Authentication unsuccessful: user unknown",
+	    "securityerror", "policy", 0, fix);
+	EXPECT_ACT("554 5.7.1 Your account has been suspended for sending spam",
+	    "rejected", "policy", 0, fix);
+	EXPECT_ACT("550 5.7.1 The sending account does not exist", "rejected",
+	    "policy", 0, fix);
 	/* RFC 5321's 551 */
 	EXPECT_ACT("551 User not local; please try <new@example.org>",
 	    "hasmoved", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
