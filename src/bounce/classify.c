@@ -280,6 +280,9 @@ static const char *const not_userunknown[] = {
 	 * codes too: the words win, and such a refusal is never hard */
 	"spamdetected", "authfailure", "badreputation", "requireptr",
 	"policyviolation", "virusdetected",
+	/* our message's own format ("From: header contains invalid
+	 * address") */
+	"notcompliantrfc",
 	/* a sending service's suppression list: it sends 5.1.1 for an
 	 * address it did not try */
 	"suppressed",

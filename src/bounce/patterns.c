@@ -190,6 +190,7 @@ static const bn_rule rules[] = {
 	R("auth.spf-check-failed", "authfailure", "spf", "spf check failed"),
 	R("auth.spf-policy", "authfailure", "spf", "per spf policy"),
 	R("auth.spf-policy2", "authfailure", "spf", "due to spf policy"),
+	R("auth.spf-invalid-record", "authfailure", "spf", "invalid spf record"),
 	/* Gmail 5.7.26 and Yahoo 5.7.9 (2024): "the sender is unauthenticated.
 	 * ... requires all senders to authenticate with either SPF or DKIM" */
 	R("auth.sender-unauthenticated", "authfailure", "spf", "the sender is unauthenticated"),
@@ -362,10 +363,14 @@ static const bn_rule rules[] = {
 	R("ptr.reverse-permanent", "requireptr", "ptr", "reverse dns lookup for host * failed permanently"),
 	R("ptr.resolve-address", "requireptr", "ptr", "cannot resolve your address"),
 	R("ptr.no-ptr-rr", "requireptr", "ptr", "does not have a ptr record"),
+	R("ptr.ip-not-in-dns", "requireptr", "ptr", "ip address does not exist in dns"),
 	R("ptr.dns-lookup-try", "requireptr", "ptr", "dns lookup failure: * try again later"),
 
 	/* ---- notcompliantrfc ---- */
 	R("rfc.5322", "notcompliantrfc", "content", "this message is not rfc 5322 compliant"),
+	/* our From: field, not the recipient ("From: header contains invalid
+	 * address") */
+	R("rfc.from-invalid", "notcompliantrfc", "content", "from: header contains invalid address"),
 	R("rfc.multiple-from", "notcompliantrfc", "content", "multiple from: headers"),
 	R("rfc.duplicate-headers", "notcompliantrfc", "content", "duplicate headers"),
 	R("rfc.bare-lf", "notcompliantrfc", "content", "bare lf"),
@@ -415,6 +420,8 @@ static const bn_rule rules[] = {
 	/* the submission account we send through */
 	R("rej.sender-account-not-exist", "rejected", "policy", "sending account does not exist"),
 	R("rej.sender-account-suspended", "rejected", "policy", "your account has been suspended"),
+	R("rej.sender-no-such-domain", "rejected", "domain", "no such domain for sender"),
+	R("rej.sender-unknown-user", "rejected", "policy", "unknown user in sender address"),
 	R("rej.sender-verify", "rejected", "policy", "sender verify failed"),
 	R("rej.invalid-sender", "rejected", "policy", "invalid sender"),
 	R("rej.sender-blacklisted", "rejected", "policy", "sender address has been blacklisted"),
@@ -652,6 +659,7 @@ static const bn_rule rules[] = {
 	R("bl.no-access", "blocked", "reputation", "no access from mail server"),
 	R("bl.confirm", "blocked", "reputation", "confirm this mail server"),
 	R("bl.helo", "blocked", "reputation", "helo command rejected"),
+	R("bl.invalid-helo", "blocked", "reputation", "invalid helo name"),
 	R("bl.not-mail-exchanger", "blocked", "reputation", "may not be mail exchanger"),
 	R("bl.not-authenticated", "blocked", "reputation", "client host rejected: was not authenticated"),
 	R("bl.client-rejected", "blocked", "reputation", "client host rejected"),

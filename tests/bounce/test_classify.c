@@ -517,6 +517,16 @@ TEST(published_texts)
 	    "rejected", "policy", 0, fix);
 	EXPECT_ACT("550 5.7.1 The sending account does not exist", "rejected",
 	    "policy", 0, fix);
+	EXPECT_ACT("550 5.7.1 No such domain for sender", "rejected", "domain",
+	    0, fix);
+	EXPECT_ACT("550 5.1.1 Unknown user in sender address", "rejected",
+	    "policy", 0, fix);
+	EXPECT_ACT("550 5.7.1 Sender IP address does not exist in DNS",
+	    "requireptr", "ptr", 0, fix);
+	EXPECT_ACT("550 5.7.1 From: header contains invalid address",
+	    "notcompliantrfc", "content", 0, fix);
+	EXPECT_ACT("550 Invalid SPF record for example.com", "authfailure",
+	    "spf", 0, fix);
 	/* RFC 5321's 551 */
 	EXPECT_ACT("551 User not local; please try <new@example.org>",
 	    "hasmoved", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
