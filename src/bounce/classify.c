@@ -283,6 +283,8 @@ static const char *const not_userunknown[] = {
 	/* our message's own format ("From: header contains invalid
 	 * address") */
 	"notcompliantrfc",
+	/* and a demand that we authenticate ("unauthenticated sender") */
+	"securityerror",
 	/* a sending service's suppression list: it sends 5.1.1 for an
 	 * address it did not try */
 	"suppressed",

@@ -422,6 +422,11 @@ static const bn_rule rules[] = {
 	R("rej.sender-account-suspended", "rejected", "policy", "your account has been suspended"),
 	R("rej.sender-no-such-domain", "rejected", "domain", "no such domain for sender"),
 	R("rej.sender-unknown-user", "rejected", "policy", "unknown user in sender address"),
+	/* a mailing list refusing a sender who is not a member: the list
+	 * address is good */
+	R("rej.sender-not-list-member", "rejected", "policy", "sender is not a member of the list"),
+	R("rej.sender-not-allowed-post", "rejected", "policy", "not allowed to post to this list"),
+	R("rej.sender-members-only", "rejected", "policy", "only members can post"),
 	R("rej.sender-verify", "rejected", "policy", "sender verify failed"),
 	R("rej.invalid-sender", "rejected", "policy", "invalid sender"),
 	R("rej.sender-blacklisted", "rejected", "policy", "sender address has been blacklisted"),
@@ -728,6 +733,7 @@ static const bn_rule rules[] = {
 	R("sec.auth-failed", "securityerror", "policy", "authentication failed; server"),
 	R("sec.auth-client", "securityerror", "policy", "authentication turned on in your email client"),
 	R("sec.unauthenticated", "securityerror", "policy", "unauthenticated senders not allowed"),
+	R("sec.unauthenticated-sender", "securityerror", "policy", "unauthenticated sender"),
 	R("sec.not-authorized-auth", "securityerror", "policy", "you are not authorized to send mail, authentication is required"),
 	R("sec.ses-not-subscribed", "securityerror", "policy", "account not subscribed to ses"),
 	R("sec.ses-not-authorized", "securityerror", "policy", "is not authorized to perform ses:sendrawemail"),

@@ -527,6 +527,13 @@ TEST(published_texts)
 	    "notcompliantrfc", "content", 0, fix);
 	EXPECT_ACT("550 Invalid SPF record for example.com", "authfailure",
 	    "spf", 0, fix);
+	/* a mailing list refusing a non-member, a demand to authenticate */
+	EXPECT_ACT("550 5.1.1 Sender is not a member of the list", "rejected",
+	    "policy", 0, fix);
+	EXPECT_ACT("550 5.1.1 Only members can post to this group", "rejected",
+	    "policy", 0, fix);
+	EXPECT_ACT("550 5.1.1 Message rejected: unauthenticated sender",
+	    "securityerror", "policy", 0, fix);
 	/* RFC 5321's 551 */
 	EXPECT_ACT("551 User not local; please try <new@example.org>",
 	    "hasmoved", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
