@@ -380,6 +380,22 @@ greylisted(const evidence *e)
 	return NULL;
 }
 
+/* The text says the recipient refuses mail from us ("You have been
+ * blocked by the recipient", "Refused due to recipient preferences": the
+ * rules named filter.refuses-*): the mailbox exists, whatever user-unknown
+ * code was written with it. */
+static const bn_match *
+recipient_refuses(const evidence *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nm; i++)
+		if (e->m[i].provider == NULL &&
+		    strncmp(e->m[i].rule, "filter.refuses-", 15) == 0)
+			return &e->m[i];
+	return NULL;
+}
+
 static void
 take_rule(bn_verdict *v, const evidence *e, const bn_match *m)
 {
@@ -417,7 +433,7 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 		if (bn_strcmp(sr, "suspend") == 0)
 			return false;
 		if (bn_strcmp(sr, "userunknown") == 0) {
-			if (words_say_otherwise(e))
+			if (words_say_otherwise(e) || recipient_refuses(e) != NULL)
 				return false;
 			*m = text_says(e, "userunknown");
 			return true;
@@ -446,6 +462,9 @@ tier1_true(const evidence *e, const tier1 *t, const bn_match **m)
 				return true;
 			return false;
 		}
+		if (bn_strcmp(sr, "userunknown") == 0 &&
+		    (*m = recipient_refuses(e)) != NULL)
+			return true;
 		if (e->cmd & (C_GREET | C_MAIL | C_RCPT))
 			return false;
 		/* user-unknown words read as the recipient's filter, unless

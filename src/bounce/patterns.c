@@ -314,10 +314,10 @@ static const bn_rule rules[] = {
 
 	/* ---- filtered (the recipient's own filter) ---- */
 	R("filter.no-account", "filtered", "policy", "user doesn't have a "),
-	R("filter.only-specific", "filtered", "policy", "only accepting mail from specific email addresses"),
+	R("filter.refuses-unlisted", "filtered", "policy", "only accepting mail from specific email addresses"),
 	/* Exchange Online 5.7.124: a group that takes mail from listed
 	 * senders only */
-	R("filter.allowed-senders", "filtered", "policy", "not in allowed-senders list"),
+	R("filter.refuses-not-allowed", "filtered", "policy", "not in allowed-senders list"),
 	/* Exchange Online: "The group x only accepts messages from people in
 	 * its organization or on its allowed senders list" */
 	R("filter.group-members-only", "filtered", "policy", "only accepts messages from people in its organization"),
@@ -325,16 +325,16 @@ static const bn_rule rules[] = {
 	 * its own organization only */
 	R("filter.internal-only", "filtered", "policy", "restricted to internal senders"),
 	R("filter.org-authenticated", "filtered", "policy", "sender was not authenticated by organization"),
-	R("filter.user-rules", "filtered", "policy", "message rejected due to user rules"),
-	R("filter.preferences", "filtered", "policy", "refused due to recipient preferences"),
-	R("filter.user-reject", "filtered", "policy", "user reject"),
-	R("filter.blocked-by-recipient", "filtered", "policy", "you have been blocked by the recipient"),
+	R("filter.refuses-user-rules", "filtered", "policy", "message rejected due to user rules"),
+	R("filter.refuses-preferences", "filtered", "policy", "refused due to recipient preferences"),
+	R("filter.refuses-user-reject", "filtered", "policy", "user reject"),
+	R("filter.refuses-blocked-by-recipient", "filtered", "policy", "you have been blocked by the recipient"),
 	R("filter.not-accepting", "filtered", "policy", "is not accepting any mail"),
-	R("filter.not-accepting-from-you", "filtered", "policy", "is not accepting mail from you"),
+	R("filter.refuses-from-you", "filtered", "policy", "is not accepting mail from you"),
 	R("filter.protected", "filtered", "policy", "this account is protected by"),
 	R("filter.sms", "filtered", "policy", "has restricted sms e-mail"),
 	R("filter.inactivity", "filtered", "policy", "due to extended inactivity"),
-	R("filter.refuse-to-receive", "filtered", "policy", "refuse to receive mail"),
+	R("filter.refuses-to-receive", "filtered", "policy", "refuse to receive mail"),
 	R("filter.not-found-account", "filtered", "policy", "not found recipient account"),
 	R("user.user-not-found", "userunknown", "recipient", "user not found"),
 	R("filter.bounced-address", "filtered", "policy", "bounced address"),

@@ -534,6 +534,9 @@ TEST(published_texts)
 	    "policy", 0, fix);
 	EXPECT_ACT("550 5.1.1 Message rejected: unauthenticated sender",
 	    "securityerror", "policy", 0, fix);
+	/* the recipient refuses us under a user-unknown code: it exists */
+	EXPECT_ACT("550 5.1.1 You have been blocked by the recipient",
+	    "filtered", "policy", 0, contact);
 	/* RFC 5321's 551 */
 	EXPECT_ACT("551 User not local; please try <new@example.org>",
 	    "hasmoved", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);

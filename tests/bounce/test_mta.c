@@ -536,6 +536,32 @@ TEST(sendmail_text_only)
 	mt_bounce_free(check_sample("sendmail-text-only.eml", w, NWANT(w)));
 }
 
+/* Postfix relaying a 5.1.1 whose words say the recipient blocked us,
+ * at RCPT: the mailbox exists, so no hard bounce (the stage does not
+ * turn the refusal into a bad address). */
+TEST(postfix_blocked_by_recipient)
+{
+	static const char msg[] = "From: MAILER-DAEMON@mx.sender.test (Mail "
+	    "Delivery System)\nTo: news@sender.test\nSubject: Undelivered Mail "
+	    "Returned to Sender\n\nThis is the mail system at host "
+	    "mx.sender.test.\n\n<ana@receiver.test>: host mx.receiver.test"
+	    "[192.0.2.5] said: 550 5.1.1\n    You have been blocked by the "
+	    "recipient (in reply to RCPT TO command)\n";
+	mt_bounce *b = NULL;
+	const mt_bounce_record *r;
+
+	CHECK(mt_bounce_read(msg, sizeof(msg) - 1, "blocked", &b) == MT_OK);
+	r = rec(b, 0);
+	CHECK(r != NULL);
+	if (r != NULL) {
+		CHECK_STR(r->reason, "filtered");
+		CHECK_STR(r->smtp_command, "RCPT");
+		CHECK(!r->hard);
+		CHECK_INT(r->action, MT_BOUNCE_ACT_CONTACT_RECIPIENT);
+	}
+	mt_bounce_free(b);
+}
+
 int
 main(void)
 {
@@ -564,6 +590,7 @@ main(void)
 	RUN(sendmail_warning_deferred);
 	RUN(qmail_local_words);
 	RUN(sendmail_text_only);
+	RUN(postfix_blocked_by_recipient);
 	free(buf);
 	return DONE();
 }
