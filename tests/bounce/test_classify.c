@@ -110,7 +110,8 @@ expect_reply(const char *text, const char *reason, const char *cause,
 	CHECK(r != NULL);
 	if (r == NULL)
 		return;
-	if (strcmp(r->reason, reason) != 0 || strcmp(r->cause, cause) != 0)
+	if (strcmp(r->reason, reason) != 0 || strcmp(r->cause, cause) != 0 ||
+	    r->hard != (hard != 0) || (action >= 0 && (int)r->action != action))
 		fprintf(stderr, "  %s\n", text);
 	CHECK_STR(r->reason, reason);
 	CHECK_STR(r->cause, cause);
@@ -338,225 +339,278 @@ TEST(languages)
  * reason, the cause and the action a sender acts on. */
 TEST(published_texts)
 {
-	const mt_bounce_action fix = MT_BOUNCE_ACT_FIX_SENDER,
-	    retry = MT_BOUNCE_ACT_RETRY, contact = MT_BOUNCE_ACT_CONTACT_RECIPIENT;
+	enum { FIX = MT_BOUNCE_ACT_FIX_SENDER, RETRY = MT_BOUNCE_ACT_RETRY,
+	    CONTACT = MT_BOUNCE_ACT_CONTACT_RECIPIENT,
+	    SUPPRESS = MT_BOUNCE_ACT_SUPPRESS };
+	static const struct {
+		const char *text, *reason, *cause;
+		int hard, action;
+	} t[] = {
+		{ "554 5.2.0 STOREDRV.Deliver.Exception:QuotaExceededException."
+		    "MapiExceptionShutoffQuotaExceeded; Failed to process "
+		    "message due to a permanent exception",
+		    "mailboxfull", "mailbox", 0, RETRY },
+		{ "550 5.7.708 Service unavailable. Access denied, traffic not "
+		    "accepted from this IP.",
+		    "blocked", "reputation", 0, FIX },
+		{ "550 5.7.511 Access denied, banned sender[192.0.2.1]. To "
+		    "request removal from this list please forward this "
+		    "message to delist@messaging.microsoft.com.",
+		    "blocked", "blocklist", 0, FIX },
+		{ "550 5.7.705 Access denied, tenant has exceeded threshold",
+		    "blocked", "reputation", 0, FIX },
+		{ "550 5.7.367 Remote server returned not permitted to relay",
+		    "norelaying", "relay", 0, FIX },
+		{ "451 4.7.500 Server busy. Please try again later from "
+		    "[192.0.2.1]. (S77714)",
+		    "speeding", "rate", 0, RETRY },
+		{ "550 5.2.122 The recipient has exceeded their limit for the "
+		    "number of messages they can receive per hour.",
+		    "speeding", "rate", 0, RETRY },
+		{ "550 5.7.124 Sender not in allowed-senders list",
+		    "filtered", "policy", 0, CONTACT },
+		{ "550 5.4.300 Message expired",
+		    "expired", "other", 0, RETRY },
+		{ "550 5.4.310 DNS domain example.org does not exist",
+		    "hostunknown", "domain", 1, SUPPRESS },
+		/* the sender's domain is not the recipient's: never hard */
+		{ "550 5.7.1 Sender domain does not exist",
+		    "rejected", "domain", 0, FIX },
+		{ "550 5.7.9 This mail has been blocked because the sender is "
+		    "unauthenticated. Yahoo requires all senders to "
+		    "authenticate with either SPF or DKIM.",
+		    "authfailure", "spf", 0, FIX },
+		{ "550-5.7.32 The From: header does not align with either the "
+		    "authenticated SPF or DKIM organizational domain. - gsmtp",
+		    "authfailure", "dmarc", 0, FIX },
+		{ "550-5.7.1 [192.0.2.1] Our system has detected an unusual "
+		    "rate of unsolicited mail originating from your IP "
+		    "address. To protect our users from spam, mail sent from "
+		    "your IP address has been blocked. - gsmtp",
+		    "blocked", "reputation", 0, FIX },
+		{ "550 5.7.1 Email rejected per SPF policy",
+		    "authfailure", "spf", 0, FIX },
+		{ "550 5.7.1 Sender IP not allowed by SPF",
+		    "authfailure", "spf", 0, FIX },
+		/* Yahoo TSS11: too many unknown recipients in our list, not
+		 * this one */
+		{ "554 5.7.1 [TSS11] Excessive unknown recipients - possible "
+		    "Open Relay",
+		    "blocked", "reputation", 0, FIX },
+		{ "550 5.2.1 Mailbox unavailable. Your IP address 192.0.2.1 is "
+		    "blacklisted using RBL",
+		    "blocked", "blocklist", 0, FIX },
+		{ "550 5.7.1 Email rejected because 192.0.2.1 is listed by "
+		    "psbl.surriel.com",
+		    "blocked", "blocklist", 0, FIX },
+		{ "550 [192.0.2.1] is listed at the Cloudmark Sender "
+		    "Intelligence network.",
+		    "blocked", "blocklist", 0, FIX },
+		{ "554 5.7.1 The message from (<news@example.com>) with the "
+		    "subject of (hello) matches a profile the Internet "
+		    "community may consider spam.",
+		    "spamdetected", "content", 0, FIX },
+		{ "550 5.7.1 Message rejected under suspicion of SPAM; "
+		    "https://ya.cc/1IrBc",
+		    "spamdetected", "content", 0, FIX },
+		{ "550 5.7.1 Mail refused - TLS required",
+		    "failedstarttls", "tls", 0, FIX },
+		{ "552 Message size exceeds maximum permitted",
+		    "mesgtoobig", "size", 0, FIX },
+		{ "452 Insufficient system storage",
+		    "systemfull", "other", 0, RETRY },
+		{ "550 5.2.1 This mailbox has been blocked due to inactivity",
+		    "suspend", "mailbox", 0, CONTACT },
+		/* gateways' and sending services' words */
+		{ "550 Rejected by Sophos Email Appliance: message contains "
+		    "spam",
+		    "spamdetected", "content", 0, FIX },
+		{ "554 Message refused by FortiGuard AntiSpam",
+		    "spamdetected", "content", 0, FIX },
+		{ "550 5.7.1 TRUSTWAVE: rejected due to reputation",
+		    "badreputation", "reputation", 0, FIX },
+		{ "421 4.7.0 Too many spam complaints from your IP; please try "
+		    "again later",
+		    "badreputation", "reputation", 0, FIX },
+		{ "554 Message rejected: Sending paused for this account. For "
+		    "more information, please check the AWS Management "
+		    "Console.",
+		    "securityerror", "reputation", 0, FIX },
+		{ "554 5.7.0 Your message could not be sent. The limit on the "
+		    "number of allowed outgoing messages was exceeded. Try "
+		    "again later.",
+		    "speeding", "rate", 0, RETRY },
+		{ "554 RP:TRC 192.0.2.1",
+		    "toomanyconn", "rate", 0, RETRY },
+		{ "554 5.7.1 Message rejected because it is considered spam by "
+		    "Yandex",
+		    "spamdetected", "content", 0, FIX },
+		{ "554 5.7.1 Your mail has been rejected as it contains a "
+		    "banned attachment type",
+		    "securityerror", "content", 0, FIX },
+		/* Exim's own words for a routing or transport failure */
+		{ "550 all relevant MX records point to non-existent hosts",
+		    "hostunknown", "domain", 1, SUPPRESS },
+		{ "550 unknown local-part \"ana\" in domain \"example.org\"",
+		    "userunknown", "recipient", 1, SUPPRESS },
+		{ "552 message is too big (transport limit = 1)",
+		    "mesgtoobig", "size", 0, FIX },
+		/* Postfix's own words for a local delivery or a broken
+		 * session */
+		{ "552 cannot update mailbox /var/mail/ana for user ana. error "
+		    "writing message: File too large",
+		    "mailboxfull", "mailbox", 0, RETRY },
+		{ "552 maildir delivery failed: Sorry, the user's maildir has "
+		    "overdrawn his diskspace quota, please try again later.",
+		    "mailboxfull", "mailbox", 0, RETRY },
+		{ "451 lost connection with mx.example.org[192.0.2.5] while "
+		    "sending RCPT TO",
+		    "networkerror", "other", 0, RETRY },
+		{ "451 4.3.0 Temporary system failure, please try again later",
+		    "systemerror", "other", 0, RETRY },
+		/* Outlook.com's own codes */
+		{ "550 OU-001 (SNT004-MC1F43) Unfortunately, messages from "
+		    "192.0.2.1 weren't sent. Please contact your Internet "
+		    "service provider. You can tell them that Outlook.com does "
+		    "not relay dynamically-assigned IP ranges.",
+		    "blocked", "reputation", 0, FIX },
+		{ "421 RP-001 (BAY004-MC1F40) Unfortunately, some messages "
+		    "from 192.0.2.1 weren't sent. Please try again. We have "
+		    "limits for how many messages can be sent per hour and per "
+		    "day.",
+		    "speeding", "rate", 0, RETRY },
+		/* GMX and IONOS (1&1) */
+		{ "554 Transaction failed Reject due to policy restrictions. "
+		    "For explanation visit "
+		    "https://postmaster.gmx.net/en/error-messages"
+		    "?ip=192.0.2.1&c=hi",
+		    "policyviolation", "policy", 0, CONTACT },
+		{ "554-kundenserver.de (mxeue010) Nemesis ESMTP Service not "
+		    "available 554-No SMTP service 554-IP address is black "
+		    "listed. 554 For explanation visit "
+		    "https://www.ionos.com/help/email/",
+		    "blocked", "blocklist", 0, FIX },
+		/* a block the words do not explain: the receiver's judgement of
+		 * the sender, not a block list it did not name */
+		{ "421 4.7.1 Service unavailable",
+		    "blocked", "reputation", 0, FIX },
+		{ "451 4.7.1 Sorry, the service is currently unavailable. "
+		    "Please come back later. 1701234567-AbCdEf",
+		    "speeding", "rate", 0, RETRY },
+		/* Gmail's reference, where a word of a generic rule would
+		 * mislead */
+		{ "550-5.7.1 [192.0.2.1] The IP you're using to send mail is "
+		    "not authorized to send email directly to our servers. "
+		    "Please use the SMTP relay at your service provider "
+		    "instead. - gsmtp",
+		    "blocked", "reputation", 0, FIX },
+		{ "550-5.7.1 The user or domain that you are sending to (or "
+		    "from) has a policy that prohibited the mail that you "
+		    "sent. - gsmtp",
+		    "filtered", "policy", 0, CONTACT },
+		{ "550 5.7.1 Messages missing a valid address in From: header, "
+		    "or having no From: header, are not accepted. - gsmtp",
+		    "notcompliantrfc", "content", 0, FIX },
+		/* Exchange Online's codes read by their words */
+		{ "550 5.1.0 Sender denied as sender's email address is on "
+		    "SenderFilterConfig list",
+		    "rejected", "policy", 0, FIX },
+		{ "550 5.7.513 Service unavailable, Client host [192.0.2.1] "
+		    "blocked by Outlook.com",
+		    "blocked", "reputation", 0, FIX },
+		{ "550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal; message "
+		    "contains bare linefeeds, which cannot be sent via DATA",
+		    "notcompliantrfc", "content", 0, FIX },
+		{ "550 5.7.193 UnifiedGroup is restricted to internal senders "
+		    "only",
+		    "filtered", "policy", 0, CONTACT },
+		{ "550 Mail Blocked - IP reputation - "
+		    "https://community.mimecast.com/docs/DOC-1369#550",
+		    "blocked", "reputation", 0, FIX },
+		{ "550 5.7.1 Your message has been blocked due to our content "
+		    "filter policy",
+		    "spamdetected", "content", 0, FIX },
+		{ "550 5.7.1 Unable to deliver to ana@example.org. Recipient "
+		    "is not accepting mail from you",
+		    "filtered", "policy", 0, CONTACT },
+		/* RFC 7505's 5.7.27: our own domain's null MX, never the
+		 * recipient */
+		{ "550 5.7.27 Sender address has null MX",
+		    "rejected", "domain", 0, FIX },
+		{ "556 5.1.10 Recipient address has null MX",
+		    "notaccept", "domain", 1, SUPPRESS },
+		/* our sender's domain or address, under recipient-looking
+		 * codes: never a bad recipient */
+		{ "550 5.1.2 Sender domain example.com does not exist",
+		    "rejected", "domain", 0, FIX },
+		{ "550 5.1.2 Host unknown for sender domain",
+		    "rejected", "domain", 0, FIX },
+		{ "550 5.1.1 Your domain has no MX record",
+		    "rejected", "domain", 0, FIX },
+		{ "550 5.1.1 Unable to verify sender address",
+		    "rejected", "policy", 0, FIX },
+		{ "550 5.1.1 Return path domain does not exist",
+		    "rejected", "domain", 0, FIX },
+		/* AUTH's own codes and our own account: never the recipient */
+		{ "535 5.7.8 Authentication failed: your password is no longer "
+		    "valid",
+		    "securityerror", "policy", 0, FIX },
+		{ "535 5.7.3 Authentication unsuccessful: user unknown",
+		    "securityerror", "policy", 0, FIX },
+		{ "554 5.7.1 Your account has been suspended for sending spam",
+		    "rejected", "policy", 0, FIX },
+		{ "550 5.7.1 The sending account does not exist",
+		    "rejected", "policy", 0, FIX },
+		{ "550 5.7.1 No such domain for sender",
+		    "rejected", "domain", 0, FIX },
+		{ "550 5.1.1 Unknown user in sender address",
+		    "rejected", "policy", 0, FIX },
+		{ "550 5.7.1 Sender IP address does not exist in DNS",
+		    "requireptr", "ptr", 0, FIX },
+		{ "550 5.7.1 From: header contains invalid address",
+		    "notcompliantrfc", "content", 0, FIX },
+		{ "550 Invalid SPF record for example.com",
+		    "authfailure", "spf", 0, FIX },
+		/* a mailing list refusing a non-member, a demand to
+		 * authenticate */
+		{ "550 5.1.1 Sender is not a member of the list",
+		    "rejected", "policy", 0, FIX },
+		{ "550 5.1.1 Only members can post to this group",
+		    "rejected", "policy", 0, FIX },
+		{ "550 5.1.1 Message rejected: unauthenticated sender",
+		    "securityerror", "policy", 0, FIX },
+		/* the recipient refuses us under a user-unknown code: it
+		 * exists */
+		{ "550 5.1.1 You have been blocked by the recipient",
+		    "filtered", "policy", 0, CONTACT },
+		/* RFC 5321's 551 */
+		{ "551 User not local; please try <new@example.org>",
+		    "hasmoved", "recipient", 1, SUPPRESS },
+		{ "554 5.7.1 Malware detected",
+		    "virusdetected", "content", 0, FIX },
+		/* a rule of the receiving Workspace domain's administrator */
+		{ "550 5.7.1 This message violates example.com email policy. - "
+		    "gcdp <sessionid> - gsmtp",
+		    "policyviolation", "policy", 0, CONTACT },
+		/* Gmail's own notice, when it has no reply of the receiver */
+		{ "550 Your message wasn't delivered to a@example.org because "
+		    "the domain example.org couldn't be found. Check for typos "
+		    "or unnecessary spaces and try again.",
+		    "hostunknown", "domain", 1, SUPPRESS },
+		{ "550 Your message wasn't delivered to a@example.org because "
+		    "the address couldn't be found, or is unable to receive "
+		    "mail. - gsmtp",
+		    "userunknown", "recipient", 1, SUPPRESS },
+		{ "421 4.3.2 The maximum number of concurrent server "
+		    "connections has exceeded a limit, closing transmission "
+		    "channel",
+		    "toomanyconn", "rate", 0, RETRY },
+	};
+	size_t i;
 
-	EXPECT_ACT("554 5.2.0 STOREDRV.Deliver.Exception:QuotaExceededException."
-	    "MapiExceptionShutoffQuotaExceeded; Failed to process message due "
-	    "to a permanent exception", "mailboxfull", "mailbox", 0, retry);
-	EXPECT_ACT("550 5.7.708 Service unavailable. Access denied, traffic not "
-	    "accepted from this IP.", "blocked", "reputation", 0, fix);
-	EXPECT_ACT("550 5.7.511 Access denied, banned sender[192.0.2.1]. To "
-	    "request removal from this list please forward this message to "
-	    "delist@messaging.microsoft.com.", "blocked", "blocklist", 0, fix);
-	EXPECT_ACT("550 5.7.705 Access denied, tenant has exceeded threshold",
-	    "blocked", "reputation", 0, fix);
-	EXPECT_ACT("550 5.7.367 Remote server returned not permitted to relay",
-	    "norelaying", "relay", 0, fix);
-	EXPECT_ACT("451 4.7.500 Server busy. Please try again later from "
-	    "[192.0.2.1]. (S77714)", "speeding", "rate", 0, retry);
-	EXPECT_ACT("550 5.2.122 The recipient has exceeded their limit for the "
-	    "number of messages they can receive per hour.", "speeding", "rate",
-	    0, retry);
-	EXPECT_ACT("550 5.7.124 Sender not in allowed-senders list", "filtered",
-	    "policy", 0, contact);
-	EXPECT_ACT("550 5.4.300 Message expired", "expired", "other", 0, retry);
-	EXPECT_ACT("550 5.4.310 DNS domain example.org does not exist",
-	    "hostunknown", "domain", 1, MT_BOUNCE_ACT_SUPPRESS);
-	/* the sender's domain is not the recipient's: never hard */
-	EXPECT_ACT("550 5.7.1 Sender domain does not exist", "rejected",
-	    "domain", 0, fix);
-	EXPECT_ACT("550 5.7.9 This mail has been blocked because the sender is "
-	    "unauthenticated. Yahoo requires all senders to authenticate with "
-	    "either SPF or DKIM.", "authfailure", "spf", 0, fix);
-	EXPECT_ACT("550-5.7.32 The From: header does not align with either the "
-	    "authenticated SPF or DKIM organizational domain. - gsmtp",
-	    "authfailure", "dmarc", 0, fix);
-	EXPECT_ACT("550-5.7.1 [192.0.2.1] Our system has detected an unusual "
-	    "rate of unsolicited mail originating from your IP address. To "
-	    "protect our users from spam, mail sent from your IP address has "
-	    "been blocked. - gsmtp", "blocked", "reputation", 0, fix);
-	EXPECT_ACT("550 5.7.1 Email rejected per SPF policy", "authfailure",
-	    "spf", 0, fix);
-	EXPECT_ACT("550 5.7.1 Sender IP not allowed by SPF", "authfailure",
-	    "spf", 0, fix);
-	/* Yahoo TSS11: too many unknown recipients in our list, not this one */
-	EXPECT_ACT("554 5.7.1 [TSS11] Excessive unknown recipients - possible "
-	    "Open Relay", "blocked", "reputation", 0, fix);
-	EXPECT_ACT("550 5.2.1 Mailbox unavailable. Your IP address 192.0.2.1 is "
-	    "blacklisted using RBL", "blocked", "blocklist", 0, fix);
-	EXPECT_ACT("550 5.7.1 Email rejected because 192.0.2.1 is listed by "
-	    "psbl.surriel.com", "blocked", "blocklist", 0, fix);
-	EXPECT_ACT("550 [192.0.2.1] is listed at the Cloudmark Sender "
-	    "Intelligence network.", "blocked", "blocklist", 0, fix);
-	EXPECT_ACT("554 5.7.1 The message from (<news@example.com>) with the "
-	    "subject of (hello) matches a profile the Internet community may "
-	    "consider spam.", "spamdetected", "content", 0, fix);
-	EXPECT_ACT("550 5.7.1 Message rejected under suspicion of SPAM; "
-	    "https://ya.cc/1IrBc", "spamdetected", "content", 0, fix);
-	EXPECT_ACT("550 5.7.1 Mail refused - TLS required", "failedstarttls",
-	    "tls", 0, fix);
-	EXPECT_ACT("552 Message size exceeds maximum permitted", "mesgtoobig",
-	    "size", 0, fix);
-	EXPECT_ACT("452 Insufficient system storage", "systemfull", "other", 0,
-	    retry);
-	EXPECT_ACT("550 5.2.1 This mailbox has been blocked due to inactivity",
-	    "suspend", "mailbox", 0, contact);
-	/* gateways' and sending services' words */
-	EXPECT_ACT("550 Rejected by Sophos Email Appliance: message contains "
-	    "spam", "spamdetected", "content", 0, fix);
-	EXPECT_ACT("554 Message refused by FortiGuard AntiSpam", "spamdetected",
-	    "content", 0, fix);
-	EXPECT_ACT("550 5.7.1 TRUSTWAVE: rejected due to reputation",
-	    "badreputation", "reputation", 0, fix);
-	EXPECT_ACT("421 4.7.0 Too many spam complaints from your IP; please try "
-	    "again later", "badreputation", "reputation", 0, fix);
-	EXPECT_ACT("554 Message rejected: Sending paused for this account. For "
-	    "more information, please check the AWS Management Console.",
-	    "securityerror", "reputation", 0, fix);
-	EXPECT_ACT("554 5.7.0 Your message could not be sent. The limit on the "
-	    "number of allowed outgoing messages was exceeded. Try again later.",
-	    "speeding", "rate", 0, retry);
-	EXPECT_ACT("554 RP:TRC 192.0.2.1", "toomanyconn", "rate", 0, retry);
-	EXPECT_ACT("554 5.7.1 Message rejected because it is considered spam "
-	    "by Yandex", "spamdetected", "content", 0, fix);
-	EXPECT_ACT("554 5.7.1 Your mail has been rejected as it contains a "
-	    "banned attachment type", "securityerror", "content", 0, fix);
-	/* Exim's own words for a routing or transport failure */
-	EXPECT_ACT("550 all relevant MX records point to non-existent hosts",
-	    "hostunknown", "domain", 1, MT_BOUNCE_ACT_SUPPRESS);
-	EXPECT_ACT("550 unknown local-part \"ana\" in domain \"example.org\"",
-	    "userunknown", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
-	EXPECT_ACT("552 message is too big (transport limit = 1)", "mesgtoobig",
-	    "size", 0, fix);
-	/* Postfix's own words for a local delivery or a broken session */
-	EXPECT_ACT("552 cannot update mailbox /var/mail/ana for user ana. error "
-	    "writing message: File too large", "mailboxfull", "mailbox", 0,
-	    retry);
-	EXPECT_ACT("552 maildir delivery failed: Sorry, the user's maildir has "
-	    "overdrawn his diskspace quota, please try again later.",
-	    "mailboxfull", "mailbox", 0, retry);
-	EXPECT_ACT("451 lost connection with mx.example.org[192.0.2.5] while "
-	    "sending RCPT TO", "networkerror", "other", 0, retry);
-	EXPECT_ACT("451 4.3.0 Temporary system failure, please try again later",
-	    "systemerror", "other", 0, retry);
-	/* Outlook.com's own codes */
-	EXPECT_ACT("550 OU-001 (SNT004-MC1F43) Unfortunately, messages from "
-	    "192.0.2.1 weren't sent. Please contact your Internet service "
-	    "provider. You can tell them that Outlook.com does not relay "
-	    "dynamically-assigned IP ranges.", "blocked", "reputation", 0, fix);
-	EXPECT_ACT("421 RP-001 (BAY004-MC1F40) Unfortunately, some messages from "
-	    "192.0.2.1 weren't sent. Please try again. We have limits for how "
-	    "many messages can be sent per hour and per day.", "speeding",
-	    "rate", 0, retry);
-	/* GMX and IONOS (1&1) */
-	EXPECT_ACT("554 Transaction failed Reject due to policy restrictions. "
-	    "For explanation visit https://postmaster.gmx.net/en/error-messages"
-	    "?ip=192.0.2.1&c=hi", "policyviolation", "policy", 0, contact);
-	EXPECT_ACT("554-kundenserver.de (mxeue010) Nemesis ESMTP Service not "
-	    "available 554-No SMTP service 554-IP address is black listed. 554 "
-	    "For explanation visit https://www.ionos.com/help/email/", "blocked",
-	    "blocklist", 0, fix);
-	/* a block the words do not explain: the receiver's judgement of
-	 * the sender, not a block list it did not name */
-	EXPECT_ACT("421 4.7.1 Service unavailable", "blocked", "reputation", 0,
-	    fix);
-	EXPECT_ACT("451 4.7.1 Sorry, the service is currently unavailable. "
-	    "Please come back later. 1701234567-AbCdEf", "speeding", "rate", 0,
-	    retry);
-	/* Gmail's reference, where a word of a generic rule would mislead */
-	EXPECT_ACT("550-5.7.1 [192.0.2.1] The IP you're using to send mail is "
-	    "not authorized to send email directly to our servers. Please use "
-	    "the SMTP relay at your service provider instead. - gsmtp",
-	    "blocked", "reputation", 0, fix);
-	EXPECT_ACT("550-5.7.1 The user or domain that you are sending to (or "
-	    "from) has a policy that prohibited the mail that you sent. - gsmtp",
-	    "filtered", "policy", 0, contact);
-	EXPECT_ACT("550 5.7.1 Messages missing a valid address in From: header, "
-	    "or having no From: header, are not accepted. - gsmtp",
-	    "notcompliantrfc", "content", 0, fix);
-	/* Exchange Online's codes read by their words */
-	EXPECT_ACT("550 5.1.0 Sender denied as sender's email address is on "
-	    "SenderFilterConfig list", "rejected", "policy", 0, fix);
-	EXPECT_ACT("550 5.7.513 Service unavailable, Client host [192.0.2.1] "
-	    "blocked by Outlook.com", "blocked", "reputation", 0, fix);
-	EXPECT_ACT("550 5.6.11 SMTPSEND.BareLinefeedsAreIllegal; message "
-	    "contains bare linefeeds, which cannot be sent via DATA",
-	    "notcompliantrfc", "content", 0, fix);
-	EXPECT_ACT("550 5.7.193 UnifiedGroup is restricted to internal senders "
-	    "only", "filtered", "policy", 0, contact);
-	EXPECT_ACT("550 Mail Blocked - IP reputation - https://community."
-	    "mimecast.com/docs/DOC-1369#550", "blocked", "reputation", 0, fix);
-	EXPECT_ACT("550 5.7.1 Your message has been blocked due to our content "
-	    "filter policy", "spamdetected", "content", 0, fix);
-	EXPECT_ACT("550 5.7.1 Unable to deliver to ana@example.org. Recipient is "
-	    "not accepting mail from you", "filtered", "policy", 0, contact);
-	/* RFC 7505's 5.7.27: our own domain's null MX, never the recipient */
-	EXPECT_ACT("550 5.7.27 Sender address has null MX", "rejected", "domain",
-	    0, fix);
-	EXPECT_ACT("556 5.1.10 Recipient address has null MX", "notaccept",
-	    "domain", 1, MT_BOUNCE_ACT_SUPPRESS);
-	/* our sender's domain or address, under recipient-looking codes:
-	 * never a bad recipient */
-	EXPECT_ACT("550 5.1.2 Sender domain example.com does not exist",
-	    "rejected", "domain", 0, fix);
-	EXPECT_ACT("550 5.1.2 Host unknown for sender domain", "rejected",
-	    "domain", 0, fix);
-	EXPECT_ACT("550 5.1.1 Your domain has no MX record", "rejected",
-	    "domain", 0, fix);
-	EXPECT_ACT("550 5.1.1 Unable to verify sender address", "rejected",
-	    "policy", 0, fix);
-	EXPECT_ACT("550 5.1.1 Return path domain does not exist", "rejected",
-	    "domain", 0, fix);
-	/* AUTH's own codes and our own account: never the recipient */
-	EXPECT_ACT("535 5.7.8 Authentication failed: your password is no longer "
-	    "valid", "securityerror", "policy", 0, fix);
-	EXPECT_ACT("535 5.7.3 Authentication unsuccessful: user unknown",
-	    "securityerror", "policy", 0, fix);
-	EXPECT_ACT("554 5.7.1 Your account has been suspended for sending spam",
-	    "rejected", "policy", 0, fix);
-	EXPECT_ACT("550 5.7.1 The sending account does not exist", "rejected",
-	    "policy", 0, fix);
-	EXPECT_ACT("550 5.7.1 No such domain for sender", "rejected", "domain",
-	    0, fix);
-	EXPECT_ACT("550 5.1.1 Unknown user in sender address", "rejected",
-	    "policy", 0, fix);
-	EXPECT_ACT("550 5.7.1 Sender IP address does not exist in DNS",
-	    "requireptr", "ptr", 0, fix);
-	EXPECT_ACT("550 5.7.1 From: header contains invalid address",
-	    "notcompliantrfc", "content", 0, fix);
-	EXPECT_ACT("550 Invalid SPF record for example.com", "authfailure",
-	    "spf", 0, fix);
-	/* a mailing list refusing a non-member, a demand to authenticate */
-	EXPECT_ACT("550 5.1.1 Sender is not a member of the list", "rejected",
-	    "policy", 0, fix);
-	EXPECT_ACT("550 5.1.1 Only members can post to this group", "rejected",
-	    "policy", 0, fix);
-	EXPECT_ACT("550 5.1.1 Message rejected: unauthenticated sender",
-	    "securityerror", "policy", 0, fix);
-	/* the recipient refuses us under a user-unknown code: it exists */
-	EXPECT_ACT("550 5.1.1 You have been blocked by the recipient",
-	    "filtered", "policy", 0, contact);
-	/* RFC 5321's 551 */
-	EXPECT_ACT("551 User not local; please try <new@example.org>",
-	    "hasmoved", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
-	EXPECT_ACT("554 5.7.1 Malware detected", "virusdetected", "content", 0,
-	    fix);
-	/* a rule of the receiving Workspace domain's administrator */
-	EXPECT_ACT("550 5.7.1 This message violates example.com email policy. "
-	    "- gcdp <sessionid> - gsmtp", "policyviolation", "policy", 0,
-	    contact);
-	/* Gmail's own notice, when it has no reply of the receiver */
-	EXPECT_ACT("550 Your message wasn't delivered to a@example.org because "
-	    "the domain example.org couldn't be found. Check for typos or "
-	    "unnecessary spaces and try again.", "hostunknown", "domain", 1,
-	    MT_BOUNCE_ACT_SUPPRESS);
-	EXPECT_ACT("550 Your message wasn't delivered to a@example.org because "
-	    "the address couldn't be found, or is unable to receive mail. "
-	    "- gsmtp", "userunknown", "recipient", 1, MT_BOUNCE_ACT_SUPPRESS);
-	EXPECT_ACT("421 4.3.2 The maximum number of concurrent server "
-	    "connections has exceeded a limit, closing transmission channel",
-	    "toomanyconn", "rate", 0, retry);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		expect_reply(t[i].text, t[i].reason, t[i].cause, t[i].hard,
+		    t[i].action);
 }
 
 /* Policy, authentication, reputation and content: never hard, whatever
