@@ -348,6 +348,21 @@ words_say_otherwise(const evidence *e)
 	return false;
 }
 
+/* The first generic rule matched whose id starts with prefix: the
+ * rules of one meaning share a prefix, so a family is asked for by name
+ * rather than by a list of ids. */
+static const bn_match *
+rule_family(const evidence *e, const char *prefix)
+{
+	size_t i, n = strlen(prefix);
+
+	for (i = 0; i < e->nm; i++)
+		if (e->m[i].provider == NULL &&
+		    strncmp(e->m[i].rule, prefix, n) == 0)
+			return &e->m[i];
+	return NULL;
+}
+
 /* The text says our sender address or its domain was refused ("Sender
  * address rejected: ...", "Sender domain ... does not exist": the rules
  * named rej.sender-*): whatever else it says is about that address, not
@@ -355,29 +370,17 @@ words_say_otherwise(const evidence *e)
 static const bn_match *
 sender_refused(const evidence *e)
 {
-	size_t i;
-
-	for (i = 0; i < e->nm; i++)
-		if (e->m[i].provider == NULL &&
-		    strncmp(e->m[i].rule, "rej.sender-", 11) == 0)
-			return &e->m[i];
-	return NULL;
+	return rule_family(e, "rej.sender-");
 }
 
 /* The greylisting rule, when it matched a temporary refusal. */
 static const bn_match *
 greylisted(const evidence *e)
 {
-	size_t i;
-
 	if (e->f->status[0] != '4' && (e->f->status[0] != '\0' ||
 	    e->f->reply_code < 400 || e->f->reply_code >= 500))
 		return NULL;
-	for (i = 0; i < e->nm; i++)
-		if (e->m[i].provider == NULL &&
-		    strcmp(e->m[i].rule, "spam.greylisted") == 0)
-			return &e->m[i];
-	return NULL;
+	return rule_family(e, "spam.greylisted");
 }
 
 /* The text says the recipient refuses mail from us ("You have been
@@ -387,13 +390,7 @@ greylisted(const evidence *e)
 static const bn_match *
 recipient_refuses(const evidence *e)
 {
-	size_t i;
-
-	for (i = 0; i < e->nm; i++)
-		if (e->m[i].provider == NULL &&
-		    strncmp(e->m[i].rule, "filter.refuses-", 15) == 0)
-			return &e->m[i];
-	return NULL;
+	return rule_family(e, "filter.refuses-");
 }
 
 static void
