@@ -95,6 +95,18 @@ rec(mt_bounce *b, size_t i)
 	return b != NULL && i < mt_bounce_count(b) ? mt_bounce_at(b, i) : NULL;
 }
 
+/* The one record of the message msg[0..n) read as a bounce, NULL when it
+ * gives none or several (a message that cannot be read fails the test);
+ * *b is the caller's to free. */
+static inline const mt_bounce_record *
+read_record(const char *msg, size_t n, const char *name, mt_bounce **b)
+{
+	*b = NULL;
+	CHECK(mt_bounce_read(msg, n, name, b) == MT_OK);
+	return *b != NULL && mt_bounce_count(*b) == 1 ? mt_bounce_at(*b, 0) :
+	    NULL;
+}
+
 /* For hard and action: not checked. */
 #define W_ANY (-1)
 

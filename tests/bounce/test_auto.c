@@ -243,20 +243,18 @@ TEST(autoreply_subject_languages)
 	size_t i;
 
 	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++) {
-		mt_bounce *b = NULL;
+		mt_bounce *b;
+		const mt_bounce_record *r;
 		int n = snprintf(msg, sizeof(msg), "From: Jana <jana@kunde.test>\n"
 		    "To: shop@shop.test\nSubject: %s\nDate: Tue, 1 Dec 2026 "
 		    "10:00:00 +0100\n\nIch bin bis zum 7. Dezember nicht im "
 		    "Büro.\n", subjects[i]);
 
-		CHECK(mt_bounce_read(msg, (size_t)n, "ooo", &b) == MT_OK);
-		if (rec(b, 0) == NULL ||
-		    strcmp(rec(b, 0)->reason, "vacation") != 0)
+		r = read_record(msg, (size_t)n, "ooo", &b);
+		if (r == NULL || strcmp(r->reason, "vacation") != 0)
 			fprintf(stderr, "  subject %s\n", subjects[i]);
-		CHECK(rec(b, 0) != NULL &&
-		    strcmp(rec(b, 0)->reason, "vacation") == 0);
-		CHECK(rec(b, 0) != NULL &&
-		    strcmp(rec(b, 0)->recipient, "jana@kunde.test") == 0);
+		CHECK(r != NULL && strcmp(r->reason, "vacation") == 0);
+		CHECK(r != NULL && strcmp(r->recipient, "jana@kunde.test") == 0);
 		mt_bounce_free(b);
 	}
 	{

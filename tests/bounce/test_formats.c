@@ -390,38 +390,29 @@ TEST(quoted_letter_is_no_notice)
 	check_not_a_bounce(msg, sizeof(msg) - 1, "letter");
 }
 
-/* The record of the one-message text msg, or NULL; b is the caller's to
- * free. */
-static const mt_bounce_record *
-read_text(const char *msg, mt_bounce **b)
-{
-	*b = NULL;
-	CHECK(mt_bounce_read(msg, strlen(msg), "text", b) == MT_OK);
-	return *b != NULL && mt_bounce_count(*b) == 1 ? mt_bounce_at(*b, 0) :
-	    NULL;
-}
-
 /* Plain notices in other languages than English: "could not be
  * delivered" and "your message to" in German and French name the
  * recipient as the English words do; the reply, where there is one,
  * decides. */
 TEST(plain_notices_other_languages)
 {
+	static const char de[] = "Return-Path: <>\nFrom: MAILER-DAEMON@mx."
+	    "firma.test\nTo: news@shop.test\nSubject: Fehler\n\nIhre "
+	    "Nachricht an m.weber@kunde.test konnte nicht zugestellt werden.\n";
+	static const char fr[] = "Return-Path: <>\nFrom: MAILER-DAEMON@mx."
+	    "societe.test\nTo: news@shop.test\nSubject: Non remis : Offres\n\n"
+	    "Votre message \xc3\xa0 c.martin@client.test n'a pas pu "
+	    "\xc3\xaatre remis : 550 5.1.1 utilisateur inconnu\n";
 	mt_bounce *b;
 	const mt_bounce_record *r;
 
-	r = read_text("Return-Path: <>\nFrom: MAILER-DAEMON@mx.firma.test\n"
-	    "To: news@shop.test\nSubject: Fehler\n\nIhre Nachricht an "
-	    "m.weber@kunde.test konnte nicht zugestellt werden.\n", &b);
+	r = read_record(de, sizeof(de) - 1, "de", &b);
 	CHECK(r != NULL && strcmp(r->recipient, "m.weber@kunde.test") == 0);
 	/* no code, no known words: nothing explains it, no action taken */
 	CHECK(r != NULL && r->action == MT_BOUNCE_ACT_CONTACT_RECIPIENT &&
 	    !r->hard);
 	mt_bounce_free(b);
-	r = read_text("Return-Path: <>\nFrom: MAILER-DAEMON@mx.societe.test\n"
-	    "To: news@shop.test\nSubject: Non remis : Offres\n\nVotre message "
-	    "\xc3\xa0 c.martin@client.test n'a pas pu \xc3\xaatre remis : 550 "
-	    "5.1.1 utilisateur inconnu\n", &b);
+	r = read_record(fr, sizeof(fr) - 1, "fr", &b);
 	CHECK(r != NULL && strcmp(r->recipient, "c.martin@client.test") == 0 &&
 	    strcmp(r->reason, "userunknown") == 0 && r->reply_code == 550);
 	mt_bounce_free(b);

@@ -547,11 +547,10 @@ TEST(postfix_blocked_by_recipient)
 	    "mx.sender.test.\n\n<ana@receiver.test>: host mx.receiver.test"
 	    "[192.0.2.5] said: 550 5.1.1\n    You have been blocked by the "
 	    "recipient (in reply to RCPT TO command)\n";
-	mt_bounce *b = NULL;
-	const mt_bounce_record *r;
+	mt_bounce *b;
+	const mt_bounce_record *r = read_record(msg, sizeof(msg) - 1,
+	    "blocked", &b);
 
-	CHECK(mt_bounce_read(msg, sizeof(msg) - 1, "blocked", &b) == MT_OK);
-	r = rec(b, 0);
 	CHECK(r != NULL);
 	if (r != NULL) {
 		CHECK_STR(r->reason, "filtered");

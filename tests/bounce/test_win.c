@@ -272,7 +272,7 @@ TEST(exchange_online_sentences)
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		mt_bounce *b = NULL;
+		mt_bounce *b;
 		const mt_bounce_record *r;
 		int n = snprintf(msg, sizeof(msg), "From: Microsoft Outlook "
 		    "<MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@shop.test>\n"
@@ -282,8 +282,7 @@ TEST(exchange_online_sentences)
 		    "server: AM0PR01MB1234.eurprd01.prod.outlook.com\n\n"
 		    "ana@partner.test\n", t[i].sentence);
 
-		CHECK(mt_bounce_read(msg, (size_t)n, "exo", &b) == MT_OK);
-		r = rec(b, 0);
+		r = read_record(msg, (size_t)n, "exo", &b);
 		CHECK(r != NULL);
 		if (r != NULL) {
 			CHECK_STR(r->reason, t[i].reason);
