@@ -111,6 +111,9 @@ static const struct {
 	/* "does not align with either the authenticated SPF or DKIM
 	 * organizational domain": alignment is DMARC's test */
 	{ "authfailure", "not align", "dmarc" },
+	/* Gmail 4.7.32: "... isn't aligned with either the authenticated
+	 * SPF or DKIM organizational domain" */
+	{ "authfailure", "aligned with either", "dmarc" },
 	{ "authfailure", "dmarc", "dmarc" },
 	{ "authfailure", "spf", "spf" },
 	{ "authfailure", "sender policy framework", "spf" },
@@ -854,6 +857,7 @@ static const struct {
 	 * rejected, blocked) */
 	{ "mc.envelope-blocked", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
 	{ "mc.sender-blocked", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
+	{ "mc.blocked-senders", MT_BOUNCE_ACT_CONTACT_RECIPIENT },
 	/* greylisting defers a first delivery on purpose: retrying is the
 	 * whole cure (Sisimai: spamdetected, blocked) */
 	{ "spam.greylisted", MT_BOUNCE_ACT_RETRY },

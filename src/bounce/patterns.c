@@ -197,6 +197,11 @@ static const bn_rule rules[] = {
 	/* Gmail's and Yahoo's 5.7.32 "The From: header does not align with
 	 * either the authenticated SPF or DKIM organizational domain" */
 	R("auth.dmarc-alignment", "authfailure", "dmarc", "does not align with either the authenticated"),
+	/* Gmail's 4.7.32 rate limit says the same in other words: "the From:
+	 * header (RFC5322) in this message isn't aligned with either the
+	 * authenticated SPF or DKIM organizational domain"; the limit is its
+	 * consequence, the missing alignment the cause to fix */
+	R("auth.dmarc-aligned", "authfailure", "dmarc", "aligned with either the authenticated"),
 	/* the SPF library's explanation, quoted in the refusal */
 	R("auth.spf-not-designate", "authfailure", "spf", "does not designate * as permitted sender"),
 	/* Cisco Secure Email (AsyncOS): the default reject texts of its SPF
@@ -713,6 +718,10 @@ static const bn_rule rules[] = {
 	R("policy.content-restrictions", "policyviolation", "content", "due to content restrictions"),
 	R("policy.images", "policyviolation", "content", "do not accept messages containing images"),
 	R("policy.captcha", "policyviolation", "policy", "without solving a captcha"),
+	/* a receiving gateway's anti-spoofing policy (Mimecast, Exchange
+	 * Online Protection, Sophos): a message from outside claims the
+	 * receiving organisation's own domain */
+	R("policy.anti-spoofing", "policyviolation", "policy", "anti-spoofing policy"),
 	R("virus.detected", "virusdetected", "content", "virus detected"),
 	R("virus.malware-detected", "virusdetected", "content", "malware detected"),
 	/* amavis: "554 5.7.0 Reject, id=... - INFECTED: <signature>" */
@@ -737,6 +746,10 @@ static const bn_rule rules[] = {
 	R("sec.not-authorized-auth", "securityerror", "policy", "you are not authorized to send mail, authentication is required"),
 	R("sec.ses-not-subscribed", "securityerror", "policy", "account not subscribed to ses"),
 	R("sec.ses-not-authorized", "securityerror", "policy", "is not authorized to perform ses:sendrawemail"),
+	/* Exchange 5.2.252 "SendAsDenied; <user> not allowed to send as
+	 * <address>": the authenticated account lacks Send As permission
+	 * for the From address -- the sending side's configuration */
+	R("sec.send-as-denied", "securityerror", "policy", "sendasdenied"),
 	/* Amazon SES paused the sending account (its bounce or complaint
 	 * rate): nothing is sent until its owner acts */
 	R("sec.ses-sending-paused", "securityerror", "reputation", "sending paused for this account"),

@@ -238,6 +238,12 @@ const bn_rule bn_provider_rules[] = {
 	 * choice (the action is contact-recipient, classify.c) */
 	P("mc.envelope-blocked", "mimecast", NULL, "rejected", "policy", "envelope blocked"),
 	P("mc.sender-blocked", "mimecast", NULL, "blocked", "policy", "sender address blocked"),
+	/* "Rejected by header based Blocked Senders - Block policy for
+	 * Header From": the same choice, made on the From: header */
+	P("mc.blocked-senders", "mimecast", NULL, "rejected", "policy", "blocked senders"),
+	/* "Envelope rejected - Attachment Management": the organisation's
+	 * policy refuses the attachment's type */
+	P("mc.attachment", "mimecast", NULL, "policyviolation", "content", "attachment management"),
 	P("mc.hostile-content", "mimecast", NULL, "spamdetected", "content", "message contains hostile content"),
 	/* Mimecast's SMTP error table: "554 Email rejected due to security
 	 * policies" is its signature check ("a signature was detected that

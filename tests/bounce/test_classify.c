@@ -605,6 +605,23 @@ TEST(published_texts)
 		    "connections has exceeded a limit, closing transmission "
 		    "channel",
 		    "toomanyconn", "rate", 0, RETRY },
+		/* Gmail's 4.7.32: a rate limit whose cause is alignment */
+		{ "421 4.7.32 Your email has been rate limited because the "
+		    "From: header (RFC5322) in this message isn't aligned with "
+		    "either the authenticated SPF or DKIM organizational domain.",
+		    "authfailure", "dmarc", 0, FIX },
+		{ "554 5.2.252 SendAsDenied; user@example.net not allowed to "
+		    "send as sender@example.org",
+		    "securityerror", "policy", 0, FIX },
+		{ "550 Rejected by header-based Anti-Spoofing policy",
+		    "policyviolation", "policy", 0, CONTACT },
+		{ "550 Rejected by header based Blocked Senders - Block policy "
+		    "for Header From - https://community.mimecast.com/docs/"
+		    "DOC-1369#550 [aBcDeFgH.uk15]",
+		    "rejected", "policy", 0, CONTACT },
+		{ "550 Envelope rejected - Attachment Management - "
+		    "https://community.mimecast.com/docs/DOC-1369#550",
+		    "policyviolation", "content", 0, FIX },
 	};
 	size_t i;
 
