@@ -65,7 +65,8 @@ static const struct {
 };
 
 /* What to do where one rule says more than its reason: greylisting is
- * Sisimai's spamdetected, but nothing about the message is wrong. */
+ * Sisimai's spamdetected, but nothing about the message is wrong; a HELO
+ * refusal is Sisimai's blocked, but no reputation explains it. */
 static const struct {
 	const char *rule;
 	const char *fix;
@@ -74,6 +75,15 @@ static const struct {
 	    "delivery from a sender it does not know yet, on purpose; the next "
 	    "retry (after a few minutes) passes. Keep the message queued; "
 	    "nothing to fix." },
+	{ "bl.helo", "The receiver refused the name your server announces in "
+	    "HELO/EHLO: make it a fully-qualified host name that resolves to "
+	    "the sending IP (ideally the IP's PTR name)." },
+	{ "bl.invalid-helo", "The receiver refused the name your server "
+	    "announces in HELO/EHLO: make it a fully-qualified host name that "
+	    "resolves to the sending IP (ideally the IP's PTR name)." },
+	{ "sec.send-as-denied", "The account your software logs in with may "
+	    "not send as this From address: grant it Send As permission for "
+	    "that address, or send with its own address." },
 };
 
 static const char *

@@ -57,6 +57,16 @@ has "$out" "fix:        The receiver refused the sender address (MAIL FROM)" \
 out=$("$cli" bounce "$data/exim-delay-greylisted.eml")
 has "$out" "fix:        Greylisting: the receiver defers a first delivery" \
 	&& ok || no "greylisting fix line"
+# a refused HELO name: the fix names HELO, not the IP's reputation
+out=$("$cli" bounce --reply "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname")
+has "$out" "rejected because of the sender: blocked (other) → fix-sender" \
+	&& ok || no "helo verdict: $out"
+has "$out" "fix:        The receiver refused the name your server announces in HELO/EHLO" \
+	&& ok || no "helo fix line"
+# Send As: the fix names the permission, not a generic setup change
+out=$("$cli" bounce --reply "554 5.2.252 SendAsDenied; user@example.net not allowed to send as sender@example.org")
+has "$out" "fix:        The account your software logs in with may not send as this From address" \
+	&& ok || no "send-as fix line"
 
 # the README's sample output is what the command prints (its first
 # records, up to the "..." that cuts it)
