@@ -418,6 +418,7 @@ static const bn_rule rules[] = {
 	R("rej.sender-domain-x-not-exist", "rejected", "domain", "sender domain * does not exist"),
 	R("rej.sender-domain-gone", "rejected", "domain", "sender's domain does not exist"),
 	R("rej.sender-domain-no-mx", "rejected", "domain", "your domain has no mx"),
+	R("rej.sender-domain-no-mx-a", "rejected", "domain", "sender domain has no mx"),
 	R("rej.sender-no-valid-domain", "rejected", "domain", "sender address has no valid domain"),
 	R("rej.sender-unverifiable", "rejected", "policy", "unable to verify sender address"),
 	R("rej.sender-domain-host-unknown", "rejected", "domain", "host unknown for sender domain"),
@@ -518,6 +519,8 @@ static const bn_rule rules[] = {
 	R("spam.detected-as", "spamdetected", "content", "detected as spam"),
 	R("spam.considered", "spamdetected", "content", "considered as spam"),
 	R("spam.considered2", "spamdetected", "content", "considered spam"),
+	/* rspamd's and many filters' terse verdict: "554 5.7.1 Rejected: spam" */
+	R("spam.rejected-colon", "spamdetected", "content", "rejected: spam~"),
 	R("spam.looks-like", "spamdetected", "content", "looks like spam"),
 	R("spam.looked-like", "spamdetected", "content", "looked like spam"),
 	R("spam.rejected-as", "spamdetected", "content", "rejected as spam"),
@@ -724,6 +727,7 @@ static const bn_rule rules[] = {
 	R("policy.anti-spoofing", "policyviolation", "policy", "anti-spoofing policy"),
 	R("virus.detected", "virusdetected", "content", "virus detected"),
 	R("virus.malware-detected", "virusdetected", "content", "malware detected"),
+	R("virus.contains-malware", "virusdetected", "content", "contains malware"),
 	/* amavis: "554 5.7.0 Reject, id=... - INFECTED: <signature>" */
 	R("virus.amavis", "virusdetected", "content", " - infected: "),
 	R("virus.infected", "virusdetected", "content", "infected with a virus"),

@@ -622,6 +622,11 @@ TEST(published_texts)
 		{ "550 Envelope rejected - Attachment Management - "
 		    "https://community.mimecast.com/docs/DOC-1369#550",
 		    "policyviolation", "content", 0, FIX },
+		{ "554 5.7.1 Rejected: spam", "spamdetected", "content", 0, FIX },
+		{ "550 Message rejected because it contains malware",
+		    "virusdetected", "content", 0, FIX },
+		{ "550 5.7.1 Sender domain has no MX or A record",
+		    "rejected", "domain", 0, FIX },
 	};
 	size_t i;
 
