@@ -64,6 +64,11 @@ static const struct {
 	    "know the address is good." },
 };
 
+/* the two rules that read a refused HELO/EHLO name */
+static const char helo_fix[] = "The receiver refused the name your server "
+    "announces in HELO/EHLO: make it a fully-qualified host name that "
+    "resolves to the sending IP (ideally the IP's PTR name).";
+
 /* What to do where one rule says more than its reason: greylisting is
  * Sisimai's spamdetected, but nothing about the message is wrong; a HELO
  * refusal is Sisimai's blocked, but no reputation explains it. */
@@ -75,12 +80,8 @@ static const struct {
 	    "delivery from a sender it does not know yet, on purpose; the next "
 	    "retry (after a few minutes) passes. Keep the message queued; "
 	    "nothing to fix." },
-	{ "bl.helo", "The receiver refused the name your server announces in "
-	    "HELO/EHLO: make it a fully-qualified host name that resolves to "
-	    "the sending IP (ideally the IP's PTR name)." },
-	{ "bl.invalid-helo", "The receiver refused the name your server "
-	    "announces in HELO/EHLO: make it a fully-qualified host name that "
-	    "resolves to the sending IP (ideally the IP's PTR name)." },
+	{ "bl.helo", helo_fix },
+	{ "bl.invalid-helo", helo_fix },
 	{ "sec.send-as-denied", "The account your software logs in with may "
 	    "not send as this From address: grant it Send As permission for "
 	    "that address, or send with its own address." },
