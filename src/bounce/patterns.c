@@ -333,6 +333,9 @@ static const bn_rule rules[] = {
 	R("filter.refuses-user-rules", "filtered", "policy", "message rejected due to user rules"),
 	R("filter.refuses-preferences", "filtered", "policy", "refused due to recipient preferences"),
 	R("filter.refuses-user-reject", "filtered", "policy", "user reject"),
+	/* the recipient limits who may write to it (Exchange delivery
+	 * restrictions, a list's allowed senders): its own setting */
+	R("filter.refuses-restricted", "filtered", "policy", "recipient has restricted"),
 	R("filter.refuses-blocked-by-recipient", "filtered", "policy", "you have been blocked by the recipient"),
 	R("filter.not-accepting", "filtered", "policy", "is not accepting any mail"),
 	R("filter.refuses-from-you", "filtered", "policy", "is not accepting mail from you"),
@@ -521,6 +524,14 @@ static const bn_rule rules[] = {
 	R("spam.considered2", "spamdetected", "content", "considered spam"),
 	/* rspamd's and many filters' terse verdict: "554 5.7.1 Rejected: spam" */
 	R("spam.rejected-colon", "spamdetected", "content", "rejected: spam~"),
+	/* the same verdict in the languages European receivers answer in:
+	 * "als Spam eingestuft", "Spamverdacht" (de), "considéré comme spam"
+	 * (fr), "classificato come spam" (it), "marcado como spam" (es, pt) */
+	R("spam.de-eingestuft", "spamdetected", "content", "als spam eingestuft"),
+	R("spam.de-verdacht", "spamdetected", "content", "spamverdacht"),
+	R("spam.fr-comme", "spamdetected", "content", "comme spam~"),
+	R("spam.it-come", "spamdetected", "content", "come spam~"),
+	R("spam.es-como", "spamdetected", "content", "como spam~"),
 	R("spam.looks-like", "spamdetected", "content", "looks like spam"),
 	R("spam.looked-like", "spamdetected", "content", "looked like spam"),
 	R("spam.rejected-as", "spamdetected", "content", "rejected as spam"),

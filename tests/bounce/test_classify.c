@@ -627,6 +627,15 @@ TEST(published_texts)
 		    "virusdetected", "content", 0, FIX },
 		{ "550 5.7.1 Sender domain has no MX or A record",
 		    "rejected", "domain", 0, FIX },
+		{ "550 5.7.1 Recipient address rejected: Your message was "
+		    "rejected because the recipient has restricted incoming mail",
+		    "filtered", "policy", 0, CONTACT },
+		{ "550 5.7.1 Ihre Nachricht wurde als Spam eingestuft",
+		    "spamdetected", "content", 0, FIX },
+		{ "554 5.7.1 Message refus\xc3\xa9, consid\xc3\xa9r\xc3\xa9 comme "
+		    "spam", "spamdetected", "content", 0, FIX },
+		{ "554 5.7.1 Mensaje rechazado: marcado como spam",
+		    "spamdetected", "content", 0, FIX },
 	};
 	size_t i;
 
