@@ -236,6 +236,18 @@ put_value(mt_buf *b, const char *v)
 		put_quoted(b, v);
 }
 
+/* The authserv-id is an RFC 2045 value: a token or a quoted-string, never
+ * the bare address a property value may be ("p/x@y" bare would be read
+ * back as the id "p" and a result made of the rest). */
+static void
+put_id(mt_buf *b, const char *id)
+{
+	if (is_token(id, strlen(id)))
+		mt_buf_puts(b, id);
+	else
+		put_quoted(b, id);
+}
+
 static void
 put_comment(mt_buf *b, const char *c)
 {
@@ -314,7 +326,7 @@ mt_authres_writer_field(const mt_authres_writer *w, unsigned fold)
 		    w->instance);
 	else
 		mt_buf_puts(&o.b, "Authentication-Results: ");
-	put_value(&o.b, w->id);
+	put_id(&o.b, w->id);
 	mt_buf_putc(&o.b, ';');
 	o.col = o.b.len;
 	if (w->nres == 0) {

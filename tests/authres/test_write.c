@@ -183,6 +183,36 @@ TEST(none_and_arc)
 	mt_authres_writer_free(w);
 }
 
+/* An authserv-id that is no token ('/', '@', a space) is written as a
+ * quoted-string, never bare: "p/x@y" bare is read back as the id "p" and a
+ * result made of the rest (found by fuzz_authres). */
+TEST(quoted_authserv_id)
+{
+	static const char *const ids[] = { "p/x@y", "a@b", "mx example" };
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		mt_authres_writer *w = mt_authres_writer_new(ids[i],
+		    MT_AUTHRES_AR, 0);
+		mt_authres *ar = NULL;
+		char *f = w ? mt_authres_writer_field(w, 0) : NULL;
+		char want[64];
+
+		snprintf(want, sizeof(want),
+		    "Authentication-Results: \"%s\"; none", ids[i]);
+		CHECK_STR(f, want);
+		CHECK(f != NULL && mt_authres_parse_field(f, strlen(f), &ar,
+		    NULL, 0) == MT_OK);
+		if (ar != NULL) {
+			CHECK_STR(mt_authres_authserv_id(ar), ids[i]);
+			CHECK_INT(mt_authres_count(ar), 0);
+		}
+		mt_authres_free(ar);
+		free(f);
+		mt_authres_writer_free(w);
+	}
+}
+
 TEST(refuses_injection)
 {
 	mt_authres_writer *w;
@@ -214,6 +244,7 @@ main(void)
 	RUN(round_trip_folded);
 	RUN(exact_line);
 	RUN(none_and_arc);
+	RUN(quoted_authserv_id);
 	RUN(refuses_injection);
 	return DONE();
 }
