@@ -136,6 +136,7 @@ static const bn_rule rules[] = {
 	R("suspend.unavailable-denied", "suspend", "mailbox", "mailbox unavailable or access denied"),
 	R("suspend.service", "suspend", "mailbox", "recipient suspend the service"),
 	R("suspend.discontinued", "suspend", "mailbox", "disabled or discontinued"),
+	R("suspend.account-closed", "suspend", "mailbox", "account has been closed"),
 	R("suspend.archivee", "suspend", "mailbox", "boite du destinataire archivee"),
 
 	/* ---- hasmoved ---- */
@@ -386,6 +387,7 @@ static const bn_rule rules[] = {
 	/* Exchange Online 5.6.11 "SMTPSEND.BareLinefeedsAreIllegal; message
 	 * contains bare linefeeds" */
 	R("rfc.bare-linefeeds", "notcompliantrfc", "content", "bare linefeeds"),
+	R("rfc.invalid-header", "notcompliantrfc", "content", "contains invalid header"),
 
 	/* ---- badreputation ---- */
 	R("rep.low-reputation", "badreputation", "reputation", "low reputation"),
@@ -751,6 +753,14 @@ static const bn_rule rules[] = {
 	R("tls.must-issue", "failedstarttls", "tls", "must issue a starttls command first"),
 	R("tls.requiretls", "failedstarttls", "tls", "requiretls"),
 	R("tls.starttls-failed", "failedstarttls", "tls", "starttls failed"),
+	/* the TLS session itself failed (handshake, negotiation, the
+	 * certificate or its DANE/MTA-STS check), or the receiver demands
+	 * encryption (RFC 3463's X.7.10 "Encryption needed") */
+	R("tls.handshake-failed", "failedstarttls", "tls", "tls handshake failed"),
+	R("tls.negotiation-failed", "failedstarttls", "tls", "tls negotiation failed"),
+	R("tls.dane", "failedstarttls", "tls", "dane validation failed"),
+	R("tls.encryption-needed", "failedstarttls", "tls", "encryption needed"),
+	R("tls.encryption-required", "failedstarttls", "tls", "encryption required"),
 	R("sec.auth-required", "securityerror", "policy", "authentication required"),
 	R("sec.auth-failure", "securityerror", "policy", "authentication failure"),
 	R("sec.auth-credentials", "securityerror", "policy", "authentication credentials invalid"),
@@ -804,6 +814,7 @@ static const bn_rule rules[] = {
 	R("net.could-not-connect", "networkerror", "other", "could not connect and send the mail to"),
 	R("net.dns-records", "networkerror", "other", "dns records for the destination computer could not be found"),
 	R("net.hop-count", "networkerror", "other", "hop count exceeded"),
+	R("net.too-many-received", "networkerror", "other", "too many received headers"),
 	R("net.unreachable", "networkerror", "other", "host is unreachable"),
 	R("net.lookup-failure", "networkerror", "other", "host name lookup failure"),
 	R("net.try-again", "networkerror", "other", "host not found, try again"),
@@ -850,6 +861,7 @@ static const bn_rule rules[] = {
 	R("exp.not-delivered-within", "expired", "other", "was not delivered within * days and"),
 	R("content.duplicate-header", "contenterror", "content", "duplicate header '"),
 	R("content.header-size", "contenterror", "content", "header size exceeds maximum permitted"),
+	R("content.header-too-long", "contenterror", "content", "header too long"),
 	R("content.8bit", "contenterror", "content", "improper use of 8-bit data in message header"),
 	R("content.header-policy", "contenterror", "content", "message header size, or recipient list, exceeds policy limit"),
 	R("content.mime-complexity", "contenterror", "content", "message mime complexity exceeds"),

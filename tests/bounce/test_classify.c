@@ -636,6 +636,17 @@ TEST(published_texts)
 		    "spam", "spamdetected", "content", 0, FIX },
 		{ "554 5.7.1 Mensaje rechazado: marcado como spam",
 		    "spamdetected", "content", 0, FIX },
+		/* TLS that failed or is demanded: a sending-side setup */
+		{ "454 4.7.0 TLS handshake failed: certificate verify failed",
+		    "failedstarttls", "tls", 0, FIX },
+		{ "550 5.7.10 Encryption needed", "failedstarttls", "tls", 0, FIX },
+		{ "550 5.7.0 Message has too many Received headers (mail loop)",
+		    "networkerror", "other", 0, RETRY },
+		{ "550 Account has been closed", "suspend", "mailbox", 0, CONTACT },
+		{ "550 5.7.1 Message contains invalid header",
+		    "notcompliantrfc", "content", 0, FIX },
+		{ "554 5.3.0 Message rejected: header too long",
+		    "contenterror", "content", 0, FIX },
 	};
 	size_t i;
 
